@@ -1,0 +1,1 @@
+"""Language processing: spaCy pipelines (offline) and entity mentions."""

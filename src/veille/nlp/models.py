@@ -1,0 +1,70 @@
+"""Load spaCy pipelines offline: an installed package name or a path, never a download.
+
+A language with no configured model gets a blank pipeline with a rule-based
+sentencizer, so its articles are still split, stored and gazetteer-matched.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from veille.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+MULTILINGUAL = "xx"
+
+
+def _blank(lang: str) -> Language:
+    try:
+        nlp = spacy.blank(lang)
+    except (ImportError, KeyError, ValueError):
+        nlp = spacy.blank(MULTILINGUAL)
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def load_pipeline(spec: str) -> Language:
+    """Load one pipeline from an installed package name or a directory path.
+
+    Raises ConfigError with what to do when neither exists; spaCy's own download
+    command is never called.
+    """
+    path = Path(spec).expanduser()
+    if path.is_dir():
+        try:
+            return spacy.load(path)
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"cannot load the spaCy pipeline at {path}: {exc}") from None
+    if importlib.util.find_spec(spec.replace("-", "_")) is None:
+        raise ConfigError(
+            f"spaCy pipeline '{spec}' is not installed; install its package with pip "
+            f"(e.g. `pip install {spec.replace('_', '-')}`) or set a path in [models]"
+        )
+    return spacy.load(spec.replace("-", "_"))
+
+
+@lru_cache(maxsize=16)
+def _cached(lang: str, spec: str | None) -> Language:
+    if spec is None:
+        return _blank(lang)
+    nlp = load_pipeline(spec)
+    if not nlp.has_pipe("parser") and not nlp.has_pipe("senter") and not nlp.has_pipe("sentencizer"):
+        nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def pipeline_for(lang: str | None, models: dict[str, str]) -> Language:
+    """The pipeline for a language code: its configured model, else a blank one."""
+    code = (lang or MULTILINGUAL).lower()
+    return _cached(code, models.get(code))
+
+
+def has_model(lang: str | None, models: dict[str, str]) -> bool:
+    return bool(lang) and (lang or "").lower() in models

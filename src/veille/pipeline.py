@@ -1,0 +1,70 @@
+"""The extraction pipeline: spaCy once per article, then named extractors in order.
+
+Extractors are plain functions ``(analysis, doc) -> None`` that add facts to the
+``Analysis``; which ones run, and in what order, is configuration
+(``[pipeline] order`` and ``[extractors]`` in the TOML settings).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from veille.config import Settings
+from veille.errors import ConfigError
+from veille.model import Analysis, Article, Sentence
+from veille.nlp.models import pipeline_for
+
+Extractor = Callable[[Analysis, Doc], None]
+
+
+def load_extractor(spec: str) -> Extractor:
+    """Import "package.module:function"."""
+    module_name, _, attr = spec.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+        func = getattr(module, attr)
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError(f"cannot load extractor '{spec}': {exc}") from None
+    return func  # type: ignore[no-any-return]
+
+
+@dataclass
+class Pipeline:
+    settings: Settings
+
+    def __post_init__(self) -> None:
+        self.extractors: list[tuple[str, Extractor]] = [
+            (name, load_extractor(self.settings.extractors[name])) for name in self.settings.order
+        ]
+
+    def analyse(self, articles: Iterable[Article]) -> Iterator[Analysis]:
+        """Analyse articles in batches per language with ``nlp.pipe``; yields in input order."""
+        batch = list(articles)
+        by_lang: dict[str, list[int]] = {}
+        for i, art in enumerate(batch):
+            by_lang.setdefault(art.language or "xx", []).append(i)
+        docs: dict[int, Doc] = {}
+        for lang, indices in by_lang.items():
+            nlp = pipeline_for(lang, self.settings.models)
+            texts = (batch[i].text for i in indices)
+            for i, doc in zip(indices, nlp.pipe(texts, batch_size=self.settings.batch_size), strict=True):
+                docs[i] = doc
+        for i, art in enumerate(batch):
+            yield self.run_extractors(art, docs[i])
+
+    def run_extractors(self, article: Article, doc: Doc) -> Analysis:
+        analysis = Analysis(article=article, sentences=sentences_of(article.id, doc))
+        for _name, extract in self.extractors:
+            extract(analysis, doc)
+        return analysis
+
+
+def sentences_of(article_id: str, doc: Doc) -> list[Sentence]:
+    return [
+        Sentence(article_id=article_id, index=i, start=sent.start_char, end=sent.end_char)
+        for i, sent in enumerate(doc.sents)
+    ]

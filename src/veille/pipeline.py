@@ -1,8 +1,10 @@
 """The extraction pipeline: spaCy once per article, then named extractors in order.
 
 Extractors are plain functions ``(analysis, doc) -> None`` that add facts to the
-``Analysis``; which ones run, and in what order, is configuration
-(``[pipeline] order`` and ``[extractors]`` in the TOML settings).
+``Analysis``. Each is built once per pipeline by a factory ``create(settings)``
+named in the configuration (``[extractors]``: "module:function"), so heavy set-up
+(matchers, gazetteers) happens once; which ones run, and in what order, is
+``[pipeline] order``.
 """
 
 from __future__ import annotations
@@ -19,17 +21,18 @@ from veille.model import Analysis, Article, Sentence
 from veille.nlp.models import pipeline_for
 
 Extractor = Callable[[Analysis, Doc], None]
+ExtractorFactory = Callable[[Settings], Extractor]
 
 
-def load_extractor(spec: str) -> Extractor:
-    """Import "package.module:function"."""
+def load_extractor(spec: str, settings: Settings) -> Extractor:
+    """Import the factory "package.module:function" and build the extractor."""
     module_name, _, attr = spec.partition(":")
     try:
         module = importlib.import_module(module_name)
         func = getattr(module, attr)
     except (ImportError, AttributeError) as exc:
         raise ConfigError(f"cannot load extractor '{spec}': {exc}") from None
-    return func  # type: ignore[no-any-return]
+    return func(settings)  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -38,7 +41,7 @@ class Pipeline:
 
     def __post_init__(self) -> None:
         self.extractors: list[tuple[str, Extractor]] = [
-            (name, load_extractor(self.settings.extractors[name])) for name in self.settings.order
+            (name, load_extractor(self.settings.extractors[name], self.settings)) for name in self.settings.order
         ]
 
     def analyse(self, articles: Iterable[Article]) -> Iterator[Analysis]:

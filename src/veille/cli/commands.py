@@ -30,12 +30,14 @@ def ingest(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Read articles, extract facts and store them. Re-ingesting the same text adds nothing."""
+    from veille.alerts.service import AlertService
     from veille.ingest.runner import Ingestor
     from veille.ingest.sources import list_inputs
 
     settings, store = state.settings, state.store
     inputs = list_inputs(paths)
     ingestor = Ingestor(settings, store)
+    ingestor.after_write.append(AlertService(store, settings))  # watch rules fire on new facts
     show = not as_json and console.is_terminal
     with Progress(
         SpinnerColumn(),

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -184,3 +185,42 @@ Index("ix_mentions_entity_article", mentions.c.entity_id, mentions.c.article_id)
 
 # Tables written per article, in dependency order (entities/places are shared and upserted).
 FACT_TABLES = (sentences, mentions, amounts, dates, claims, events, place_mentions, routes)
+
+# --- watchlists, alerts and feed polling (issue 6; read and written by veille.store.watch) ---
+
+watch_rules = Table(
+    "watch_rules",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", Text, nullable=False),
+    Column("fact", String(16), nullable=False),  # any | mention | claim | event
+    Column("terms", JSON, nullable=False, default=dict),  # {"entity": [...], "actor": [...], ...}
+    Column("created_at", String(32), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("rule_id", Integer, ForeignKey("watch_rules.id", ondelete="CASCADE"), nullable=False),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", String(32), nullable=False, index=True),
+    Column("facts", JSON, nullable=False),  # matched facts, each with offsets and its sentence
+    Column("delivered", JSON, nullable=False, default=dict),  # channel -> "ok" | error text
+    # One alert per rule and article: re-running an ingest can never alert twice.
+    UniqueConstraint("rule_id", "article_id", name="uq_alert_rule_article"),
+)
+
+feed_state = Table(
+    "feed_state",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_checked", String(32)),
+    Column("last_status", Integer),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("next_due", Float, nullable=False, default=0.0),  # unix time before which it is not polled
+    Column("last_error", Text),
+)

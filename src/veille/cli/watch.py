@@ -1,0 +1,119 @@
+"""Commands for watchlists, alerts and feed polling: ``veille watch``, ``veille alerts``, ``veille poll``."""
+
+from __future__ import annotations
+
+import typer
+from rich.markup import escape
+
+from veille.cli.app import app, console, print_json, print_table, state
+from veille.errors import VeilleError
+from veille.store import watch as watch_store
+
+watch_app = typer.Typer(help="Watch rules: alert when new facts match.", no_args_is_help=True)
+app.add_typer(watch_app, name="watch")
+
+
+@watch_app.command("add")
+def watch_add(
+    entity: list[str] = typer.Option(
+        [], "--entity", "-e", help="An entity or place named anywhere in the fact."
+    ),
+    actor: list[str] = typer.Option([], "--actor", help="Event actor (events only)."),
+    target: list[str] = typer.Option([], "--target", help="Event target (events only)."),
+    source: list[str] = typer.Option([], "--source", help="Who made the claim (claims only)."),
+    place: list[str] = typer.Option([], "--place", help="A place mentioned, or where an event happened."),
+    kind: list[str] = typer.Option([], "--kind", help="Event kind, e.g. supply (events only)."),
+    keyword: list[str] = typer.Option([], "--keyword", "-k", help="A word or phrase in the fact's sentence."),
+    fact: str = typer.Option("any", "--fact", help="any | mention | claim | event"),
+    name: str = typer.Option("", "--name", help="A name for the rule (default: made from its terms)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Add a rule. Repeat an option for alternatives; different options must all match.
+
+    Example: veille watch add --fact event --actor Iran --target Russia
+    """
+    terms = {
+        "entity": entity, "actor": actor, "target": target, "source": source,
+        "place": place, "event_kind": kind, "keyword": keyword,
+    }  # fmt: skip
+    rule = watch_store.add_rule(state.store, name, fact, terms)
+    if as_json:
+        print_json(rule)
+    else:
+        console.print(f"added watch rule {rule['id']}: {escape(rule['name'])}", highlight=False)
+
+
+@watch_app.command("list")
+def watch_list(as_json: bool = typer.Option(False, "--json")) -> None:
+    """List the watch rules."""
+    rows = watch_store.rules(state.store)
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        row["terms"] = "; ".join(f"{k}={'|'.join(v)}" for k, v in row["terms"].items())
+    print_table("watch rules", rows, ["id", "name", "fact", "terms", "created_at"])
+
+
+@watch_app.command("remove")
+def watch_remove(rule_id: int = typer.Argument(..., help="Rule id (see veille watch list).")) -> None:
+    """Remove a rule and its alerts."""
+    if not watch_store.remove_rule(state.store, rule_id):
+        raise VeilleError(f"no watch rule {rule_id} (see veille watch list)")
+    console.print(f"removed watch rule {rule_id}")
+
+
+@app.command()
+def alerts(
+    limit: int = typer.Option(50, help="How many, newest first."),
+    rule: int = typer.Option(None, "--rule", help="Only this rule's alerts."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """List recorded alerts, newest first."""
+    rows = watch_store.alerts(state.store, limit=limit, rule_id=rule)
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        facts = row["facts"] or []
+        row["facts"] = len(facts)
+        row["sentence"] = facts[0]["sentence_text"].strip()[:120] if facts else ""
+    print_table("alerts", rows, ["id", "created_at", "rule_name", "article_title", "facts", "sentence"])
+
+
+@app.command()
+def poll(
+    feeds: list[str] = typer.Argument(..., help="OPML files or URLs, or feed URLs."),
+    every: str = typer.Option("10m", "--every", help="Interval between polls: 90s, 10m, 2h."),
+    max_backoff: str = typer.Option("6h", "--max-backoff", help="Longest wait after repeated failures."),
+    once: bool = typer.Option(False, "--once", help="Poll each feed once and exit."),
+    allow_private: bool = typer.Option(False, "--allow-private", help="Allow private/loopback addresses."),
+    as_json: bool = typer.Option(False, "--json", help="Print each round's report as JSON."),
+) -> None:
+    """Poll feeds on a schedule (ETag/Last-Modified, backoff on failure), ingest new items, fire alerts."""
+    from veille.alerts.service import AlertService
+    from veille.ingest.poll import FeedPoller, PollReport, feed_urls, parse_duration
+    from veille.ingest.runner import Ingestor
+
+    settings, store = state.settings, state.store
+    interval, backoff = parse_duration(every), parse_duration(max_backoff)
+    urls = feed_urls(feeds, settings, allow_private=allow_private)
+    ingestor = Ingestor(settings, store)
+    ingestor.after_write.append(AlertService(store, settings))
+    poller = FeedPoller(
+        settings, store, ingestor, every=interval, max_backoff=backoff, allow_private=allow_private
+    )
+
+    def show(report: PollReport) -> None:
+        if as_json:
+            print_json(report.to_dict())
+            return
+        for f in report.feeds:
+            detail = f" ({escape(f.error)})" if f.error else ""
+            console.print(f"{escape(f.url)}: {f.status}, {f.ingested} new{detail}", highlight=False)
+
+    console.print(f"polling {len(urls)} feed(s) every {every}" + (" once" if once else ""), highlight=False)
+    try:
+        poller.run(urls, rounds=1 if once else None, on_report=show)
+    except KeyboardInterrupt:
+        console.print("stopped")

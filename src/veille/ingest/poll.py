@@ -1,0 +1,274 @@
+"""Feed polling: fetch feeds on a schedule, politely, and ingest what is new.
+
+Polite means: conditional GETs (ETag / Last-Modified, so an unchanged feed costs
+one 304), exponential backoff on failure (a broken feed is asked less and less
+often, up to ``max_backoff``), and entries already stored are not fetched or
+analysed again. New articles go through the ``Ingestor``, so its ``after_write``
+hooks (alerts) fire as soon as each batch is committed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from sqlalchemy import select
+
+from veille.config import Settings
+from veille.errors import FetchRefused, InputError
+from veille.ingest.feeds import looks_like_opml, parse_feed, parse_opml
+from veille.ingest.fetch import MAX_REDIRECTS, _pinned_request, _read_limited, checked_address, fetch
+from veille.ingest.runner import Ingestor
+from veille.ingest.sources import IngestFailure, IngestOptions, IngestResult, _Reader, is_url
+from veille.store import schema, watch
+from veille.store.database import Store
+
+log = logging.getLogger(__name__)
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d)?\s*$", re.IGNORECASE)
+_UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in "10m", "90s", "2h", "1d" or a bare number of seconds; InputError otherwise."""
+    match = _DURATION.match(text)
+    if not match:
+        raise InputError(f"cannot read duration {text!r}; write e.g. 90s, 10m, 2h")
+    seconds = float(match.group(1)) * _UNITS[(match.group(2) or "s").lower()]
+    if seconds <= 0:
+        raise InputError(f"duration {text!r} must be positive")
+    return seconds
+
+
+def backoff_delay(failures: int, every: float, max_backoff: float) -> float:
+    """Wait before retrying a feed that failed ``failures`` times in a row: every·2^(n-1), capped."""
+    return min(max_backoff, every * 2 ** max(0, failures - 1))
+
+
+@dataclass
+class Conditional:
+    """The result of a conditional GET: the body (None when 304) and the validators to send next time."""
+
+    status: int
+    content: bytes | None
+    etag: str | None
+    last_modified: str | None
+
+
+def fetch_conditional(
+    url: str, settings: Settings, *, etag: str | None, last_modified: str | None, allow_private: bool = False
+) -> Conditional:
+    """GET ``url`` with If-None-Match / If-Modified-Since, with the same address checks as ``fetch``."""
+    ingest = settings.ingest
+    timeout = float(ingest.get("fetch_timeout", 20.0))
+    max_bytes = int(ingest.get("fetch_max_bytes", 10_000_000))
+    user_agent = str(ingest.get("user_agent", "veille"))
+    current = httpx.URL(url)
+    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
+        for _hop in range(MAX_REDIRECTS + 1):
+            request = _pinned_request(
+                client, current, checked_address(current, allow_private=allow_private), user_agent
+            )
+            if etag:
+                request.headers["If-None-Match"] = etag
+            if last_modified:
+                request.headers["If-Modified-Since"] = last_modified
+            try:
+                response = client.send(request, stream=True)
+            except httpx.HTTPError as exc:
+                raise InputError(f"could not fetch {current}: {exc.__class__.__name__}: {exc}") from None
+            try:
+                if response.status_code in (301, 302, 303, 307, 308) and "location" in response.headers:
+                    current = current.join(response.headers["location"])
+                    continue
+                if response.status_code == 304:
+                    return Conditional(304, None, etag, last_modified)
+                if response.status_code >= 400:
+                    raise InputError(f"HTTP {response.status_code} fetching {current}")
+                content = _read_limited(response, max_bytes, current, timeout)
+                return Conditional(
+                    response.status_code,
+                    content,
+                    response.headers.get("etag"),
+                    response.headers.get("last-modified"),
+                )
+            finally:
+                response.close()
+    raise FetchRefused(f"refused {url}: more than {MAX_REDIRECTS} redirects")
+
+
+def feed_urls(inputs: Iterable[str], settings: Settings, *, allow_private: bool = False) -> list[str]:
+    """Feed URLs from OPML files/URLs and plain feed URLs, without repeats."""
+    urls: list[str] = []
+    for item in inputs:
+        if is_url(item):
+            if item.lower().endswith(".opml"):
+                found = parse_opml(fetch(item, settings, allow_private=allow_private).content, item)
+            else:
+                found = [item]
+        else:
+            path = Path(item)
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise InputError(f"cannot read {item}: {exc.strerror}") from None
+            if not looks_like_opml(data):
+                raise InputError(f"{item} is not an OPML file (give feed URLs or an OPML list)")
+            found = parse_opml(data, item)
+        urls.extend(u for u in found if u not in urls)
+    if not urls:
+        raise InputError("no feeds to poll")
+    return urls
+
+
+@dataclass
+class FeedResult:
+    url: str
+    status: str  # "new" | "not-modified" | "unchanged" | "failed" | "waiting"
+    ingested: int = 0
+    error: str | None = None
+
+
+@dataclass
+class PollReport:
+    feeds: list[FeedResult] = field(default_factory=list)
+
+    @property
+    def ingested(self) -> int:
+        return sum(f.ingested for f in self.feeds)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "ingested": self.ingested,
+            "feeds": [f.__dict__ for f in self.feeds],
+        }
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class FeedPoller:
+    """Polls a list of feeds through one ``Ingestor`` (models load once)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        ingestor: Ingestor,
+        *,
+        every: float,
+        max_backoff: float = 6 * 3600,
+        allow_private: bool = False,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.ingestor = ingestor
+        self.every = every
+        self.max_backoff = max_backoff
+        self.allow_private = allow_private
+        self.clock = clock
+
+    def poll_once(self, urls: Iterable[str], *, force: bool = False) -> PollReport:
+        """Poll every feed that is due (all of them with ``force``)."""
+        report = PollReport()
+        for url in urls:
+            state = watch.feed_state(self.store, url) or {}
+            if not force and float(state.get("next_due") or 0) > self.clock():
+                report.feeds.append(FeedResult(url, "waiting"))
+                continue
+            report.feeds.append(self.poll_feed(url, state))
+        return report
+
+    def poll_feed(self, url: str, state: dict[str, object]) -> FeedResult:
+        checked = _now_iso()
+        try:
+            got = fetch_conditional(
+                url,
+                self.settings,
+                etag=_str_or_none(state.get("etag")),
+                last_modified=_str_or_none(state.get("last_modified")),
+                allow_private=self.allow_private,
+            )
+        except InputError as exc:
+            failures = int(state.get("failures") or 0) + 1  # type: ignore[call-overload]
+            delay = backoff_delay(failures, self.every, self.max_backoff)
+            watch.save_feed_state(
+                self.store, url, failures=failures, next_due=self.clock() + delay,
+                last_checked=checked, last_error=str(exc)[:500],
+            )  # fmt: skip
+            log.warning("feed %s failed (%d in a row), next try in %.0fs: %s", url, failures, delay, exc)
+            return FeedResult(url, "failed", error=str(exc))
+        values = {
+            "etag": got.etag,
+            "last_modified": got.last_modified,
+            "last_checked": checked,
+            "last_status": got.status,
+            "failures": 0,
+            "next_due": self.clock() + self.every,
+            "last_error": None,
+        }
+        if got.content is None:
+            watch.save_feed_state(self.store, url, **values)
+            return FeedResult(url, "not-modified")
+        try:
+            items = list(self._new_items(got.content, url))
+        except InputError as exc:
+            values["last_error"] = str(exc)[:500]
+            watch.save_feed_state(self.store, url, **values)
+            return FeedResult(url, "failed", error=str(exc))
+        ingested = self.ingestor.ingest_items(items).ingested if items else 0
+        # Validators are saved only after the ingest: a crash before it re-reads the feed next time.
+        watch.save_feed_state(self.store, url, **values)
+        return FeedResult(url, "new" if ingested else "unchanged", ingested=ingested)
+
+    def _new_items(self, data: bytes, url: str) -> Iterable[IngestResult]:
+        """Articles for the feed's entries that are not stored yet (by origin)."""
+        parsed = parse_feed(data, url)
+        origins = [(e, e.link or f"{url}#{e.entry_id or i}") for i, e in enumerate(parsed.entries)]
+        known = self._known_origins([o for _, o in origins])
+        reader = _Reader(self.settings, IngestOptions.from_settings(self.settings), self.allow_private)
+        for entry, origin in origins:
+            if origin in known:
+                continue
+            try:
+                yield reader.feed_entry(entry, origin, source=parsed.title)
+            except InputError as exc:
+                yield IngestFailure(origin, str(exc))
+
+    def _known_origins(self, origins: list[str]) -> set[str]:
+        a = schema.articles
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(select(a.c.origin).where(a.c.origin.in_(origins)))
+            return {r[0] for r in rows}
+
+    def run(
+        self,
+        urls: list[str],
+        *,
+        rounds: int | None = None,
+        on_report: Callable[[PollReport], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        """Poll forever (or ``rounds`` times), sleeping until the next feed is due."""
+        done = 0
+        while rounds is None or done < rounds:
+            report = self.poll_once(urls)
+            if on_report:
+                on_report(report)
+            done += 1
+            if rounds is not None and done >= rounds:
+                break
+            due = [float((watch.feed_state(self.store, u) or {}).get("next_due") or 0) for u in urls]
+            sleep(max(1.0, min(due, default=self.clock() + self.every) - self.clock()))
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None

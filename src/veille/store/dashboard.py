@@ -1,0 +1,175 @@
+"""Reads the dashboard and the API need beyond ``Store``'s own: stories, routes, facts of a set of articles.
+
+Stories come from the store's story index when it has one (``Store.stories`` /
+``Store.story``, from the stories stage). Until then articles are grouped here
+by the named entities they share, weighted by rarity, so the dashboard still
+shows what belongs together; ``mode`` says which of the two a listing used.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, select
+
+from veille.store import schema
+from veille.store.database import Store
+
+GROUP_THRESHOLD = 0.35  # weighted Jaccard of two articles' entity sets to put them in one group
+GROUP_KINDS = ("country", "organisation", "person", "place")
+MAX_GROUPED_ARTICLES = 5000  # the fallback grouping reads at most this many recent articles
+
+
+def _rows(store: Store, query: Any) -> list[dict[str, Any]]:
+    with store.engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def routes(store: Store, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
+    r = schema.routes
+    return _rows(store, select(r).order_by(r.c.article_id, r.c.start).limit(limit).offset(offset))
+
+
+def articles_by_id(store: Store, ids: Iterable[str]) -> list[dict[str, Any]]:
+    a = schema.articles
+    wanted = list(ids)
+    rows = _rows(store, select(a).where(a.c.id.in_(wanted)))
+    order = {aid: i for i, aid in enumerate(wanted)}
+    return sorted(rows, key=lambda r: order[r["id"]])
+
+
+def facts_of(store: Store, table_name: str, article_ids: list[str]) -> list[dict[str, Any]]:
+    """Rows of a fact table for these articles, in text order."""
+    t = schema.metadata.tables[table_name]
+    order = [t.c.article_id, t.c.start] if "start" in t.c else [t.c.article_id, t.c["index"]]
+    return _rows(store, select(t).where(t.c.article_id.in_(article_ids)).order_by(*order))
+
+
+def places_by_id(store: Store, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    p = schema.places
+    return {r["id"]: r for r in _rows(store, select(p).where(p.c.id.in_(list(set(ids)))))}
+
+
+def entities_by_id(store: Store, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    e = schema.entities
+    return {r["id"]: r for r in _rows(store, select(e).where(e.c.id.in_(list(set(ids)))))}
+
+
+def source_key(article: dict[str, Any]) -> str | None:
+    """Who published an article, for counting independent sources: publisher, else URL host, else None."""
+    if article.get("source"):
+        return str(article["source"]).strip().casefold()
+    host = urlsplit(article.get("url") or "").hostname
+    return host.removeprefix("www.") if host else None
+
+
+# -- stories --------------------------------------------------------------------------
+
+
+def has_story_index(store: Store) -> bool:
+    return callable(getattr(store, "stories", None)) and callable(getattr(store, "story", None))
+
+
+def stories(store: Store, limit: int = 50, offset: int = 0) -> tuple[str, list[dict[str, Any]]]:
+    """("stories", rows) from the story index, or ("grouped", rows) from shared entities.
+
+    Each row has ``id``, ``title``, ``article_ids``; the caller adds sources and badges.
+    """
+    if has_story_index(store):
+        listed = store.stories(limit=limit, offset=offset)  # type: ignore[attr-defined]
+        if listed:
+            return "stories", [dict(s) for s in listed]
+    groups = group_articles(store)
+    return "grouped", groups[offset : offset + limit]
+
+
+def story(store: Store, story_id: str) -> dict[str, Any] | None:
+    if has_story_index(store):
+        found = store.story(story_id)  # type: ignore[attr-defined]
+        if found:
+            return dict(found)
+    return next((g for g in group_articles(store) if g["id"] == story_id), None)
+
+
+def group_articles(store: Store) -> list[dict[str, Any]]:
+    """Connected groups of articles sharing rare named entities, biggest and newest first."""
+    a, m, e = schema.articles, schema.mentions, schema.entities
+    arts = _rows(
+        store,
+        select(a.c.id, a.c.title, a.c.published, a.c.ingested_at)
+        .order_by(a.c.ingested_at.desc(), a.c.id)
+        .limit(MAX_GROUPED_ARTICLES),
+    )
+    ids = [r["id"] for r in arts]
+    pairs = _rows(
+        store,
+        select(m.c.article_id, m.c.entity_id)
+        .join(e, e.c.id == m.c.entity_id)
+        .where(m.c.article_id.in_(ids) & e.c.kind.in_(GROUP_KINDS))
+        .group_by(m.c.article_id, m.c.entity_id),
+    )
+    ents: dict[str, set[str]] = defaultdict(set)
+    for p in pairs:
+        ents[p["article_id"]].add(p["entity_id"])
+    df: dict[str, int] = defaultdict(int)
+    for s in ents.values():
+        for ent in s:
+            df[ent] += 1
+    n = max(1, len(arts))
+    # A name every article shares says nothing about belonging together: weight by rarity.
+    weight = {ent: math.log(1 + n / c) for ent, c in df.items()}
+    parent = {aid: aid for aid in ids}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    by_entity: dict[str, list[str]] = defaultdict(list)
+    for aid in ids:
+        for ent in ents.get(aid, ()):
+            by_entity[ent].append(aid)
+    candidates = {
+        (x, y) for members in by_entity.values() for i, x in enumerate(members) for y in members[i + 1 :]
+    }
+    for x, y in candidates:
+        sx, sy = ents[x], ents[y]
+        inter = sum(weight[t] for t in sx & sy)
+        union = sum(weight[t] for t in sx | sy)
+        if union and inter / union >= GROUP_THRESHOLD:
+            parent[find(x)] = find(y)
+    members: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for art in arts:
+        members[find(art["id"])].append(art)
+    groups = []
+    for group in members.values():
+        group.sort(key=lambda r: (r["published"] or r["ingested_at"] or "", r["id"]))
+        first = group[0]
+        groups.append(
+            {
+                "id": f"g-{min(r['id'] for r in group)}",
+                "title": first["title"] or first["id"],
+                "article_ids": [r["id"] for r in group],
+                "last_seen": max((r["published"] or r["ingested_at"] or "") for r in group),
+            }
+        )
+    groups.sort(key=lambda g: (len(g["article_ids"]), g["last_seen"]), reverse=True)
+    return groups
+
+
+def count_facts(store: Store, article_ids: list[str]) -> dict[str, int]:
+    out = {}
+    with store.engine.connect() as conn:
+        for name in ("claims", "events", "place_mentions"):
+            t = schema.metadata.tables[name]
+            out[name] = int(
+                conn.execute(
+                    select(func.count()).select_from(t).where(t.c.article_id.in_(article_ids))
+                ).scalar_one()
+            )
+    return out

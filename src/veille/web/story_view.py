@@ -1,0 +1,297 @@
+"""What a story page shows, built from store rows: articles cut into sentences, facts with
+their sentence, a timeline, a map layer and an actor graph.
+
+Plain data (dicts, lists) so the HTML page and its JSON twin are the same thing.
+Every fact keeps ``article_id``, ``start``/``end`` and ``sentence``: the page can
+always show and highlight the sentence a fact came from.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from veille.store import dashboard
+from veille.store.database import Store
+
+MAX_ARTICLES_PER_STORY = 200  # a page stays usable; the JSON says how many were left out
+MAX_SENTENCE_CHARS = 2000
+GRAPH_KINDS = ("country", "organisation", "person")
+
+
+def article_segments(text: str, sentences: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The text cut at sentence bounds: [{"s": index or None, "start": offset, "text": ...}], covering it all."""
+    out: list[dict[str, Any]] = []
+    pos = 0
+    for s in sorted(sentences, key=lambda r: r["start"]):
+        start, end = max(s["start"], pos), min(s["end"], len(text))
+        if start > pos:
+            out.append({"s": None, "start": pos, "text": text[pos:start]})
+        if end > start:
+            out.append({"s": s["index"], "start": start, "text": text[start:end]})
+            pos = end
+    if pos < len(text):
+        out.append({"s": None, "start": pos, "text": text[pos:]})
+    return out
+
+
+class _Sentences:
+    def __init__(self, articles: list[dict[str, Any]], rows: list[dict[str, Any]]) -> None:
+        self.text = {a["id"]: a["text"] for a in articles}
+        self.bounds = {(r["article_id"], r["index"]): (r["start"], r["end"]) for r in rows}
+
+    def of(self, fact: dict[str, Any]) -> str:
+        start, end = self.bounds.get((fact["article_id"], fact["sentence"]), (fact["start"], fact["end"]))
+        return self.text[fact["article_id"]][start:end][:MAX_SENTENCE_CHARS]
+
+
+def _evidence(fact: dict[str, Any], sentences: _Sentences) -> dict[str, Any]:
+    """The provenance every shown fact carries."""
+    return {
+        "article_id": fact["article_id"],
+        "sentence": fact["sentence"],
+        "start": fact["start"],
+        "end": fact["end"],
+        "extractor": fact.get("extractor"),
+        "sentence_text": sentences.of(fact),
+    }
+
+
+def _name(names: dict[str, dict[str, Any]], ref: str | None) -> str | None:
+    if not ref:
+        return None
+    row = names.get(ref)
+    return row["name"] if row else ref
+
+
+def summarise(store: Store, row: dict[str, Any]) -> dict[str, Any]:
+    """A story list entry: title, counts, sources, languages, corroboration badge."""
+    ids = list(row.get("article_ids") or [])
+    arts = dashboard.articles_by_id(store, ids)
+    # Articles read from files carry no publisher: they are not counted as independent sources.
+    sources = {key for a in arts if (key := dashboard.source_key(a))}
+    facts = dashboard.count_facts(store, ids) if ids else {"claims": 0, "events": 0, "place_mentions": 0}
+    dates = sorted(d for a in arts if (d := a.get("published") or a.get("ingested_at")))
+    return {
+        "id": row["id"],
+        "title": row.get("title") or (arts[0]["title"] if arts else row["id"]),
+        "article_ids": ids,
+        "articles": [
+            {"id": a["id"], "title": a["title"], "language": a["language"], "source": a["source"]}
+            for a in arts
+        ],
+        "sources": len(sources),
+        "languages": sorted({a["language"] for a in arts if a.get("language")}),
+        "first_seen": dates[0] if dates else None,
+        "last_seen": dates[-1] if dates else None,
+        "claims": facts["claims"],
+        "events": facts["events"],
+        "unknown_sources": sum(1 for a in arts if not dashboard.source_key(a)),
+        "corroboration": row.get("corroboration") or _badge(len(sources)),
+    }
+
+
+def _badge(sources: int) -> str:
+    """Corroboration in one word: how many independent publishers carry the story."""
+    if sources >= 3:
+        return "corroborated"
+    if sources == 2:
+        return "two sources"
+    return "single source" if sources == 1 else "sources unknown"
+
+
+def build_story(store: Store, row: dict[str, Any]) -> dict[str, Any]:
+    """Everything the story page shows, with provenance on every fact."""
+    ids = list(row.get("article_ids") or [])
+    left_out = max(0, len(ids) - MAX_ARTICLES_PER_STORY)
+    ids = ids[:MAX_ARTICLES_PER_STORY]
+    arts = dashboard.articles_by_id(store, ids)
+    sent_rows = dashboard.facts_of(store, "sentences", ids)
+    sentences = _Sentences(arts, sent_rows)
+    by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for s in sent_rows:
+        by_article[s["article_id"]].append(s)
+    claims = dashboard.facts_of(store, "claims", ids)
+    events = dashboard.facts_of(store, "events", ids)
+    pmentions = dashboard.facts_of(store, "place_mentions", ids)
+    routes = dashboard.facts_of(store, "routes", ids)
+    mentions = dashboard.facts_of(store, "mentions", ids)
+    dates = dashboard.facts_of(store, "dates", ids)
+    refs = {m["entity_id"] for m in mentions}
+    for c in claims:
+        refs.update([c["source_entity"], *(c["about"] or [])])
+    for e in events:
+        refs.update([e["actor"], e["target"]])
+    names = dashboard.entities_by_id(store, (r for r in refs if r))
+    place_ids = {p["place_id"] for p in pmentions} | {s for r in routes for s in r["stops"] or []}
+    place_ids |= {e["place"] for e in events if e["place"]}
+    places = dashboard.places_by_id(store, place_ids)
+    titles = {a["id"]: a["title"] or a["id"] for a in arts}
+
+    out_claims = [
+        {
+            "id": c["id"], "kind": c["kind"], "source": _name(names, c["source_entity"]) or c["source_text"],
+            "source_text": c["source_text"], "cue": c["cue"], "content": c["content"], "channel": c["channel"],
+            "about": [_name(names, a) for a in c["about"] or []], "date": c["date"],
+            **_evidence(c, sentences),
+        }
+        for c in claims
+    ]  # fmt: skip
+    out_events = [
+        {
+            "id": e["id"], "kind": e["kind"], "actor": _name(names, e["actor"]), "target": _name(names, e["target"]),
+            "object": e["object"], "place": (places.get(e["place"]) or {}).get("name") if e["place"] else None,
+            "time": e["time"], "claim_id": e["claim_id"],
+            **_evidence(e, sentences),
+        }
+        for e in events
+    ]  # fmt: skip
+    return {
+        "id": row["id"],
+        "title": row.get("title") or (arts[0]["title"] if arts else row["id"]),
+        "summary": summarise(store, {**row, "article_ids": ids}),
+        "articles_left_out": left_out,
+        "articles": [
+            {
+                "id": a["id"],
+                "title": a["title"],
+                "source": a["source"],
+                "language": a["language"],
+                "published": a["published"],
+                "url": a["url"] if _is_web_url(a["url"]) else None,
+                "origin": a["origin"],
+                "segments": article_segments(a["text"], by_article[a["id"]]),
+            }
+            for a in arts
+        ],  # fmt: skip
+        "claims": out_claims,
+        "events": out_events,
+        "map": _map_layer(pmentions, routes, places, sentences),
+        "timeline": _timeline(arts, dates, out_events, titles, sentences),
+        "graph": _graph(claims, events, mentions, names, sentences),
+    }
+
+
+def _is_web_url(url: str | None) -> bool:
+    return bool(url) and str(url).startswith(("http://", "https://"))
+
+
+def _map_layer(
+    pmentions: list[dict[str, Any]],
+    routes: list[dict[str, Any]],
+    places: dict[str, dict[str, Any]],
+    sentences: _Sentences,
+) -> dict[str, Any]:
+    points: dict[str, dict[str, Any]] = {}
+    for pm in pmentions:
+        place = places.get(pm["place_id"])
+        if not place:
+            continue
+        point = points.setdefault(
+            place["id"],
+            {"id": place["id"], "name": place["name"], "lat": place["lat"], "lon": place["lon"],
+             "country": place["country"], "feature": place["feature"], "mentions": []},
+        )  # fmt: skip
+        point["mentions"].append(
+            {"text": pm["text"], "metonymy": bool(pm["metonymy"]), **_evidence(pm, sentences)}
+        )
+    lines = []
+    for r in routes:
+        stops = [places[s] for s in r["stops"] or [] if s in places]
+        if len(stops) >= 2:
+            lines.append(
+                {
+                    "id": r["id"], "what": r["what"],
+                    "stops": [{"id": s["id"], "name": s["name"], "lat": s["lat"], "lon": s["lon"]} for s in stops],
+                    **_evidence(r, sentences),
+                }
+            )  # fmt: skip
+    return {"places": sorted(points.values(), key=lambda p: -len(p["mentions"])), "routes": lines}
+
+
+def _timeline(
+    arts: list[dict[str, Any]],
+    dates: list[dict[str, Any]],
+    events: list[dict[str, Any]],
+    titles: dict[str, str],
+    sentences: _Sentences,
+) -> list[dict[str, Any]]:
+    items = []
+    for a in arts:
+        when = a["published"] or a["ingested_at"]
+        label = "published" if a["published"] else "ingested"
+        items.append(
+            {"date": (when or "")[:10], "kind": label, "label": a["title"] or a["id"], "article_id": a["id"]}
+        )
+    for d in dates:
+        if d["value"] and d["resolved"]:
+            items.append({"date": d["value"], "kind": "date", "label": d["text"], **_evidence(d, sentences)})
+    for e in events:
+        if e["time"]:
+            who = " → ".join(x for x in (e["actor"], e["target"]) if x)
+            items.append({"date": e["time"], "kind": "event", "label": f"{e['kind']} {who}".strip(), **e})
+    for item in items:
+        item["article_title"] = titles.get(item["article_id"])
+    return sorted(items, key=lambda i: (str(i["date"]).lstrip("-"), i["kind"]))
+
+
+def _graph(
+    claims: list[dict[str, Any]],
+    events: list[dict[str, Any]],
+    mentions: list[dict[str, Any]],
+    names: dict[str, dict[str, Any]],
+    sentences: _Sentences,
+) -> dict[str, Any]:
+    """Who did what to whom: event edges actor→target, claim edges source→about.
+
+    With no events or claims yet, actors named in the same sentence are linked
+    ("named with"), drawn dashed, so the page still shows who appears together.
+    """
+    edges: list[dict[str, Any]] = []
+    for e in events:
+        if e["actor"] and e["target"] and e["actor"] != e["target"]:
+            edges.append(
+                {
+                    "source": e["actor"],
+                    "target": e["target"],
+                    "label": e["kind"],
+                    "type": "event",
+                    **_evidence(e, sentences),
+                }
+            )
+    for c in claims:
+        for about in c["about"] or []:
+            if c["source_entity"] and about != c["source_entity"]:
+                edges.append(
+                    {
+                        "source": c["source_entity"],
+                        "target": about,
+                        "label": c["kind"],
+                        "type": "claim",
+                        **_evidence(c, sentences),
+                    }
+                )
+    if not edges:
+        by_sentence: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
+        for m in mentions:
+            if (names.get(m["entity_id"]) or {}).get("kind") in GRAPH_KINDS:
+                by_sentence[(m["article_id"], m["sentence"])].append(m)
+        seen: set[tuple[str, str]] = set()
+        for group in by_sentence.values():
+            for i, a in enumerate(group):
+                for b in group[i + 1 :]:
+                    pair = (min(a["entity_id"], b["entity_id"]), max(a["entity_id"], b["entity_id"]))
+                    if pair[0] != pair[1] and pair not in seen:
+                        seen.add(pair)
+                        edges.append(
+                            {
+                                "source": pair[0],
+                                "target": pair[1],
+                                "label": "named with",
+                                "type": "co-mention",
+                                **_evidence(a, sentences),
+                            }
+                        )
+    ids = sorted({x for e in edges for x in (e["source"], e["target"])})
+    nodes = [{"id": i, "name": _name(names, i), "kind": (names.get(i) or {}).get("kind")} for i in ids]
+    return {"nodes": nodes, "edges": edges}

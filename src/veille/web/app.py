@@ -68,12 +68,12 @@ class RuleIn(BaseModel):
     terms: dict[str, list[str]] = Field(default_factory=dict)
 
 
-def page(items: list[dict[str, Any]], limit: int, offset: int, request: Request) -> dict[str, Any]:
-    """A list response: items plus the URL of the next page (None on the last one)."""
+def page(rows: list[dict[str, Any]], limit: int, offset: int, request: Request) -> dict[str, Any]:
+    """A list response from up to ``limit + 1`` rows: items plus the URL of the next page, None on the last."""
     next_url = None
-    if len(items) == limit:
+    if len(rows) > limit:  # callers fetch one row more than they show, to know whether there is a next page
         next_url = str(request.url.include_query_params(offset=offset + limit, limit=limit))
-    return {"items": items, "limit": limit, "offset": offset, "next": next_url}
+    return {"items": rows[:limit], "limit": limit, "offset": offset, "next": next_url}
 
 
 def _is_loopback(host: str | None) -> bool:
@@ -140,7 +140,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         offset: int = Query(0, ge=0),
         language: str | None = Query(None, max_length=8),
     ) -> dict[str, Any]:
-        return page(store.articles(limit=limit, offset=offset, language=language), limit, offset, request)
+        return page(store.articles(limit=limit + 1, offset=offset, language=language), limit, offset, request)
 
     @app.get("/api/articles/{article_id}", dependencies=read, tags=["articles"])
     def api_article(article_id: str) -> dict[str, Any]:
@@ -158,7 +158,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         limit: int = Query(100, ge=1, le=1000),
         offset: int = Query(0, ge=0),
     ) -> dict[str, Any]:
-        return page(store.entities(kind=kind, limit=limit, offset=offset), limit, offset, request)
+        return page(store.entities(kind=kind, limit=limit + 1, offset=offset), limit, offset, request)
 
     @app.get("/api/claims", dependencies=read, tags=["facts"])
     def api_claims(
@@ -168,7 +168,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         limit: int = Query(100, ge=1, le=500),
         offset: int = Query(0, ge=0),
     ) -> dict[str, Any]:
-        rows = store.claims(source=source, about=about, limit=offset + limit)[offset:]
+        rows = store.claims(source=source, about=about, limit=offset + limit + 1)[offset:]
         return page(rows, limit, offset, request)
 
     @app.get("/api/events", dependencies=read, tags=["facts"])
@@ -178,26 +178,26 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         limit: int = Query(100, ge=1, le=500),
         offset: int = Query(0, ge=0),
     ) -> dict[str, Any]:
-        return page(store.events(kind=kind, limit=offset + limit)[offset:], limit, offset, request)
+        return page(store.events(kind=kind, limit=offset + limit + 1)[offset:], limit, offset, request)
 
     @app.get("/api/places", dependencies=read, tags=["facts"])
     def api_places(
         request: Request, limit: int = Query(200, ge=1, le=1000), offset: int = Query(0, ge=0)
     ) -> dict[str, Any]:
-        return page(store.places(limit=offset + limit)[offset:], limit, offset, request)
+        return page(store.places(limit=offset + limit + 1)[offset:], limit, offset, request)
 
     @app.get("/api/routes", dependencies=read, tags=["facts"])
     def api_routes(
         request: Request, limit: int = Query(200, ge=1, le=1000), offset: int = Query(0, ge=0)
     ) -> dict[str, Any]:
-        return page(dashboard.routes(store, limit=limit, offset=offset), limit, offset, request)
+        return page(dashboard.routes(store, limit=limit + 1, offset=offset), limit, offset, request)
 
     @app.get("/api/stories", dependencies=read, tags=["stories"])
     def api_stories(
         request: Request, limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)
     ) -> dict[str, Any]:
-        mode, rows = dashboard.stories(store, limit=limit, offset=offset)
-        return page([summarise(store, r) for r in rows], limit, offset, request) | {"mode": mode}
+        mode, rows = dashboard.stories(store, limit=limit + 1, offset=offset)
+        return page([summarise(store, r) for r in rows[: limit + 1]], limit, offset, request) | {"mode": mode}
 
     @app.get("/api/stories/{story_id}", dependencies=read, tags=["stories"])
     def api_story(story_id: str) -> dict[str, Any]:
@@ -230,7 +230,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         limit: int = Query(50, ge=1, le=500),
         offset: int = Query(0, ge=0),
     ) -> dict[str, Any]:
-        return page(watch.alerts(store, limit=limit, offset=offset, rule_id=rule), limit, offset, request)
+        return page(watch.alerts(store, limit=limit + 1, offset=offset, rule_id=rule), limit, offset, request)
 
     @app.get("/api/watch", dependencies=read, tags=["watch"])
     def api_rules() -> dict[str, Any]:

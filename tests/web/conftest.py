@@ -1,0 +1,167 @@
+"""One small database for the web, watch and poll tests, built once per session.
+
+It holds the two seed articles analysed by the real pipeline, one article we
+write here with hand-made facts of every kind (claim, event, places, a route, a
+date: the dashboard is what is under test, not the extractors), and one article
+whose text carries markup, to check it is shown as text. Tests that write copy it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from veille.config import Settings
+from veille.ingest.runner import Ingestor
+from veille.ingest.sources import read_sources
+from veille.model import (
+    Analysis,
+    Article,
+    Claim,
+    DateRef,
+    Entity,
+    Event,
+    Mention,
+    Place,
+    PlaceMention,
+    Route,
+    Sentence,
+    article_id_for,
+    fact_id,
+)
+from veille.pipeline import Pipeline
+from veille.store.database import Store
+from veille.web.app import create_app
+
+SEED_FILES = ("000_26781533d9c08b3d.txt", "002_c695fbdf6ede573c.txt")
+
+HANDMADE_TEXT = (
+    "Shipping logs seen by our reporters show that Iran shipped drone parts to Russia on 3 March 2024. "
+    "The crates went from Amirabad across the Caspian Sea to Makhachkala, then by rail to Alabuga. "
+    "A customs officer said the parts were labelled as farm equipment."
+)
+XSS_TEXT = (
+    "Odd copy <script>window.__pwned = 1; alert('x')</script> and <img src=x onerror=\"window.__pwned=2\"> "
+    "landed in a wire story about Ukraine and Poland. The editors said the markup came from a broken feed."
+)
+
+
+def _span(text: str, needle: str, after: int = 0) -> tuple[int, int]:
+    start = text.index(needle, after)
+    return start, start + len(needle)
+
+
+def _sentences(aid: str, text: str) -> list[Sentence]:
+    out, pos = [], 0
+    for i, part in enumerate(text.split(". ")):
+        end = pos + len(part) + (1 if pos + len(part) < len(text) else 0)
+        out.append(Sentence(aid, i, pos, min(end, len(text))))
+        pos = end + 1
+    return out
+
+
+def handmade_analysis() -> Analysis:
+    """An article with one fact of every kind, offsets computed from the text."""
+    text = HANDMADE_TEXT
+    aid = article_id_for(text)
+    art = Article(id=aid, text=text, title="Test: drone parts shipped to Alabuga", source="Test Wire",
+                  url="https://example.org/test-wire/1", published="2024-03-05", language="en", origin="test")  # fmt: skip
+    sents = _sentences(aid, text)
+    iran, russia = Entity("country:IR", "Iran", "country", "IR"), Entity("country:RU", "Russia", "country", "RU")
+    mentions = [
+        Mention(aid, *_span(text, "Iran"), "Iran", "GPE", 0, "test", "country:IR"),
+        Mention(aid, *_span(text, "Russia"), "Russia", "GPE", 0, "test", "country:RU"),
+    ]
+    places = {
+        "test:amirabad": Place("test:amirabad", "Amirabad", 36.86, 53.37, "IR"),
+        "test:caspian": Place("test:caspian", "Caspian Sea", 41.9, 50.7, None, "H.SEA"),
+        "test:makhachkala": Place("test:makhachkala", "Makhachkala", 42.98, 47.5, "RU"),
+        "test:alabuga": Place("test:alabuga", "Alabuga special economic zone", 55.77, 52.05, "RU"),
+    }
+    pms = [
+        PlaceMention(aid, "test:amirabad", *_span(text, "Amirabad"), "Amirabad", 1, "test"),
+        PlaceMention(aid, "test:caspian", *_span(text, "Caspian Sea"), "Caspian Sea", 1, "test"),
+        PlaceMention(aid, "test:makhachkala", *_span(text, "Makhachkala"), "Makhachkala", 1, "test"),
+        PlaceMention(aid, "test:alabuga", *_span(text, "Alabuga"), "Alabuga", 1, "test"),
+    ]
+    c_start, c_end = _span(text, "Iran shipped drone parts to Russia on 3 March 2024")
+    claim = Claim(fact_id(aid, "claim", c_start), aid, None, "Shipping logs", "show", text[c_start:c_end],
+                  c_start, c_end, 0, "evidence", "test", ["country:IR", "country:RU"])  # fmt: skip
+    e_start, e_end = _span(text, "Iran shipped drone parts to Russia")
+    event = Event(fact_id(aid, "event", e_start), aid, "supply", e_start, e_end, 0, "test",
+                  actor="country:IR", target="country:RU", object="drone parts", time="2024-03-03", claim_id=claim.id)  # fmt: skip
+    r_start, r_end = _span(text, "from Amirabad across the Caspian Sea to Makhachkala, then by rail to Alabuga")
+    route = Route(fact_id(aid, "route", r_start), aid, list(places), r_start, r_end, 1, "test", what="crates")
+    d_start, d_end = _span(text, "3 March 2024")
+    date = DateRef(aid, d_start, d_end, "3 March 2024", 0, "test", value="2024-03-03", resolved=True)
+    return Analysis(article=art, sentences=sents, mentions=mentions, entities={"country:IR": iran, "country:RU": russia},
+                    dates=[date], claims=[claim], events=[event], places=places, place_mentions=pms, routes=[route])  # fmt: skip
+
+
+@dataclass
+class WebDB:
+    path: Path
+    seed_ids: list[str]
+    handmade_id: str
+    xss_id: str
+
+    def copy(self, to: Path) -> Path:
+        target = to / "veille.db"
+        shutil.copy(self.path, target)
+        return target
+
+
+@pytest.fixture(scope="session")
+def web_db(tmp_path_factory: pytest.TempPathFactory, settings: Settings, pipeline: Pipeline, seeds_dir: Path) -> WebDB:
+    path = tmp_path_factory.mktemp("webdb") / "veille.db"
+    store = Store(f"sqlite:///{path}")
+    ingestor = Ingestor(settings, store, pipeline=pipeline)
+    report = ingestor.ingest_items(read_sources([str(seeds_dir / f) for f in SEED_FILES], settings))
+    assert report.ingested == 2, report.to_dict()
+    handmade = handmade_analysis()
+    store.write([handmade])
+    xss = Article(id=article_id_for(XSS_TEXT), text=XSS_TEXT, title="<b>Broken</b> <script>window.__pwned=3</script> feed",
+                  source="Test Wire", language="en", origin="test")  # fmt: skip
+    assert ingestor.ingest_items([xss]).ingested == 1
+    store.close()
+    return WebDB(path, report.article_ids, handmade.article.id, xss.id)
+
+
+def settings_for(settings: Settings, db: Path, **web: object) -> Settings:
+    """The session settings pointed at ``db``, with ``[web]`` and ``[alerts]`` overrides."""
+    raw = dict(settings.raw)
+    raw["web"] = {**settings.section("web"), **web}
+    raw["alerts"] = {"console": False}
+    return Settings(**{**settings.__dict__, "store_url": f"sqlite:///{db}", "raw": raw})
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(web_db: WebDB, settings: Settings) -> Iterator[str]:
+    """The dashboard served by uvicorn on 127.0.0.1, for the browser tests."""
+    port = free_port()
+    app = create_app(settings_for(settings, web_db.path))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)

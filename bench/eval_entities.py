@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from veille.config import load_settings
-from veille.model import Analysis, Article, article_id_for
+from veille.model import Analysis, Article
 from veille.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -16,14 +16,11 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from corpus import write_corpus  # noqa: E402
-
-from veille.config import load_settings  # noqa: E402
-from veille.ingest.runner import Ingestor  # noqa: E402
-from veille.nlp.models import pipeline_for  # noqa: E402
-from veille.store.database import Store  # noqa: E402
+from corpus import write_corpus  # bench/ is on sys.path when this script runs
+from veille.config import load_settings
+from veille.ingest.runner import Ingestor
+from veille.nlp.models import pipeline_for
+from veille.store.database import Store
 
 
 def main() -> int:

@@ -75,7 +75,10 @@ def handmade_analysis() -> Analysis:
     art = Article(id=aid, text=text, title="Test: drone parts shipped to Alabuga", source="Test Wire",
                   url="https://example.org/test-wire/1", published="2024-03-05", language="en", origin="test")  # fmt: skip
     sents = _sentences(aid, text)
-    iran, russia = Entity("country:IR", "Iran", "country", "IR"), Entity("country:RU", "Russia", "country", "RU")
+    iran, russia = (
+        Entity("country:IR", "Iran", "country", "IR"),
+        Entity("country:RU", "Russia", "country", "RU"),
+    )
     mentions = [
         Mention(aid, *_span(text, "Iran"), "Iran", "GPE", 0, "test", "country:IR"),
         Mention(aid, *_span(text, "Russia"), "Russia", "GPE", 0, "test", "country:RU"),
@@ -98,7 +101,9 @@ def handmade_analysis() -> Analysis:
     e_start, e_end = _span(text, "Iran shipped drone parts to Russia")
     event = Event(fact_id(aid, "event", e_start), aid, "supply", e_start, e_end, 0, "test",
                   actor="country:IR", target="country:RU", object="drone parts", time="2024-03-03", claim_id=claim.id)  # fmt: skip
-    r_start, r_end = _span(text, "from Amirabad across the Caspian Sea to Makhachkala, then by rail to Alabuga")
+    r_start, r_end = _span(
+        text, "from Amirabad across the Caspian Sea to Makhachkala, then by rail to Alabuga"
+    )
     route = Route(fact_id(aid, "route", r_start), aid, list(places), r_start, r_end, 1, "test", what="crates")
     d_start, d_end = _span(text, "3 March 2024")
     date = DateRef(aid, d_start, d_end, "3 March 2024", 0, "test", value="2024-03-03", resolved=True)
@@ -120,7 +125,9 @@ class WebDB:
 
 
 @pytest.fixture(scope="session")
-def web_db(tmp_path_factory: pytest.TempPathFactory, settings: Settings, pipeline: Pipeline, seeds_dir: Path) -> WebDB:
+def web_db(
+    tmp_path_factory: pytest.TempPathFactory, settings: Settings, pipeline: Pipeline, seeds_dir: Path
+) -> WebDB:
     path = tmp_path_factory.mktemp("webdb") / "veille.db"
     store = Store(f"sqlite:///{path}")
     ingestor = Ingestor(settings, store, pipeline=pipeline)

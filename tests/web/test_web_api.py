@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import WebDB, settings_for
 from fastapi.testclient import TestClient
 
+from conftest import WebDB, settings_for
 from veille.config import Settings
 from veille.web.app import create_app
 
@@ -72,7 +72,9 @@ def test_seed_articles_form_one_story(client: TestClient, web_db: WebDB) -> None
 
 
 def test_story_page_shows_every_fact_with_its_sentence(client: TestClient, web_db: WebDB) -> None:
-    story_id = next(s["id"] for s in client.get("/api/stories").json()["items"] if web_db.handmade_id in s["article_ids"])
+    story_id = next(
+        s["id"] for s in client.get("/api/stories").json()["items"] if web_db.handmade_id in s["article_ids"]
+    )
     story = client.get(f"/api/stories/{story_id}").json()
     claim = next(c for c in story["claims"] if c["article_id"] == web_db.handmade_id)
     assert claim["content"] in claim["sentence_text"]
@@ -97,7 +99,9 @@ def test_article_markup_is_escaped_everywhere(client: TestClient, web_db: WebDB)
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
 
 
-def test_reads_from_other_machines_and_writes_need_the_token(web_db: WebDB, settings: Settings, tmp_path: Path) -> None:
+def test_reads_from_other_machines_and_writes_need_the_token(
+    web_db: WebDB, settings: Settings, tmp_path: Path
+) -> None:
     db = web_db.copy(tmp_path)
     app = create_app(settings_for(settings, db, token="s3cret"))
     remote = TestClient(app, client=("203.0.113.7", 40000))
@@ -118,8 +122,14 @@ def test_cors_is_off_unless_configured(web_db: WebDB, settings: Settings) -> Non
     headers = {"Origin": "https://elsewhere.example"}
     plain = TestClient(create_app(settings_for(settings, web_db.path)), client=LOCAL)
     assert "access-control-allow-origin" not in plain.get("/api/stats", headers=headers).headers
-    allowed = TestClient(create_app(settings_for(settings, web_db.path, cors_origins=["https://elsewhere.example"])), client=LOCAL)
-    assert allowed.get("/api/stats", headers=headers).headers["access-control-allow-origin"] == "https://elsewhere.example"
+    allowed = TestClient(
+        create_app(settings_for(settings, web_db.path, cors_origins=["https://elsewhere.example"])),
+        client=LOCAL,
+    )
+    assert (
+        allowed.get("/api/stats", headers=headers).headers["access-control-allow-origin"]
+        == "https://elsewhere.example"
+    )
 
 
 def test_export_is_the_whole_database(client: TestClient) -> None:

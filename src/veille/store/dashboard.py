@@ -8,7 +8,6 @@ shows what belongs together; ``mode`` says which of the two a listing used.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -19,7 +18,8 @@ from sqlalchemy import func, select
 from veille.store import schema
 from veille.store.database import Store
 
-GROUP_THRESHOLD = 0.35  # weighted Jaccard of two articles' entity sets to put them in one group
+GROUP_THRESHOLD = 0.5  # Jaccard of two articles' salient entity sets to put them in one group
+SALIENT_ENTITIES = 4
 GROUP_KINDS = ("country", "organisation", "person", "place")
 MAX_GROUPED_ARTICLES = 5000  # the fallback grouping reads at most this many recent articles
 
@@ -96,7 +96,12 @@ def story(store: Store, story_id: str) -> dict[str, Any] | None:
 
 
 def group_articles(store: Store) -> list[dict[str, Any]]:
-    """Connected groups of articles sharing rare named entities, biggest and newest first."""
+    """Connected groups of articles whose most-named entities overlap, biggest and newest first.
+
+    Each article is reduced to its SALIENT_ENTITIES most-mentioned named entities (what it is
+    about, not everything it names); two articles join when those sets have a Jaccard index of
+    at least GROUP_THRESHOLD.
+    """
     a, m, e = schema.articles, schema.mentions, schema.entities
     arts = _rows(
         store,
@@ -105,23 +110,17 @@ def group_articles(store: Store) -> list[dict[str, Any]]:
         .limit(MAX_GROUPED_ARTICLES),
     )
     ids = [r["id"] for r in arts]
-    pairs = _rows(
+    counts = _rows(
         store,
-        select(m.c.article_id, m.c.entity_id)
+        select(m.c.article_id, m.c.entity_id, func.count().label("n"))
         .join(e, e.c.id == m.c.entity_id)
         .where(m.c.article_id.in_(ids) & e.c.kind.in_(GROUP_KINDS))
         .group_by(m.c.article_id, m.c.entity_id),
     )
-    ents: dict[str, set[str]] = defaultdict(set)
-    for p in pairs:
-        ents[p["article_id"]].add(p["entity_id"])
-    df: dict[str, int] = defaultdict(int)
-    for s in ents.values():
-        for ent in s:
-            df[ent] += 1
-    n = max(1, len(arts))
-    # A name every article shares says nothing about belonging together: weight by rarity.
-    weight = {ent: math.log(1 + n / c) for ent, c in df.items()}
+    ranked: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for row in counts:
+        ranked[row["article_id"]].append((-row["n"], row["entity_id"]))
+    salient = {aid: {ent for _, ent in sorted(pairs)[:SALIENT_ENTITIES]} for aid, pairs in ranked.items()}
     parent = {aid: aid for aid in ids}
 
     def find(x: str) -> str:
@@ -132,16 +131,14 @@ def group_articles(store: Store) -> list[dict[str, Any]]:
 
     by_entity: dict[str, list[str]] = defaultdict(list)
     for aid in ids:
-        for ent in ents.get(aid, ()):
+        for ent in salient.get(aid, ()):
             by_entity[ent].append(aid)
     candidates = {
         (x, y) for members in by_entity.values() for i, x in enumerate(members) for y in members[i + 1 :]
     }
     for x, y in candidates:
-        sx, sy = ents[x], ents[y]
-        inter = sum(weight[t] for t in sx & sy)
-        union = sum(weight[t] for t in sx | sy)
-        if union and inter / union >= GROUP_THRESHOLD:
+        sx, sy = salient[x], salient[y]
+        if len(sx & sy) / len(sx | sy) >= GROUP_THRESHOLD:
             parent[find(x)] = find(y)
     members: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for art in arts:

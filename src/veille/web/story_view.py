@@ -229,7 +229,12 @@ def _timeline(
     for e in events:
         if e["time"]:
             who = " → ".join(x for x in (e["actor"], e["target"]) if x)
-            items.append({"date": e["time"], "kind": "event", "label": f"{e['kind']} {who}".strip(), **e})
+            evidence = {
+                k: e[k] for k in ("article_id", "sentence", "start", "end", "extractor", "sentence_text")
+            }
+            items.append(
+                {"date": e["time"], "kind": "event", "label": f"{e['kind']} {who}".strip(), **evidence}
+            )
     for item in items:
         item["article_title"] = titles.get(item["article_id"])
     return sorted(items, key=lambda i: (str(i["date"]).lstrip("-"), i["kind"]))

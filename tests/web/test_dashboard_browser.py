@@ -1,0 +1,140 @@
+"""The dashboard in real headless Chromium (Debian's /usr/bin/chromium driven by Playwright).
+
+Skips, with the reason printed, only when /usr/bin/chromium is absent (CI installs it:
+``apt-get install -y chromium``). Never downloads a browser.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import WebDB
+from veille.config import Settings
+
+CHROMIUM = Path(os.environ.get("VEILLE_CHROMIUM", "/usr/bin/chromium"))
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]  # fmt: skip
+
+if not CHROMIUM.is_file():
+    reason = f"browser tests need Chromium at {CHROMIUM}: run `apt-get install -y chromium`"
+    print(f"SKIP: {reason}")
+    pytest.skip(reason, allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is a dev dependency")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: object, live_server: str) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1300, "height": 1000})  # type: ignore[attr-defined]
+    # Nothing but our own server may be reached: a CDN or tile request would fail the test.
+    outside: list[str] = []
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(live_server)
+            else (outside.append(route.request.url), route.abort())
+        ),
+    )
+    p = context.new_page()
+    errors: list[str] = []
+    p.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield p
+    context.close()
+    assert not outside, outside
+    assert not errors, errors
+
+
+def _open_story_with(page: object, live_server: str, article_id: str) -> None:
+    page.goto(live_server + "/")  # type: ignore[attr-defined]
+    page.locator("li.story:has(a[href]) >> nth=0").wait_for()  # type: ignore[attr-defined]
+    story = page.locator("li.story").filter(has=page.locator('a[href^="/stories/"]'))  # type: ignore[attr-defined]
+    for i in range(story.count()):
+        href = story.nth(i).locator("a.story-title").get_attribute("href")
+        page.goto(live_server + href)  # type: ignore[attr-defined]
+        if page.locator(f"#a-{article_id}").count():  # type: ignore[attr-defined]
+            return
+    raise AssertionError(f"no story shows article {article_id}")
+
+
+def test_seed_story_shows_both_articles(page: object, live_server: str, web_db: WebDB) -> None:
+    _open_story_with(page, live_server, web_db.seed_ids[0])
+    for aid in web_db.seed_ids:
+        assert page.locator(f"#a-{aid}").is_visible()  # type: ignore[attr-defined]
+    assert page.locator("#graph .node").count() >= 2  # type: ignore[attr-defined]
+    assert page.locator("ol.timeline li").count() >= 2  # type: ignore[attr-defined]
+
+
+def test_clicking_a_claim_shows_its_sentence(page: object, live_server: str, web_db: WebDB) -> None:
+    _open_story_with(page, live_server, web_db.handmade_id)
+    claim = page.locator(f'li.claim[data-article="{web_db.handmade_id}"]').first  # type: ignore[attr-defined]
+    claim.click()
+    sentence = page.locator(f"#s-{web_db.handmade_id}-0")  # type: ignore[attr-defined]
+    assert "sent" in sentence.get_attribute("class") and "hl" in sentence.get_attribute("class")
+    assert sentence.locator("mark").inner_text() == "Iran shipped drone parts to Russia on 3 March 2024"
+    evidence = page.locator("#evidence").inner_text()  # type: ignore[attr-defined]
+    assert evidence.startswith("Shipping logs seen by our reporters") and evidence.endswith("3 March 2024.")
+
+
+def test_alabuga_is_on_the_map(page: object, live_server: str, web_db: WebDB, tmp_path: Path) -> None:
+    _open_story_with(page, live_server, web_db.handmade_id)
+    page.wait_for_selector("body[data-map-ready]")  # type: ignore[attr-defined]
+    marker = page.locator('#map .marker[data-place="test:alabuga"]')  # type: ignore[attr-defined]
+    assert marker.locator("text").text_content() == "Alabuga special economic zone"
+    box = marker.locator("circle").bounding_box()
+    map_box = page.locator("#map").bounding_box()  # type: ignore[attr-defined]
+    assert map_box["x"] <= box["x"] <= map_box["x"] + map_box["width"]
+    assert map_box["y"] <= box["y"] <= map_box["y"] + map_box["height"]
+    assert page.locator("#map .land path").count() > 100  # the bundled basemap was drawn  # type: ignore[attr-defined]
+    assert page.locator("#map polyline.route-line").count() == 1  # type: ignore[attr-defined]
+    marker.click()
+    assert "Alabuga" in page.locator("#evidence").inner_text()  # type: ignore[attr-defined]
+
+
+def test_seed_story_map_shows_alabuga(
+    page: object, live_server: str, web_db: WebDB, settings: Settings
+) -> None:
+    if not any("geo" in name or "place" in name for name in settings.order):
+        pytest.skip(
+            f"the pipeline geocodes nothing yet (pipeline.order = {settings.order}): no places to map"
+        )
+    _open_story_with(page, live_server, web_db.seed_ids[1])
+    page.wait_for_selector("body[data-map-ready]")  # type: ignore[attr-defined]
+    seed_places = page.locator("#map .marker").evaluate_all(  # type: ignore[attr-defined]
+        "els => els.filter(e => !e.dataset.place.startsWith('test:')).map(e => e.textContent)"
+    )
+    assert any("Alabuga" in name for name in seed_places), seed_places
+
+
+def test_markup_in_an_article_is_shown_as_text(page: object, live_server: str, web_db: WebDB) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+    page.goto(f"{live_server}/articles/{web_db.xss_id}")  # type: ignore[attr-defined]
+    text = page.locator(f"#a-{web_db.xss_id} .text").inner_text()  # type: ignore[attr-defined]
+    assert "<script>window.__pwned = 1; alert('x')</script>" in text
+    assert "<b>Broken</b>" in page.locator("h1").inner_text()  # type: ignore[attr-defined]
+    assert page.evaluate("window.__pwned === undefined")  # type: ignore[attr-defined]
+    assert page.locator("article script, article img, h1 b").count() == 0  # type: ignore[attr-defined]
+    assert dialogs == []
+
+
+def test_dashboard_screenshot(page: object, live_server: str, web_db: WebDB, tmp_path: Path) -> None:
+    _open_story_with(page, live_server, web_db.seed_ids[0])
+    page.wait_for_selector("body[data-map-ready]")  # type: ignore[attr-defined]
+    out = Path(os.environ.get("VEILLE_SCREENSHOT_DIR", tmp_path)) / "dashboard-story.png"
+    page.screenshot(path=str(out), full_page=True)  # type: ignore[attr-defined]
+    data = out.read_bytes()
+    assert data.startswith(b"\x89PNG") and len(data) > 50_000  # a real rendering, not a blank page
+    print(f"screenshot: {out}")

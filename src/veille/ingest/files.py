@@ -30,6 +30,9 @@ _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"SQLite format 3", "SQLite"),
 )
 
+# When several legacy encodings decode a text equally well, the first of these wins.
+PREFERRED_LEGACY_ENCODINGS: tuple[str, ...] = ("cp1252", "iso8859_15", "latin_1", "cp1251", "koi8_r", "cp1256")
+
 _SNIFF_BYTES = 8192
 # Text decoded by guesswork that is more than this share of control characters was never text.
 _MAX_CONTROL_SHARE = 0.02
@@ -37,6 +40,8 @@ _MAX_CONTROL_SHARE = 0.02
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
     """The file's bytes, refusing files over ``max_bytes`` before reading them."""
+    if path.is_dir():
+        raise InputError("is a folder, not a file")
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -97,10 +102,25 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
             return _checked_text(data.decode(declared))
         except (LookupError, UnicodeDecodeError):
             pass  # a wrong or unknown declared charset is common; fall through to detection
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None:
+    matches = list(charset_normalizer.from_bytes(data))
+    if not matches:
         raise InputError("undecodable text: not UTF-8 and no other encoding fits")
-    return _checked_text(str(best))
+    return _checked_text(str(_preferred_match(matches)))
+
+
+def _preferred_match(matches: list[charset_normalizer.CharsetMatch]) -> charset_normalizer.CharsetMatch:
+    """charset-normalizer's best match, or among equally good ones the likeliest for news text.
+
+    Short accented French fits cp1250 (Central European) as well as cp1252 and the tie goes
+    to the first code page by name: "enquête" would come out as "enquęte".
+    """
+    best = matches[0]
+    tied = [m for m in matches if m.chaos == best.chaos and m.coherence == best.coherence]
+    for encoding in PREFERRED_LEGACY_ENCODINGS:
+        for match in tied:
+            if match.encoding == encoding:
+                return match
+    return best
 
 
 def _checked_text(text: str) -> str:

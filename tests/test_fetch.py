@@ -106,10 +106,10 @@ def test_redirect_to_private_address_refused(
     # Pretend 127.0.0.1 is public so the first hop is allowed; the redirect points to
     # 127.0.0.2, which stays private and must be refused at the second hop.
     real = fetch_module.is_public_address
-    monkeypatch.setattr(
-        fetch_module, "is_public_address", lambda a: str(a) == "127.0.0.1" or real(a)
+    monkeypatch.setattr(fetch_module, "is_public_address", lambda a: str(a) == "127.0.0.1" or real(a))
+    server.routes["/start"] = Route(
+        status=302, headers={"Location": f"http://127.0.0.2:{server.port}/inside"}
     )
-    server.routes["/start"] = Route(status=302, headers={"Location": f"http://127.0.0.2:{server.port}/inside"})
     server.routes["/inside"] = Route(PAGE)
     with pytest.raises(FetchRefused, match="127.0.0.2"):
         fetch(server.url("/start"), settings)

@@ -31,7 +31,14 @@ _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 
 # When several legacy encodings decode a text equally well, the first of these wins.
-PREFERRED_LEGACY_ENCODINGS: tuple[str, ...] = ("cp1252", "iso8859_15", "latin_1", "cp1251", "koi8_r", "cp1256")
+PREFERRED_LEGACY_ENCODINGS: tuple[str, ...] = (
+    "cp1252",
+    "iso8859_15",
+    "latin_1",
+    "cp1251",
+    "koi8_r",
+    "cp1256",
+)
 
 _SNIFF_BYTES = 8192
 # Text decoded by guesswork that is more than this share of control characters was never text.

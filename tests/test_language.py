@@ -35,3 +35,9 @@ def test_language_set_is_configurable() -> None:
 def test_unknown_language_code_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="unknown ISO 639-1 language code 'xx'"):
         detect_language(SAMPLES["en"], ["en", "xx"])
+
+
+@pytest.mark.parametrize("high_accuracy", [False, True])
+def test_short_sentences_in_both_modes(high_accuracy: bool) -> None:
+    assert detect_language("Pluie et vent fort demain sur la côte.", high_accuracy=high_accuracy) == "fr"
+    assert detect_language("Heavy rain and strong wind tomorrow.", high_accuracy=high_accuracy) == "en"

@@ -15,6 +15,12 @@ DEFAULT_LANGUAGES: tuple[str, ...] = (
 MIN_LETTERS = 12
 # lingua's accuracy saturates long before a full article; a prefix keeps detection fast.
 SAMPLE_CHARS = 3000
+# lingua's high-accuracy mode adds 1- to 5-gram models for short texts; loading them all
+# costs seconds (about 9 s on a busy 2-core machine for the default languages, the first time
+# a short Latin-script text comes) against 0.5 s for the trigram-only low-accuracy mode. On
+# our French/English/German/Russian/Ukrainian test sentences of 30-90 characters both modes
+# agree, and news articles are long, so low accuracy is the default (ingest.language_high_accuracy).
+#
 # Reject answers whose lead over the runner-up is this small (lingua's minimum relative distance).
 MIN_RELATIVE_DISTANCE = 0.05
 
@@ -27,23 +33,25 @@ def _language_for(code: str) -> Language:
 
 
 @lru_cache(maxsize=4)
-def language_detector(codes: tuple[str, ...] = DEFAULT_LANGUAGES) -> LanguageDetector:
-    """One detector per language set, built once: building loads lingua's models (slow)."""
+def language_detector(codes: tuple[str, ...], high_accuracy: bool = False) -> LanguageDetector:
+    """One detector per language set and mode, built once (lingua loads its models lazily)."""
     languages = [_language_for(code) for code in codes]
-    if len(languages) < 2:
+    if len(set(languages)) < 2:
         raise ValueError("ingest.languages needs at least two languages")
-    return (
-        LanguageDetectorBuilder.from_languages(*languages)
-        .with_minimum_relative_distance(MIN_RELATIVE_DISTANCE)
-        .build()
+    builder = LanguageDetectorBuilder.from_languages(*languages).with_minimum_relative_distance(
+        MIN_RELATIVE_DISTANCE
     )
+    if not high_accuracy:
+        builder = builder.with_low_accuracy_mode()
+    return builder.build()
 
 
-def detect_language(text: str, languages: Iterable[str] | None = None) -> str:
+def detect_language(text: str, languages: Iterable[str] | None = None, *, high_accuracy: bool = False) -> str:
     """ISO 639-1 code of ``text``'s language, or "und" when too short or too uncertain."""
     sample = text[:SAMPLE_CHARS]
     if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
         return UNDETERMINED
-    codes = tuple(sorted(c.lower() for c in languages)) if languages is not None else DEFAULT_LANGUAGES
-    found = language_detector(codes).detect_language_of(sample)
+    # Sorted so that the same set from settings or from the default shares one detector.
+    codes = tuple(sorted({c.lower() for c in (DEFAULT_LANGUAGES if languages is None else languages)}))
+    found = language_detector(codes, high_accuracy).detect_language_of(sample)
     return found.iso_code_639_1.name.lower() if found is not None else UNDETERMINED

@@ -139,7 +139,9 @@ def is_furniture(line: str, patterns: BoilerplatePatterns) -> bool:
 
 def is_title_like(line: str) -> bool:
     """One line, short, not ending like a sentence in running text."""
-    return len(line.split()) >= 2 and len(line) <= MAX_TITLE_CHARS and not line.endswith(_SENTENCE_END)
+    return (
+        len(line) <= MAX_TITLE_CHARS and any(ch.isalpha() for ch in line) and not line.endswith(_SENTENCE_END)
+    )
 
 
 def is_rubric(line: str) -> bool:

@@ -62,6 +62,7 @@ class IngestOptions:
     max_bytes: int
     max_html_chars: int
     languages: tuple[str, ...] | None
+    language_high_accuracy: bool
     feed_min_entry_chars: int
     fetch_linked_pages: bool
 
@@ -73,6 +74,7 @@ class IngestOptions:
             max_bytes=int(ingest.get("max_bytes", 20_000_000)),
             max_html_chars=int(ingest.get("max_html_chars", DEFAULT_MAX_HTML_CHARS)),
             languages=tuple(str(code) for code in languages) if languages else None,
+            language_high_accuracy=bool(ingest.get("language_high_accuracy", False)),
             feed_min_entry_chars=int(ingest.get("feed_min_entry_chars", 400)),
             fetch_linked_pages=bool(ingest.get("fetch_linked_pages", True)),
         )
@@ -147,14 +149,12 @@ def normalise_published(value: Any) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
-    try:
-        return datetime.fromisoformat(text).isoformat()
-    except ValueError:
-        pass
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        pass
+    # A bare date stays a date: "2024-03-05" must not gain an invented midnight.
+    for parse in (date.fromisoformat, datetime.fromisoformat):
+        try:
+            return parse(text).isoformat()
+        except ValueError:
+            pass
     try:
         return email.utils.parsedate_to_datetime(text).isoformat()
     except (TypeError, ValueError, IndexError):
@@ -193,7 +193,9 @@ class _Reader:
             source=source,
             url=url,
             published=normalise_published(published),
-            language=detect_language(text, self.options.languages),
+            language=detect_language(
+                text, self.options.languages, high_accuracy=self.options.language_high_accuracy
+            ),
             origin=origin,
         )
 

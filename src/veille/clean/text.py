@@ -38,6 +38,11 @@ MAX_TEASER_WORDS = 8
 # Fallback title length when the first line is a full paragraph rather than a title.
 FALLBACK_TITLE_CHARS = 150
 
+# C0/C1 controls except tab and newline, DEL, zero-width space and stray BOMs.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\ufeff]")
+# Unicode space separators (category Zs) other than the plain space.
+_UNICODE_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+
 _SENTENCE_END = (".", "!", "?", "…", ";", ",")
 
 
@@ -91,20 +96,9 @@ def normalise_layout(text: str) -> str:
     """
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
-    text = "".join(_layout_char(ch) for ch in text)
+    text = _UNICODE_SPACE.sub(" ", _INVISIBLE.sub("", text))
     lines = [line.rstrip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
-def _layout_char(ch: str) -> str:
-    if ch in "\n\t":
-        return ch
-    category = unicodedata.category(ch)
-    if category == "Zs":
-        return " "
-    if category == "Cc" or ch in "\u200b\ufeff":  # controls, zero-width space, stray BOM
-        return ""
-    return ch
 
 
 def _split_lines(text: str) -> list[_Line]:

@@ -43,6 +43,7 @@ PREFERRED_LEGACY_ENCODINGS: tuple[str, ...] = (
 _SNIFF_BYTES = 8192
 # Text decoded by guesswork that is more than this share of control characters was never text.
 _MAX_CONTROL_SHARE = 0.02
+_MIN_CONTROLS = 8
 
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
@@ -135,7 +136,8 @@ def _checked_text(text: str) -> str:
         raise InputError("empty: no text in it")
     sample = text[:_SNIFF_BYTES]
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
-    if controls > _MAX_CONTROL_SHARE * len(sample):
+    # A minimum count keeps a stray escape character in a short text from condemning it.
+    if controls >= _MIN_CONTROLS and controls > _MAX_CONTROL_SHARE * len(sample):
         raise InputError("binary data (control characters), not text")
     return text
 

@@ -154,3 +154,23 @@ def test_timeout_is_one_line(server: LocalServer, settings: Settings) -> None:
 def test_unreachable_port_is_one_line(settings: Settings) -> None:
     with pytest.raises(InputError, match="could not fetch"):
         fetch("http://127.0.0.1:9/", settings, allow_private=True)
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        ("http://[::1]:8080/x", "[::1]:8080"),
+        ("https://news.example/x", "news.example"),
+        ("http://a.example:81/", "a.example:81"),
+    ],
+)
+def test_pinned_request_keeps_the_name(url: str, host: str) -> None:
+    import httpx
+
+    with httpx.Client() as client:
+        request = fetch_module._pinned_request(
+            client, httpx.URL(url), ipaddress.ip_address("192.0.2.7"), "ua"
+        )
+    assert request.headers["Host"] == host
+    assert request.url.host == "192.0.2.7"
+    assert request.extensions["sni_hostname"] == httpx.URL(url).host

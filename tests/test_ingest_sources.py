@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -119,7 +120,7 @@ def test_jsonl_bad_lines_are_skipped_one_by_one(tmp_path: Path, settings: Settin
         EN_BODY, "Seating ban suspended", "https://a.example/1", "The Courier",
     )  # fmt: skip
     assert first.published == "2024-03-05T10:00:00+00:00"
-    assert first.origin == "https://a.example/1"
+    assert first.origin == f"{path}:1"
     assert second.text == FR_BODY and second.origin == f"{path}:7"
     assert [(f.origin.rsplit(":", 1)[1], f.reason) for f in failures] == [
         ("2", "invalid JSON (Expecting property name enclosed in double quotes)"),
@@ -236,3 +237,14 @@ def test_feed_file_with_bomb_is_one_failure(tmp_path: Path, settings: Settings) 
 )
 def test_normalise_published(value: str, expected: str | None) -> None:
     assert normalise_published(value) == expected
+
+
+def test_feed_entries_are_bounded(tmp_path: Path) -> None:
+    base = load_settings()
+    few = replace(base, ingest={**base.ingest, "max_feed_entries": 2, "fetch_linked_pages": False})
+    feed = tmp_path / "many.rss"
+    feed.write_bytes(rss([(f"Item {i}", f"https://a.example/{i}", f"{EN_BODY} {i}") for i in range(5)]))
+    articles, failures = split(list(read_sources([str(feed)], few)))
+    assert [a.title for a in articles] == ["Item 0", "Item 1"]
+    (failure,) = failures
+    assert failure.reason == "feed has 5 entries; read the first 2 (ingest.max_feed_entries)"

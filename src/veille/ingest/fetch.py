@@ -100,9 +100,8 @@ def _pinned_request(
     """A request for ``url`` that connects to ``address`` but still names the host (Host, SNI, cert check)."""
     ip_host = str(address)
     target = url.copy_with(host=ip_host)
-    host_header = url.host if url.port is None else f"{url.host}:{url.port}"
-    if ":" in url.host and url.port is None:  # IPv6 literal in the URL
-        host_header = f"[{url.host}]"
+    name = f"[{url.host}]" if ":" in url.host else url.host  # IPv6 literals keep their brackets
+    host_header = name if url.port is None else f"{name}:{url.port}"
     return client.build_request(
         "GET",
         target,

@@ -3,6 +3,18 @@
 ``read_sources`` yields an ``Article`` or an ``IngestFailure`` per item and never stops
 on a bad one: a batch of ten thousand files with three broken ones gives three
 one-line failures and the rest of the articles.
+
+For a progress bar, expand first and read item by item::
+
+    items = list_inputs(paths_and_urls)
+    for item in items:                      # advance the bar once per item
+        for result in read_input(item, settings, allow_private=False):
+            ...                             # Article or IngestFailure
+
+Supported: ``.txt``, ``.html``/``.htm``, ``.jsonl``/``.ndjson`` (one object per line with
+``text`` or ``html`` and optional ``url``, ``title``, ``published``, ``source``),
+``.xml``/``.rss``/``.atom`` feeds, ``.opml`` lists, and ``http(s)://`` URLs of pages,
+feeds or OPML lists.
 """
 
 from __future__ import annotations
@@ -65,6 +77,7 @@ class IngestOptions:
     language_high_accuracy: bool
     feed_min_entry_chars: int
     fetch_linked_pages: bool
+    max_feed_entries: int
 
     @classmethod
     def from_settings(cls, settings: Settings) -> IngestOptions:
@@ -77,6 +90,7 @@ class IngestOptions:
             language_high_accuracy=bool(ingest.get("language_high_accuracy", False)),
             feed_min_entry_chars=int(ingest.get("feed_min_entry_chars", 400)),
             fetch_linked_pages=bool(ingest.get("fetch_linked_pages", True)),
+            max_feed_entries=int(ingest.get("max_feed_entries", 1000)),
         )
 
 
@@ -268,12 +282,12 @@ class _Reader:
         text, html = record.get("text"), record.get("html")
         if isinstance(text, str) and text.strip():
             return self.from_plain_text(
-                text, origin=meta["url"] or origin, title=meta["title"],
+                text, origin=origin, title=meta["title"],
                 source=meta["source"], url=meta["url"], published=meta["published"],
             )  # fmt: skip
         if isinstance(html, str) and html.strip():
             return self.from_html(
-                html, origin=meta["url"] or origin, url=meta["url"], title=meta["title"],
+                html, origin=origin, url=meta["url"], title=meta["title"],
                 source=meta["source"], published=meta["published"],
             )  # fmt: skip
         raise InputError("no non-empty 'text' or 'html' string field")
@@ -284,7 +298,14 @@ class _Reader:
         parsed = parse_feed(data, origin)
         if not parsed.entries:
             raise InputError("feed has no entries")
-        for index, entry in enumerate(parsed.entries):
+        limit = self.options.max_feed_entries
+        if len(parsed.entries) > limit:
+            # Each teaser entry may cost a page fetch: a feed of a million items is an attack.
+            yield IngestFailure(
+                origin,
+                f"feed has {len(parsed.entries):,} entries; read the first {limit:,} (ingest.max_feed_entries)",
+            )
+        for index, entry in enumerate(parsed.entries[:limit]):
             entry_origin = entry.link or f"{origin}#{entry.entry_id or index}"
             try:
                 yield self.feed_entry(entry, entry_origin, source=parsed.title)

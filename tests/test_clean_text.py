@@ -134,3 +134,10 @@ def test_every_boilerplate_pattern_compiles_and_matches_its_example() -> None:
     assert patterns.furniture and patterns.tail_cues and patterns.teasers
     for line in ["de lecture - mots", "5 min de lecture", "5 min read", "Partager", "Share this article"]:
         assert any(p.search(line) for p in patterns.furniture), line
+
+
+def test_question_title() -> None:
+    raw = "\n\n".join(["Faut-il rouvrir la ligne de tram ?", *BODY_FR])
+    cleaned = clean_text(raw)
+    assert cleaned.title == "Faut-il rouvrir la ligne de tram ?"
+    assert cleaned.text == "\n\n".join(BODY_FR)

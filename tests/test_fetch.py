@@ -6,6 +6,7 @@ import ipaddress
 from collections.abc import Iterator
 from dataclasses import replace
 
+import httpx
 import pytest
 
 from local_http import LocalServer, Route, local_server
@@ -165,8 +166,6 @@ def test_unreachable_port_is_one_line(settings: Settings) -> None:
     ],
 )
 def test_pinned_request_keeps_the_name(url: str, host: str) -> None:
-    import httpx
-
     with httpx.Client() as client:
         request = fetch_module._pinned_request(
             client, httpx.URL(url), ipaddress.ip_address("192.0.2.7"), "ua"

@@ -44,6 +44,7 @@ _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\ufeff]")
 _UNICODE_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 
 _SENTENCE_END = (".", "!", "?", "…", ";", ",")
+_TITLE_NEVER_ENDS = (".", "…", ";", ",")
 
 
 @dataclass(frozen=True)
@@ -132,9 +133,11 @@ def is_furniture(line: str, patterns: BoilerplatePatterns) -> bool:
 
 
 def is_title_like(line: str) -> bool:
-    """One line, short, not ending like a sentence in running text."""
+    """One line, short, not ending like a sentence in running text (a question or exclamation may)."""
     return (
-        len(line) <= MAX_TITLE_CHARS and any(ch.isalpha() for ch in line) and not line.endswith(_SENTENCE_END)
+        len(line) <= MAX_TITLE_CHARS
+        and any(ch.isalpha() for ch in line)
+        and not line.endswith(_TITLE_NEVER_ENDS)
     )
 
 

@@ -173,3 +173,16 @@ def test_pinned_request_keeps_the_name(url: str, host: str) -> None:
     assert request.headers["Host"] == host
     assert request.url.host == "192.0.2.7"
     assert request.extensions["sni_hostname"] == httpx.URL(url).host
+
+
+def test_unreachable_address_falls_back_to_the_next(
+    server: LocalServer, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 127.0.0.2 has nothing listening on the port; 127.0.0.1 has the server. Both are checked.
+    monkeypatch.setattr(
+        fetch_module,
+        "resolve_host",
+        lambda host, port: [ipaddress.ip_address("127.0.0.2"), ipaddress.ip_address("127.0.0.1")],
+    )
+    server.routes["/page"] = Route(PAGE)
+    assert fetch(server.url("/page", host="two.invalid"), settings, allow_private=True).content == PAGE

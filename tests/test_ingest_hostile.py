@@ -124,7 +124,7 @@ def test_jsonl_one_result_per_line(lines: list[str]) -> None:
         path = Path(folder) / "batch.jsonl"
         path.write_text("\n".join(lines), encoding="utf-8")
         results = list(read_sources([str(path)], SETTINGS))
-    physical = "\n".join(lines).splitlines()
+    physical = "\n".join(lines).split("\n")
     if len(results) == 1 and isinstance(results[0], IngestFailure) and results[0].origin == str(path):
         # The whole file may be refused (empty, or mostly control characters), in one line.
         assert "\n" not in results[0].reason
@@ -164,3 +164,15 @@ def test_huge_line_and_nested_html_in_one_batch() -> None:
         results = list(read_sources([folder], SETTINGS))
     assert len(results) == 3
     assert isinstance(results[2], Article) and results[2].text == GOOD_TEXT
+
+
+def test_jsonl_line_in_another_encoding_is_that_lines_failure(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    good = json.dumps({"text": GOOD_TEXT}, ensure_ascii=False).encode("utf-8")
+    latin = json.dumps({"text": GOOD_TEXT + " Fin."}, ensure_ascii=False).encode("latin-1")
+    path.write_bytes(b"\n".join([good, latin, b"\xff\xfe\x00garbage", good]))
+    results = list(read_sources([str(path)], SETTINGS))
+    assert [type(r).__name__ for r in results] == ["Article", "IngestFailure", "IngestFailure", "Article"]
+    failure = results[1]
+    assert isinstance(failure, IngestFailure)
+    assert failure.origin == f"{path}:2" and failure.reason.startswith("not valid UTF-8")

@@ -74,13 +74,17 @@ def _too_large(size: int, max_bytes: int) -> str:
     return f"too large ({size:,} bytes; the limit is ingest.max_bytes = {max_bytes:,})"
 
 
-def binary_kind(data: bytes) -> str | None:
-    """A name for the binary format of ``data``, or None when it may be text."""
+def binary_kind(data: bytes, max_nul_bytes: int = 0) -> str | None:
+    """A name for the binary format of ``data``, or None when it may be text.
+
+    More than ``max_nul_bytes`` NUL bytes in the first 8 KiB mean binary (unless a UTF-16/32 BOM
+    explains them); line-oriented readers allow a few, so that one bad line fails alone.
+    """
     for magic, name in _BINARY_MAGIC:
         if data.startswith(magic):
             return name
     head = data[:_SNIFF_BYTES]
-    if b"\x00" in head and not head.startswith(tuple(bom for bom, _ in _BOMS[1:])):
+    if head.count(b"\x00") > max_nul_bytes and not head.startswith(tuple(bom for bom, _ in _BOMS[1:])):
         return "binary data"
     return None
 

@@ -19,6 +19,7 @@ feeds or OPML lists.
 
 from __future__ import annotations
 
+import codecs
 import email.utils
 import json
 import logging
@@ -36,7 +37,7 @@ from veille.config import Settings
 from veille.errors import InputError
 from veille.ingest.feeds import FeedEntry, looks_like_feed, looks_like_opml, parse_feed, parse_opml
 from veille.ingest.fetch import fetch
-from veille.ingest.files import decode_bytes, read_bytes, read_text
+from veille.ingest.files import binary_kind, decode_bytes, read_bytes, read_text
 from veille.language import detect_language
 from veille.model import Article, article_id_for
 
@@ -49,6 +50,8 @@ FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
 OPML_SUFFIXES = frozenset({".opml"})
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES | OPML_SUFFIXES
 
+# A stray NUL spoils one JSONL line (reported alone); many mean the file is not text at all.
+_JSONL_MAX_NUL_BYTES = 16
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}charset\s*=\s*["']?([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
 _HTML_SNIFF = re.compile(rb"<(!doctype\s+html|html|head|body)\b", re.IGNORECASE)
 
@@ -249,17 +252,30 @@ class _Reader:
             data = read_bytes(path, self.options.max_bytes)
             yield self.from_html(decode_bytes(data, _declared_charset(data)), origin=origin)
         elif suffix in JSONL_SUFFIXES:
-            yield from self.jsonl(read_text(path, self.options.max_bytes), origin)
+            yield from self.jsonl(read_bytes(path, self.options.max_bytes), origin)
         elif suffix in OPML_SUFFIXES:
             yield from self.opml(read_bytes(path, self.options.max_bytes), origin)
         else:
             yield from self.feed(read_bytes(path, self.options.max_bytes), origin)
 
-    def jsonl(self, content: str, origin: str) -> Iterator[IngestResult]:
-        for number, line in enumerate(content.splitlines(), start=1):
-            if not line.strip():
+    def jsonl(self, data: bytes, origin: str) -> Iterator[IngestResult]:
+        data = data.removeprefix(codecs.BOM_UTF8)
+        kind = binary_kind(data, max_nul_bytes=_JSONL_MAX_NUL_BYTES)
+        if kind:
+            raise InputError(f"binary file ({kind}), not JSON lines")
+        lines = data.split(b"\n")  # only "\n" ends a JSON line; str.splitlines would also cut at U+2028
+        if not any(line.strip() for line in lines):
+            raise InputError("empty: no JSON lines in it")
+        for number, raw in enumerate(lines, start=1):
+            if not raw.strip():
                 continue
             line_origin = f"{origin}:{number}"
+            try:
+                # JSON text is UTF-8 (RFC 8259): a line in another encoding is that line's failure.
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield IngestFailure(line_origin, f"not valid UTF-8 (byte {exc.start + 1} of the line)")
+                continue
             try:
                 yield self.jsonl_record(line, line_origin)
             except InputError as exc:

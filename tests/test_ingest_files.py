@@ -80,3 +80,9 @@ def test_read_text_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_text(FRENCH, encoding="utf-8")
     assert read_text(path, 1000) == FRENCH
+
+
+def test_mixed_utf8_and_legacy_lines_both_decode() -> None:
+    second = "Le préfet a répondu qu'une enquête était déjà ouverte."
+    data = FRENCH.encode("utf-8") + b"\n\n" + second.encode("cp1252")
+    assert decode_bytes(data) == f"{FRENCH}\n\n{second}"

@@ -129,7 +129,8 @@ def test_jsonl_one_result_per_line(lines: list[str]) -> None:
         # The whole file may be refused (empty, or mostly control characters), in one line.
         assert "\n" not in results[0].reason
         return
-    assert len(results) == sum(1 for line in physical if line.strip())
+    # Blank means JSON whitespace only: a no-break space alone on a line is a bad line.
+    assert len(results) == sum(1 for line in physical if line.encode("utf-8").strip())
     good = sum(1 for line in physical if line == json.dumps({"text": GOOD_TEXT}))
     assert sum(1 for r in results if isinstance(r, Article) and r.text == GOOD_TEXT) == good
     for result in results:

@@ -114,10 +114,40 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
             return _checked_text(data.decode(declared))
         except (LookupError, UnicodeDecodeError):
             pass  # a wrong or unknown declared charset is common; fall through to detection
+    mixed = _decode_mixed_lines(data)
+    if mixed is not None:
+        return _checked_text(mixed)
     matches = list(charset_normalizer.from_bytes(data))
     if not matches:
         raise InputError("undecodable text: not UTF-8 and no other encoding fits")
     return _checked_text(str(_preferred_match(matches)))
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _decode_mixed_lines(data: bytes) -> str | None:
+    """Text pasted together from UTF-8 and a legacy encoding, decoded line by line.
+
+    A whole-file guess would turn the UTF-8 part into mojibake ("Ã©"); only used when some
+    lines are non-ASCII valid UTF-8 and others are not UTF-8 at all. None otherwise.
+    """
+    lines = data.split(b"\n")
+    valid = [_is_utf8(line) for line in lines]
+    if all(valid) or not any(ok and not line.isascii() for ok, line in zip(valid, lines, strict=True)):
+        return None
+    legacy = b"\n".join(line for ok, line in zip(valid, lines, strict=True) if not ok)
+    matches = list(charset_normalizer.from_bytes(legacy))
+    encoding = _preferred_match(matches).encoding if matches else "cp1252"
+    return "\n".join(
+        line.decode("utf-8") if ok else line.decode(encoding, errors="replace")
+        for ok, line in zip(valid, lines, strict=True)
+    )
 
 
 def _preferred_match(matches: list[charset_normalizer.CharsetMatch]) -> charset_normalizer.CharsetMatch:

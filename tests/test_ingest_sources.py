@@ -248,3 +248,22 @@ def test_feed_entries_are_bounded(tmp_path: Path) -> None:
     assert [a.title for a in articles] == ["Item 0", "Item 1"]
     (failure,) = failures
     assert failure.reason == "feed has 5 entries; read the first 2 (ingest.max_feed_entries)"
+
+
+def test_opml_url_and_unsupported_content(server: LocalServer, settings: Settings) -> None:
+    server.routes["/rss"] = Route(
+        rss([("Full entry", "https://a.example/1", LONG_EN)]), content_type="text/xml"
+    )
+    server.routes["/list.opml"] = Route(
+        f'<opml version="2.0"><body><outline xmlUrl="{server.url("/rss")}"/></body></opml>'.encode(),
+        content_type="text/x-opml",
+    )
+    server.routes["/report.pdf"] = Route(b"%PDF-1.7 ...", content_type="application/pdf")
+    results = list(
+        read_sources([server.url("/list.opml"), server.url("/report.pdf")], settings, allow_private=True)
+    )
+    articles, failures = split(results)
+    assert [a.text for a in articles] == [LONG_EN]
+    assert [f.reason for f in failures] == [
+        "unsupported content type application/pdf; expected HTML, text or a feed"
+    ]

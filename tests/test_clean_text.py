@@ -141,3 +141,8 @@ def test_question_title() -> None:
     cleaned = clean_text(raw)
     assert cleaned.title == "Faut-il rouvrir la ligne de tram ?"
     assert cleaned.text == "\n\n".join(BODY_FR)
+
+
+def test_dropped_furniture_keeps_the_paragraph_break() -> None:
+    raw = f"Rural buses saved\n\n{BODY_EN[0]}\n\nShare\n{BODY_EN[1]}"
+    assert clean_text(raw).text == f"{BODY_EN[0]}\n\n{BODY_EN[1]}"

@@ -220,12 +220,15 @@ def clean_text(
     lines = _split_lines(normalise_layout(raw))
 
     kept: list[_Line] = []
+    pending_break = False
     for line in lines:
         if is_furniture(line.text, patterns):
             dropped.append(line.text)
             # The paragraph break that preceded the dropped line still separates its neighbours.
+            pending_break = pending_break or line.blank_before
             continue
-        kept.append(line)
+        kept.append(_Line(line.text, line.blank_before or pending_break))
+        pending_break = False
     lines = kept
 
     lines, title = _clean_head(lines, title, dropped)

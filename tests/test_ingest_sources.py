@@ -11,6 +11,7 @@ import pytest
 
 from local_http import LocalServer, Route, local_server
 from veille.config import Settings, load_settings
+from veille.errors import ConfigError
 from veille.ingest.sources import IngestFailure, list_inputs, normalise_published, read_sources
 from veille.model import Article, article_id_for
 
@@ -267,3 +268,11 @@ def test_opml_url_and_unsupported_content(server: LocalServer, settings: Setting
     assert [f.reason for f in failures] == [
         "unsupported content type application/pdf; expected HTML, text or a feed"
     ]
+
+
+def test_bad_language_setting_stops_the_batch_once(tmp_path: Path) -> None:
+    base = load_settings()
+    wrong = replace(base, ingest={**base.ingest, "languages": ["fr", "english"]})
+    (tmp_path / "a.txt").write_text(f"Ruling\n\n{EN_BODY}", encoding="utf-8")
+    with pytest.raises(ConfigError, match="'english'"):
+        list(read_sources([str(tmp_path)], wrong))

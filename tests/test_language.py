@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from veille.errors import ConfigError
 from veille.language import detect_language
 
 SAMPLES = {
@@ -33,8 +34,10 @@ def test_language_set_is_configurable() -> None:
 
 
 def test_unknown_language_code_is_a_clear_error() -> None:
-    with pytest.raises(ValueError, match="unknown ISO 639-1 language code 'xx'"):
+    with pytest.raises(ConfigError, match="unknown ISO 639-1 language code 'xx'"):
         detect_language(SAMPLES["en"], ["en", "xx"])
+    with pytest.raises(ConfigError, match="at least two"):
+        detect_language(SAMPLES["en"], ["en"])
 
 
 @pytest.mark.parametrize("high_accuracy", [False, True])

@@ -7,6 +7,8 @@ from functools import lru_cache
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
+from veille.errors import ConfigError
+
 UNDETERMINED = "und"
 DEFAULT_LANGUAGES: tuple[str, ...] = (
     "fr", "en", "de", "es", "it", "pt", "ru", "uk", "ar", "fa", "zh", "tr", "pl", "nl",
@@ -29,7 +31,9 @@ def _language_for(code: str) -> Language:
     try:
         return Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper()))
     except (AttributeError, ValueError):
-        raise ValueError(f"unknown ISO 639-1 language code {code!r} in ingest.languages") from None
+        raise ConfigError(
+            f"unknown ISO 639-1 language code {code!r} in ingest.languages (use two-letter codes like 'fr')"
+        ) from None
 
 
 @lru_cache(maxsize=4)
@@ -37,7 +41,7 @@ def language_detector(codes: tuple[str, ...], high_accuracy: bool = False) -> La
     """One detector per language set and mode, built once (lingua loads its models lazily)."""
     languages = [_language_for(code) for code in codes]
     if len(set(languages)) < 2:
-        raise ValueError("ingest.languages needs at least two languages")
+        raise ConfigError("ingest.languages needs at least two languages")
     builder = LanguageDetectorBuilder.from_languages(*languages).with_minimum_relative_distance(
         MIN_RELATIVE_DISTANCE
     )
@@ -46,12 +50,21 @@ def language_detector(codes: tuple[str, ...], high_accuracy: bool = False) -> La
     return builder.build()
 
 
+def language_codes(languages: Iterable[str] | None) -> tuple[str, ...]:
+    """The configured codes, checked (ConfigError on an unknown one) and in a canonical order."""
+    codes = tuple(sorted({str(c).lower() for c in (DEFAULT_LANGUAGES if languages is None else languages)}))
+    if len(codes) < 2:
+        raise ConfigError("ingest.languages needs at least two languages")
+    for code in codes:
+        _language_for(code)
+    return codes
+
+
 def detect_language(text: str, languages: Iterable[str] | None = None, *, high_accuracy: bool = False) -> str:
     """ISO 639-1 code of ``text``'s language, or "und" when too short or too uncertain."""
     sample = text[:SAMPLE_CHARS]
     if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
         return UNDETERMINED
-    # Sorted so that the same set from settings or from the default shares one detector.
-    codes = tuple(sorted({c.lower() for c in (DEFAULT_LANGUAGES if languages is None else languages)}))
-    found = language_detector(codes, high_accuracy).detect_language_of(sample)
+    # Canonical order, so that the same set from settings or from the default shares one detector.
+    found = language_detector(language_codes(languages), high_accuracy).detect_language_of(sample)
     return found.iso_code_639_1.name.lower() if found is not None else UNDETERMINED

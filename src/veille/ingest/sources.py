@@ -38,7 +38,7 @@ from veille.errors import InputError
 from veille.ingest.feeds import FeedEntry, looks_like_feed, looks_like_opml, parse_feed, parse_opml
 from veille.ingest.fetch import fetch
 from veille.ingest.files import binary_kind, decode_bytes, read_bytes, read_text
-from veille.language import detect_language
+from veille.language import detect_language, language_codes
 from veille.model import Article, article_id_for
 
 log = logging.getLogger(__name__)
@@ -89,7 +89,8 @@ class IngestOptions:
         return cls(
             max_bytes=int(ingest.get("max_bytes", 20_000_000)),
             max_html_chars=int(ingest.get("max_html_chars", DEFAULT_MAX_HTML_CHARS)),
-            languages=tuple(str(code) for code in languages) if languages else None,
+            # Checked here, once per batch: a bad code is a ConfigError for the CLI, not a failure per item.
+            languages=language_codes(languages) if languages else None,
             language_high_accuracy=bool(ingest.get("language_high_accuracy", False)),
             feed_min_entry_chars=int(ingest.get("feed_min_entry_chars", 400)),
             fetch_linked_pages=bool(ingest.get("fetch_linked_pages", True)),
@@ -138,6 +139,7 @@ def read_sources(
     inputs: Iterable[str], settings: Settings, *, allow_private: bool = False
 ) -> Iterator[IngestResult]:
     """Articles from every input, with a failure (not an exception) for each bad item."""
+    IngestOptions.from_settings(settings)  # a configuration error stops the batch before it starts
     for item in list_inputs(inputs):
         yield from read_input(item, settings, allow_private=allow_private)
 

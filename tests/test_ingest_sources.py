@@ -276,3 +276,23 @@ def test_bad_language_setting_stops_the_batch_once(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(f"Ruling\n\n{EN_BODY}", encoding="utf-8")
     with pytest.raises(ConfigError, match="'english'"):
         list(read_sources([str(tmp_path)], wrong))
+
+
+def test_unexpected_error_in_one_line_fails_that_line_only(
+    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import veille.ingest.sources as sources
+
+    real = sources.detect_language
+
+    def fragile(text: str, *args: object, **kwargs: object) -> str:
+        if "explode" in text:
+            raise RuntimeError("detector broke\nsecond line")
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(sources, "detect_language", fragile)
+    path = tmp_path / "b.jsonl"
+    path.write_text("\n".join(json.dumps({"text": t}) for t in [EN_BODY, "please explode now", FR_BODY]))
+    results = list(read_sources([str(path)], settings))
+    assert [type(r).__name__ for r in results] == ["Article", "IngestFailure", "Article"]
+    assert results[1] == IngestFailure(f"{path}:2", "could not read (RuntimeError: detector broke)")

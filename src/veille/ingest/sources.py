@@ -155,12 +155,18 @@ def read_input(item: str, settings: Settings, *, allow_private: bool = False) ->
             raise InputError("unsupported URL scheme; only http and https URLs are fetched")
         else:
             yield from reader.file(Path(item))
-    except InputError as exc:
-        yield IngestFailure(item, str(exc))
     # Third-party parsers meet hostile input here; whatever they raise, the batch goes on.
     except Exception as exc:  # noqa: BLE001
-        log.debug("unexpected error reading %s", item, exc_info=True)
-        yield IngestFailure(item, f"could not read ({exc.__class__.__name__}: {str(exc)[:200]})")
+        yield failure_for(item, exc)
+
+
+def failure_for(origin: str, exc: Exception) -> IngestFailure:
+    """The one-line failure for an exception met while reading ``origin``."""
+    if isinstance(exc, InputError):
+        return IngestFailure(origin, str(exc))
+    log.debug("unexpected error reading %s", origin, exc_info=True)
+    first_line = (str(exc).splitlines() or [""])[0][:200]
+    return IngestFailure(origin, f"could not read ({exc.__class__.__name__}: {first_line})")
 
 
 def normalise_published(value: Any) -> str | None:
@@ -280,8 +286,8 @@ class _Reader:
                 continue
             try:
                 yield self.jsonl_record(line, line_origin)
-            except InputError as exc:
-                yield IngestFailure(line_origin, str(exc))
+            except Exception as exc:  # noqa: BLE001 - one bad line, whatever the cause, is that line's failure
+                yield failure_for(line_origin, exc)
 
     def jsonl_record(self, line: str, origin: str) -> IngestResult:
         try:
@@ -327,8 +333,8 @@ class _Reader:
             entry_origin = entry.link or f"{origin}#{entry.entry_id or index}"
             try:
                 yield self.feed_entry(entry, entry_origin, source=parsed.title)
-            except InputError as exc:
-                yield IngestFailure(entry_origin, str(exc))
+            except Exception as exc:  # noqa: BLE001 - one bad entry is that entry's failure
+                yield failure_for(entry_origin, exc)
 
     def feed_entry(self, entry: FeedEntry, origin: str, *, source: str | None) -> IngestResult:
         body = html_to_plain_text(entry.content) if entry.content else ""
@@ -361,8 +367,8 @@ class _Reader:
             try:
                 response = fetch(url, self.settings, allow_private=self.allow_private)
                 yield from self.feed(response.content, url)
-            except InputError as exc:
-                yield IngestFailure(url, str(exc))
+            except Exception as exc:  # noqa: BLE001 - one bad feed is that feed's failure
+                yield failure_for(url, exc)
 
     # --- URLs --------------------------------------------------------------------------
 

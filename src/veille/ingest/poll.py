@@ -23,7 +23,7 @@ from sqlalchemy import select
 from veille.config import Settings
 from veille.errors import FetchRefused, InputError
 from veille.ingest.feeds import looks_like_opml, parse_feed, parse_opml
-from veille.ingest.fetch import MAX_REDIRECTS, _pinned_request, _read_limited, checked_address, fetch
+from veille.ingest.fetch import MAX_REDIRECTS, IPAddress, checked_addresses, fetch
 from veille.ingest.runner import Ingestor
 from veille.ingest.sources import IngestFailure, IngestOptions, IngestResult, _Reader, is_url
 from veille.store import schema, watch
@@ -61,6 +61,39 @@ class Conditional:
     last_modified: str | None
 
 
+def _pinned(
+    client: httpx.Client, url: httpx.URL, address: IPAddress, headers: dict[str, str]
+) -> httpx.Request:
+    """A GET that connects to the checked ``address`` but names the host (Host header, SNI, certificate).
+
+    Mirrors ``veille.ingest.fetch``: connecting to the address that was checked, not
+    resolving the name again, is what stops DNS rebinding onto a private address.
+    """
+    name = f"[{url.host}]" if ":" in url.host else url.host
+    host = name if url.port is None else f"{name}:{url.port}"
+    return client.build_request(
+        "GET",
+        url.copy_with(host=str(address)),
+        headers={"Host": host, **headers},
+        extensions={"sni_hostname": url.host},
+    )
+
+
+def _read_capped(response: httpx.Response, max_bytes: int, url: httpx.URL, timeout: float) -> bytes:
+    chunks, total, deadline = [], 0, time.monotonic() + timeout
+    try:
+        for chunk in response.iter_bytes():  # decompressed: the cap applies to what we hold
+            total += len(chunk)
+            if total > max_bytes:
+                raise FetchRefused(f"refused {url}: body is over ingest.fetch_max_bytes = {max_bytes:,}")
+            if time.monotonic() > deadline:
+                raise InputError(f"timed out after {timeout:g}s reading {url}")
+            chunks.append(chunk)
+    except httpx.HTTPError as exc:
+        raise InputError(f"could not read {url}: {exc.__class__.__name__}: {exc}") from None
+    return b"".join(chunks)
+
+
 def fetch_conditional(
     url: str, settings: Settings, *, etag: str | None, last_modified: str | None, allow_private: bool = False
 ) -> Conditional:
@@ -68,19 +101,21 @@ def fetch_conditional(
     ingest = settings.ingest
     timeout = float(ingest.get("fetch_timeout", 20.0))
     max_bytes = int(ingest.get("fetch_max_bytes", 10_000_000))
-    user_agent = str(ingest.get("user_agent", "veille"))
-    current = httpx.URL(url)
+    headers = {"User-Agent": str(ingest.get("user_agent", "veille")), "Accept": "*/*"}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    try:
+        current = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise InputError(f"invalid URL {url!r}: {exc}") from None
+    # trust_env=False: a proxy from the environment would make the address check meaningless.
     with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
         for _hop in range(MAX_REDIRECTS + 1):
-            request = _pinned_request(
-                client, current, checked_address(current, allow_private=allow_private), user_agent
-            )
-            if etag:
-                request.headers["If-None-Match"] = etag
-            if last_modified:
-                request.headers["If-Modified-Since"] = last_modified
+            address = checked_addresses(current, allow_private=allow_private)[0]
             try:
-                response = client.send(request, stream=True)
+                response = client.send(_pinned(client, current, address, headers), stream=True)
             except httpx.HTTPError as exc:
                 raise InputError(f"could not fetch {current}: {exc.__class__.__name__}: {exc}") from None
             try:
@@ -91,10 +126,9 @@ def fetch_conditional(
                     return Conditional(304, None, etag, last_modified)
                 if response.status_code >= 400:
                     raise InputError(f"HTTP {response.status_code} fetching {current}")
-                content = _read_limited(response, max_bytes, current, timeout)
                 return Conditional(
                     response.status_code,
-                    content,
+                    _read_capped(response, max_bytes, current, timeout),
                     response.headers.get("etag"),
                     response.headers.get("last-modified"),
                 )

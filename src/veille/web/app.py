@@ -31,7 +31,7 @@ from veille import __version__
 from veille.config import Settings
 from veille.errors import VeilleError
 from veille.export import build_export
-from veille.model import Article, article_id_for
+from veille.model import Article
 from veille.store import dashboard, watch
 from veille.store.database import Store
 from veille.web import TEMPLATES_DIR
@@ -74,6 +74,21 @@ def page(rows: list[dict[str, Any]], limit: int, offset: int, request: Request) 
     if len(rows) > limit:  # callers fetch one row more than they show, to know whether there is a next page
         next_url = str(request.url.include_query_params(offset=offset + limit, limit=limit))
     return {"items": rows[:limit], "limit": limit, "offset": offset, "next": next_url}
+
+
+def article_from_api(given: ArticleIn, reader: Any) -> Any:
+    """An ``Article`` (or ``IngestFailure``) from a POSTed article, cleaned like any other input."""
+    result = reader.from_plain_text(
+        given.text,
+        origin="api",
+        title=given.title,
+        source=given.source,
+        url=given.url,
+        published=given.published,
+    )
+    if isinstance(result, Article) and given.language:
+        result.language = given.language
+    return result
 
 
 def _is_loopback(host: str | None) -> bool:
@@ -254,7 +269,10 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         """Analyse and store articles given as text; watch rules fire on their new facts."""
         from veille.alerts.service import AlertService
         from veille.ingest.runner import Ingestor
-        from veille.language import detect_language
+        from veille.ingest.sources import IngestOptions, _Reader
+
+        # The same cleaning, headline and language detection as `veille ingest` of a JSONL record.
+        reader = _Reader(settings, IngestOptions.from_settings(settings), allow_private=False)
 
         with ingest_lock:
             if "ingestor" not in ingestor_holder:  # models load on the first ingest, not at start-up
@@ -263,13 +281,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
                 ingestor.after_write.append(alerting)
                 ingestor_holder.update(ingestor=ingestor, alerts=alerting)
             ingestor, alerting = ingestor_holder["ingestor"], ingestor_holder["alerts"]
-            items = [
-                Article(
-                    id=article_id_for(a.text), text=a.text, title=a.title, url=a.url, source=a.source,
-                    published=a.published, language=a.language or detect_language(a.text), origin="api",
-                )
-                for a in body.articles
-            ]  # fmt: skip
+            items = [article_from_api(a, reader) for a in body.articles]
             before = len(alerting.sent)
             report = ingestor.ingest_items(items)
             return report.to_dict() | {"alerts": [p["alert_id"] for p in alerting.sent[before:]]}

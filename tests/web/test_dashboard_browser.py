@@ -70,6 +70,7 @@ def _open_story_with(page: object, live_server: str, article_id: str) -> None:
 
 
 def test_seed_story_shows_both_articles(page: object, live_server: str, web_db: WebDB) -> None:
+    web_db.need_seeds()
     _open_story_with(page, live_server, web_db.seed_ids[0])
     for aid in web_db.seed_ids:
         assert page.locator(f"#a-{aid}").is_visible()  # type: ignore[attr-defined]
@@ -98,7 +99,7 @@ def test_alabuga_is_on_the_map(page: object, live_server: str, web_db: WebDB, tm
     assert map_box["x"] <= box["x"] <= map_box["x"] + map_box["width"]
     assert map_box["y"] <= box["y"] <= map_box["y"] + map_box["height"]
     assert page.locator("#map .land path").count() > 100  # the bundled basemap was drawn  # type: ignore[attr-defined]
-    assert page.locator("#map polyline.route-line").count() == 1  # type: ignore[attr-defined]
+    assert page.locator(f'#map polyline.route-line[data-article="{web_db.handmade_id}"]').count() == 1  # type: ignore[attr-defined]
     marker.click()
     assert "Alabuga" in page.locator("#evidence").inner_text()  # type: ignore[attr-defined]
 
@@ -131,7 +132,7 @@ def test_markup_in_an_article_is_shown_as_text(page: object, live_server: str, w
 
 
 def test_dashboard_screenshot(page: object, live_server: str, web_db: WebDB, tmp_path: Path) -> None:
-    _open_story_with(page, live_server, web_db.seed_ids[0])
+    _open_story_with(page, live_server, (web_db.seed_ids or [web_db.handmade_id])[0])
     page.wait_for_selector("body[data-map-ready]")  # type: ignore[attr-defined]
     out = Path(os.environ.get("VEILLE_SCREENSHOT_DIR", tmp_path)) / "dashboard-story.png"
     page.screenshot(path=str(out), full_page=True)  # type: ignore[attr-defined]

@@ -122,16 +122,20 @@ async function drawMap(data) {
     for (const key of ["article_id", "sentence", "start", "end"]) line.dataset[key === "article_id" ? "article" : key] = r[key];
     map.appendChild(line);
   }
-  for (const p of data.places) {
+  data.places.forEach((p, rank) => {
     const m = p.mentions[0];
     const g = svg("g", { class: "marker fact", "data-place": p.id });
     g.dataset.article = m.article_id; g.dataset.sentence = m.sentence; g.dataset.start = m.start; g.dataset.end = m.end;
     g.appendChild(svg("circle", { cx: px(p.lon), cy: py(p.lat), r: (3 + Math.min(5, p.mentions.length)) * k }));
-    const label = svg("text", { x: px(p.lon) + 6 * k, y: py(p.lat) - 5 * k, "font-size": 11 * k });
+    const title = svg("title");
+    title.textContent = `${p.name} (${p.mentions.length})`;
+    g.appendChild(title);
+    // Labels for the most-mentioned places only: a dozen overlapping names help nobody.
+    const label = svg("text", { x: px(p.lon) + 6 * k, y: py(p.lat) - 5 * k, "font-size": 11 * k, class: rank < 8 ? "" : "minor" });
     label.textContent = p.name;
     g.appendChild(label);
     map.appendChild(g);
-  }
+  });
 }
 
 // --- actor graph -------------------------------------------------------------------------
@@ -139,7 +143,7 @@ async function drawMap(data) {
 function drawGraph(data) {
   const graph = document.getElementById("graph");
   if (!graph || !data.nodes.length) return;
-  const W = 420, H = 360, R = Math.min(W, H) / 2 - 60;
+  const W = 420, H = 420, R = Math.min(W, H) / 2 - 60;
   const pos = new Map();
   data.nodes.forEach((n, i) => {
     const a = (2 * Math.PI * i) / data.nodes.length - Math.PI / 2;
@@ -150,21 +154,29 @@ function drawGraph(data) {
   marker.appendChild(svg("path", { d: "M0,0L10,5L0,10z" }));
   defs.appendChild(marker);
   graph.appendChild(defs);
-  const seen = new Set();
+  // One line per pair of actors, thicker with more facts; its first fact is the one it highlights.
+  const links = new Map();
   for (const e of data.edges) {
-    const key = `${e.source}|${e.target}|${e.label}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const key = `${e.source}|${e.target}`;
+    if (!links.has(key)) links.set(key, { first: e, labels: new Set(), count: 0, type: e.type });
+    const link = links.get(key);
+    link.labels.add(e.label);
+    link.count += 1;
+    if (e.type === "event") link.type = "event";
+  }
+  for (const { first: e, labels, count, type } of links.values()) {
     const [x1, y1] = pos.get(e.source), [x2, y2] = pos.get(e.target);
-    const line = svg("line", { x1, y1, x2, y2, class: `edge-line fact ${e.type}`, "marker-end": e.type === "co-mention" ? "" : "url(#arrow)" });
+    const width = Math.min(6, 1 + Math.log2(count));
+    const line = svg("line", { x1, y1, x2, y2, class: `edge-line fact ${type}`, "stroke-width": width, "marker-end": type === "co-mention" ? "" : "url(#arrow)" });
     line.dataset.article = e.article_id; line.dataset.sentence = e.sentence; line.dataset.start = e.start; line.dataset.end = e.end;
+    const names = [...labels];
     const title = svg("title");
-    title.textContent = e.label;
+    title.textContent = `${names.join(", ")} (${count})`;
     line.appendChild(title);
     graph.appendChild(line);
-    if (e.type !== "co-mention") {
+    if (type === "event") {
       const label = svg("text", { x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 3, class: "edge-label" });
-      label.textContent = e.label;
+      label.textContent = names.length > 2 ? `${names.slice(0, 2).join(", ")}…` : names.join(", ");
       graph.appendChild(label);
     }
   }

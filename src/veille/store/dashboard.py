@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 
 from veille.store import schema
 from veille.store.database import Store
@@ -70,28 +70,37 @@ def source_key(article: dict[str, Any]) -> str | None:
 # -- stories --------------------------------------------------------------------------
 
 
-def has_story_index(store: Store) -> bool:
-    return callable(getattr(store, "stories", None)) and callable(getattr(store, "story", None))
+def _story_table() -> Table | None:
+    """The stories stage's ``stories`` table (id, title, article_ids, …), when that stage is installed."""
+    table = schema.metadata.tables.get("stories")
+    return table if table is not None and {"id", "article_ids"} <= set(table.c.keys()) else None
+
+
+def _story_order(table: Table) -> list[Any]:
+    return [table.c[c].desc() for c in ("last_seen", "id") if c in table.c]
 
 
 def stories(store: Store, limit: int = 50, offset: int = 0) -> tuple[str, list[dict[str, Any]]]:
     """("stories", rows) from the story index, or ("grouped", rows) from shared entities.
 
-    Each row has ``id``, ``title``, ``article_ids``; the caller adds sources and badges.
+    Each row has ``id``, ``title``, ``article_ids``; the story index's rows keep their
+    other columns (``independent_sources`` feeds the corroboration badge).
     """
-    if has_story_index(store):
-        listed = store.stories(limit=limit, offset=offset)  # type: ignore[attr-defined]
-        if listed:
-            return "stories", [dict(s) for s in listed]
+    table = _story_table()
+    if table is not None:
+        listed = _rows(store, select(table).order_by(*_story_order(table)).limit(limit).offset(offset))
+        if listed or offset:
+            return "stories", listed
     groups = group_articles(store)
     return "grouped", groups[offset : offset + limit]
 
 
 def story(store: Store, story_id: str) -> dict[str, Any] | None:
-    if has_story_index(store):
-        found = store.story(story_id)  # type: ignore[attr-defined]
+    table = _story_table()
+    if table is not None:
+        found = _rows(store, select(table).where(table.c.id == story_id))
         if found:
-            return dict(found)
+            return found[0]
     return next((g for g in group_articles(store) if g["id"] == story_id), None)
 
 

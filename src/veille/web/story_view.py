@@ -70,6 +70,9 @@ def summarise(store: Store, row: dict[str, Any]) -> dict[str, Any]:
     arts = dashboard.articles_by_id(store, ids)
     # Articles read from files carry no publisher: they are not counted as independent sources.
     sources = {key for a in arts if (key := dashboard.source_key(a))}
+    independent = row.get("independent_sources")
+    if isinstance(independent, list) and independent:  # the story index knows who copied whom
+        sources = {str(s) for s in independent}
     facts = dashboard.count_facts(store, ids) if ids else {"claims": 0, "events": 0, "place_mentions": 0}
     dates = sorted(d for a in arts if (d := a.get("published") or a.get("ingested_at")))
     return {

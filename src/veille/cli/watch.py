@@ -51,7 +51,8 @@ def watch_list(as_json: bool = typer.Option(False, "--json")) -> None:
         print_json(rows)
         return
     for row in rows:
-        row["terms"] = "; ".join(f"{k}={'|'.join(v)}" for k, v in row["terms"].items())
+        row["terms"] = escape("; ".join(f"{k}={'|'.join(v)}" for k, v in row["terms"].items()))
+        row["name"] = escape(row["name"])
     print_table("watch rules", rows, ["id", "name", "fact", "terms", "created_at"])
 
 
@@ -77,7 +78,10 @@ def alerts(
     for row in rows:
         facts = row["facts"] or []
         row["facts"] = len(facts)
-        row["sentence"] = facts[0]["sentence_text"].strip()[:120] if facts else ""
+        # Titles and sentences are article text: never let rich read them as markup.
+        row["sentence"] = escape(facts[0]["sentence_text"].strip()[:120]) if facts else ""
+        row["article_title"] = escape(row["article_title"] or "")
+        row["rule_name"] = escape(row["rule_name"])
     print_table("alerts", rows, ["id", "created_at", "rule_name", "article_title", "facts", "sentence"])
 
 

@@ -17,6 +17,8 @@ from veille.store.database import Store
 
 RULE_FACTS = ("any", "mention", "claim", "event")
 RULE_TERMS = ("entity", "actor", "target", "source", "place", "event_kind", "keyword")
+MAX_TERM_VALUES = 50
+MAX_TERM_CHARS = 200
 
 
 def _now() -> str:
@@ -36,6 +38,10 @@ def add_rule(store: Store, name: str, fact: str, terms: dict[str, list[str]]) ->
     unknown = set(terms) - set(RULE_TERMS)
     if unknown:
         raise VeilleError(f"unknown rule terms: {', '.join(sorted(unknown))}")
+    if any(len(vs) > MAX_TERM_VALUES or any(len(v) > MAX_TERM_CHARS for v in vs) for vs in clean.values()):
+        raise VeilleError(
+            f"a rule takes at most {MAX_TERM_VALUES} values per term, {MAX_TERM_CHARS} characters each"
+        )
     row = {"name": name.strip() or _describe(fact, clean), "fact": fact, "terms": clean, "created_at": _now()}
     with store.engine.begin() as conn:
         inserted = conn.execute(schema.watch_rules.insert().values(**row)).inserted_primary_key

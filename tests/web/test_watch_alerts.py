@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from conftest import WebDB, handmade_analysis, settings_for
-from veille.alerts.deliver import JsonlChannel, WebhookChannel
+from veille.alerts.deliver import JsonlChannel, WebhookChannel, describe
 from veille.alerts.match import match_rule
 from veille.alerts.service import AlertService
 from veille.cli import app
@@ -160,3 +160,15 @@ def test_watch_commands(web_db: WebDB, tmp_path: Path) -> None:
     assert json.loads(runner.invoke(app, ["--db", db, "watch", "list", "--json"]).output) == []
     bad = runner.invoke(app, ["--db", db, "watch", "add", "--fact", "event"])
     assert bad.exit_code != 0
+
+
+def test_console_line_carries_no_terminal_escapes() -> None:
+    payload = {
+        "alert_id": 1,
+        "rule": {"name": "r"},
+        "article": {"id": "a", "title": "Title \x1b[31mred\x1b[0m\nsecond line"},
+        "facts": [{"sentence_text": "A\x1b]0;owned\x07 sentence."}],
+    }
+    line = describe(payload)
+    assert "\x1b" not in line and "\n" not in line and "\x07" not in line
+    assert "Title" in line and "sentence." in line

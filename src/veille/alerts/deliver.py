@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -29,12 +30,23 @@ class Channel(Protocol):
         """Deliver one alert; raise on failure (the caller records the error)."""
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+
+
+def _printable(text: str) -> str:
+    """Article text without control characters: no escape sequences reach the terminal."""
+    return _CONTROL.sub(" ", text)
+
+
 def describe(payload: dict[str, Any]) -> str:
     """One line for people: rule, article, first matched sentence."""
     facts = payload.get("facts") or []
-    first = facts[0]["sentence_text"].strip().replace("\n", " ")[:160] if facts else ""
+    first = facts[0]["sentence_text"].strip()[:160] if facts else ""
     article = payload["article"]
-    return f"[alert {payload['alert_id']}] {payload['rule']['name']} · {article.get('title') or article['id']} · {len(facts)} fact(s): {first}"
+    title = article.get("title") or article["id"]
+    return _printable(
+        f"[alert {payload['alert_id']}] {payload['rule']['name']} · {title} · {len(facts)} fact(s): {first}"
+    )
 
 
 @dataclass

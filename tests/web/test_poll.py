@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from conftest import WebDB
 from veille.alerts.service import AlertService
+from veille.cli import app
 from veille.config import Settings
 from veille.errors import InputError
 from veille.ingest.poll import FeedPoller, backoff_delay, feed_urls, parse_duration
@@ -145,3 +148,27 @@ def test_durations_and_feed_lists(tmp_path: Path, settings: Settings) -> None:
         '<outline xmlUrl="http://127.0.0.1:1/b.xml"/><outline xmlUrl="http://127.0.0.1:1/a.xml"/></body></opml>'
     )
     assert feed_urls([str(opml)], settings) == ["http://127.0.0.1:1/a.xml", "http://127.0.0.1:1/b.xml"]
+
+
+def test_poll_command_once(feed_server: tuple[str, type[FeedServer]], web_db: WebDB, tmp_path: Path) -> None:
+    base, _handler = feed_server
+    config = tmp_path / "veille.toml"
+    config.write_text("[ingest]\nfeed_min_entry_chars = 10\n[alerts]\nconsole = false\n", encoding="utf-8")
+    db = str(web_db.copy(tmp_path))
+    args = [
+        "--db",
+        db,
+        "--config",
+        str(config),
+        "poll",
+        f"{base}/feed.xml",
+        "--once",
+        "--allow-private",
+        "--json",
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output[result.output.index("{") :])
+    assert report["ingested"] == 2 and report["feeds"][0]["status"] == "new"
+    bad = CliRunner().invoke(app, ["--db", db, "poll", f"{base}/feed.xml", "--every", "soon"])
+    assert bad.exit_code != 0

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy import select
@@ -221,7 +222,7 @@ class FeedPoller:
             report.feeds.append(self.poll_feed(url, state))
         return report
 
-    def poll_feed(self, url: str, state: dict[str, object]) -> FeedResult:
+    def poll_feed(self, url: str, state: dict[str, Any]) -> FeedResult:
         checked = _now_iso()
         try:
             got = fetch_conditional(
@@ -232,7 +233,7 @@ class FeedPoller:
                 allow_private=self.allow_private,
             )
         except InputError as exc:
-            failures = int(state.get("failures") or 0) + 1  # type: ignore[call-overload]
+            failures = int(state.get("failures") or 0) + 1
             delay = backoff_delay(failures, self.every, self.max_backoff)
             watch.save_feed_state(
                 self.store, url, failures=failures, next_due=self.clock() + delay,

@@ -65,6 +65,14 @@ document.addEventListener("click", (ev) => {
   if (fact) showEvidence(fact);
 });
 
+document.addEventListener("keydown", (ev) => {
+  const fact = ev.target.closest ? ev.target.closest("li.fact") : null;
+  if (fact && (ev.key === "Enter" || ev.key === " ")) {
+    ev.preventDefault();
+    showEvidence(fact);
+  }
+});
+
 // --- map ---------------------------------------------------------------------------------
 
 // Equirectangular projection onto a 720×360 plane; the viewBox zooms to the story's places.

@@ -25,6 +25,7 @@ def test_openapi_lists_every_resource(client: TestClient) -> None:
                  "/api/stories", "/api/stories/{story_id}", "/api/search", "/api/export", "/api/ingest",
                  "/api/watch", "/api/alerts"):  # fmt: skip
         assert path in paths, path
+    assert client.get("/docs").status_code == 404  # its page would load scripts from a CDN
 
 
 def test_articles_paginate_without_overlap(client: TestClient, web_db: WebDB) -> None:

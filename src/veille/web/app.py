@@ -107,6 +107,10 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         title="veille",
         version=__version__,
         description="Sourced facts from the news. Every fact carries its article and character offsets.",
+        # FastAPI's /docs and /redoc pages load their scripts from a CDN: nothing is fetched
+        # from outside at run time, so only the OpenAPI document itself is served.
+        docs_url=None,
+        redoc_url=None,
     )
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))  # autoescape is on for .html
     cors = [str(o) for o in conf.get("cors_origins", [])]

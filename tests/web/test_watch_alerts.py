@@ -142,6 +142,8 @@ def test_api_ingest_fires_the_webhook(
     assert client.post("/api/ingest", json=body, headers=auth).json()["alerts"] == []
     assert [b["article"]["title"] for b in handler.bodies] == ["Hangars at Alabuga"]
     assert client.get("/api/alerts").json()["items"][0]["delivered"] == {"webhook": "ok"}
+    page = client.get("/alerts").text
+    assert "Hangars at Alabuga" in page and "any: entity=Alabuga" in page
 
 
 def test_watch_commands(web_db: WebDB, tmp_path: Path) -> None:

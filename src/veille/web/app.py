@@ -312,6 +312,11 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             "/api/search?q=" + quote(q) if q else "/api/stories",
         )
 
+    @app.get("/alerts", response_class=HTMLResponse, dependencies=read, include_in_schema=False)
+    def alerts_page(request: Request) -> HTMLResponse:
+        context = {"rules": watch.rules(store), "alerts": watch.alerts(store, limit=100)}
+        return render(request, "alerts.html", context, "/api/alerts")
+
     @app.get("/stories/{story_id}", response_class=HTMLResponse, dependencies=read, include_in_schema=False)
     def story_page(request: Request, story_id: str) -> HTMLResponse:
         row = dashboard.story(store, story_id)

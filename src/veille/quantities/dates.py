@@ -110,7 +110,7 @@ def _parse(text: str, lang: str, base: dt.datetime | None, prefer: str = "past")
     settings: dict[str, Any] = {"PREFER_DATES_FROM": prefer}
     if base is not None:
         settings["RELATIVE_BASE"] = base
-    return dateparser.parse(text, languages=[lang], settings=settings)  # type: ignore[arg-type]
+    return dateparser.parse(text, languages=[lang], settings=settings)
 
 
 def _has_year(span: Span) -> bool:

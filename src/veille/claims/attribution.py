@@ -121,6 +121,8 @@ def subject_of(cue: Token) -> Token | None:
             return child
     if cue.dep_ in {"conj", "xcomp"} and cue.head.i != cue.i:  # "a déclaré ... et a ajouté"
         return subject_of(cue.head)
+    if cue.dep_ == "advcl" and cue.tag_ == "VBG" and cue.head.i != cue.i:  # "..., adding that"
+        return subject_of(cue.head)
     return None
 
 
@@ -313,7 +315,7 @@ class ArticleReader:
             if span is not None and len(span) > 2:
                 return span
         for child in cue.children:
-            if child.dep_ in {"obj", "dobj"} and len(list(child.subtree)) > 2:
+            if child.dep_ in {"obj", "dobj"} and child.pos_ != "PRON":
                 return trim(self.doc, child.left_edge.i, child.right_edge.i + 1)
         subject = subject_of(cue)
         if is_passive(cue) and subject is not None and subject.pos_ in {"NOUN", "PROPN"}:

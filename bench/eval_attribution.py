@@ -82,7 +82,9 @@ def f1(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=DEFAULT)
     args = parser.parse_args()
     if not args.data.is_dir():
@@ -116,7 +118,9 @@ def main() -> None:
         t = totals[role]
         ep, er, ef = f1(t["exact"], t["pred"], t["gold"])
         op, orr, of = f1(t["overlap"], t["pred"], t["gold"])
-        print(f"{role:8s} {t['gold']:5d} {t['pred']:5d}  {ep:.2f}/{er:.2f}/{ef:.2f}{'':8s}  {op:.2f}/{orr:.2f}/{of:.2f}")
+        print(
+            f"{role:8s} {t['gold']:5d} {t['pred']:5d}  {ep:.2f}/{er:.2f}/{ef:.2f}{'':8s}  {op:.2f}/{orr:.2f}/{of:.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ EXTRACTOR = "claims.attribution"
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "nsubjpass", "expl:subj", "expl:pass"}
 PASSIVE_DEPS = {"aux:pass", "auxpass", "nsubj:pass", "nsubjpass"}
 AGENT_DEPS = {"obl:agent", "agent"}
-CLAUSE_DEPS = {"ccomp", "xcomp"}
+CLAUSE_DEPS = {"ccomp", "xcomp", "oprd"}
 RELATIVE_DEPS = {"relcl", "acl:relcl"}
 EDGE_SKIP = {"PUNCT", "SPACE", "SCONJ", "CCONJ"}
 CARRY_WINDOW = 5  # sentences an attribution stays available to pronouns and connectives
@@ -121,8 +121,16 @@ def subject_of(cue: Token) -> Token | None:
             return child
     if cue.dep_ in {"conj", "xcomp"} and cue.head.i != cue.i:  # "a déclaré ... et a ajouté"
         return subject_of(cue.head)
-    if cue.dep_ == "advcl" and cue.tag_ == "VBG" and cue.head.i != cue.i:  # "..., adding that"
-        return subject_of(cue.head)
+    head = cue
+    for _ in range(3):  # "..., adding that", "before noting that": the participle's governing verb speaks
+        if head.tag_ != "VBG" or head.head.i == head.i:
+            break
+        head = head.head
+        while head.pos_ == "ADP" and head.head.i != head.i:
+            head = head.head
+        found = next((c for c in head.children if c.dep_ in SUBJECT_DEPS), None)
+        if found is not None:
+            return found
     return None
 
 
@@ -304,17 +312,18 @@ class ArticleReader:
 
     def content_of(self, cue: Token, sent: Span) -> Span | None:
         """What was said: the clausal complement, else the clause a parenthetical cue follows."""
-        for child in cue.children:
+        children = [c for c in cue.children if sent.start <= c.i < sent.end]  # the parse may cross sentences
+        for child in children:
             if child.dep_ in CLAUSE_DEPS:
                 span = trim(self.doc, child.left_edge.i, child.right_edge.i + 1)
                 if span is not None and len(span) > 1:
                     return span
-        if cue.dep_ in {"parataxis", "ccomp", "advcl"} and cue.head.i < cue.i:
+        if cue.dep_ in {"parataxis", "ccomp", "advcl"} and sent.start <= cue.head.i < cue.i:
             # '"Le partenariat s'est renforcé", a indiqué le message': content before the cue
             span = trim(self.doc, cue.head.left_edge.i, cue.left_edge.i)
             if span is not None and len(span) > 2:
                 return span
-        for child in cue.children:
+        for child in children:
             if child.dep_ in {"obj", "dobj"} and child.pos_ != "PRON":
                 return trim(self.doc, child.left_edge.i, child.right_edge.i + 1)
         subject = subject_of(cue)

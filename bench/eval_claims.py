@@ -94,7 +94,9 @@ def claim_matches(analysis: Analysis, claim: Any, gold: dict[str, Any], names: d
     wanted = {names.get(gold["source"], gold["source"])}
     if gold.get("source_org"):
         wanted.add(names.get(gold["source_org"], gold["source_org"]))
-    return bool(source_ids(analysis, claim.source_entity) & wanted) and norm(gold["key"]) in norm(claim.content)
+    return bool(source_ids(analysis, claim.source_entity) & wanted) and norm(gold["key"]) in norm(
+        claim.content
+    )
 
 
 def event_matches(event: Any, gold: dict[str, Any], names: dict[str, str]) -> bool:
@@ -117,7 +119,9 @@ def analyse_seeds(seeds: Path) -> tuple[list[dict[str, Any]], list[Analysis]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seeds", type=Path, default=DEFAULT)
     parser.add_argument("--verbose", action="store_true", help="list misses and unmatched predictions")
     args = parser.parse_args()
@@ -160,8 +164,12 @@ def main() -> None:
         c_pred += len(claims)
         e_gold += len(gold["events"])
         e_pred += len(events)
-    print(f"claims: recall {c_found}/{c_gold} = {c_found / c_gold:.2f}, precision {c_ok}/{c_pred} = {c_ok / max(c_pred, 1):.2f}")
-    print(f"events: recall {e_found}/{e_gold} = {e_found / e_gold:.2f}, precision {e_ok}/{e_pred} = {e_ok / max(e_pred, 1):.2f}")
+    print(
+        f"claims: recall {c_found}/{c_gold} = {c_found / c_gold:.2f}, precision {c_ok}/{c_pred} = {c_ok / max(c_pred, 1):.2f}"
+    )
+    print(
+        f"events: recall {e_found}/{e_gold} = {e_found / e_gold:.2f}, precision {e_ok}/{e_pred} = {e_ok / max(e_pred, 1):.2f}"
+    )
 
 
 if __name__ == "__main__":

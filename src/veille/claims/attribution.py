@@ -30,6 +30,8 @@ AGENT_DEPS = {"obl:agent", "agent"}
 CLAUSE_DEPS = {"ccomp", "xcomp", "oprd"}
 RELATIVE_DEPS = {"relcl", "acl:relcl"}
 EDGE_SKIP = {"PUNCT", "SPACE", "SCONJ", "CCONJ"}
+COMPLEMENTISERS = {"que", "qu'", "qu’", "that"}
+PERSONAL_PRONOUNS = {"il", "elle", "he", "she"}
 CARRY_WINDOW = 5  # sentences an attribution stays available to pronouns and connectives
 
 
@@ -53,11 +55,14 @@ class Found:
     cue: Span
     content: Span
     kind: str
+    segment: Span  # the sentence (or part of a merged one) the claim was read from
 
 
 def trim(doc: Doc, start: int, end: int) -> Span | None:
     """Token range without the punctuation, quotes and "que/that" at its edges."""
-    while start < end and (doc[start].pos_ in EDGE_SKIP or doc[start].is_punct or doc[start].is_space):
+    while start < end and (
+        doc[start].pos_ in EDGE_SKIP or doc[start].is_punct or doc[start].is_space or doc[start].lower_ in COMPLEMENTISERS
+    ):
         start += 1
     while end > start and (doc[end - 1].pos_ in {"PUNCT", "SPACE"} or doc[end - 1].is_space):
         end -= 1
@@ -145,7 +150,8 @@ class AttributionExtractor:
         if key not in self._matchers:
             matcher = Matcher(doc.vocab)
             matcher.add("cue", [[{"LEMMA": {"IN": sorted(lex.verbs)}, "POS": {"IN": ["VERB", "ADJ"]}}]])
-            matcher.add("cue", [[{"LOWER": {"IN": sorted(lex.forms)}, "POS": {"IN": ["VERB", "ADJ"]}}]])
+            # the tagger sometimes reads "estime" as a noun; content is still required downstream
+            matcher.add("cue", [[{"LOWER": {"IN": sorted(lex.forms)}, "POS": {"IN": ["VERB", "ADJ", "NOUN"]}}]])
             matcher.add("according", [[{"LOWER": word} for word in phrase] for phrase in lex.according])
             self._matchers[key] = matcher
         return self._matchers[key]
@@ -221,11 +227,13 @@ class ArticleReader:
             self.focus = source if source.entity else self.focus  # "Cela a été signalé par X": X in focus
             return None
         channel = self.channel_in(sent, content)
+        if channel is None and kind == "evidence":  # "a publié un message sur Telegram"
+            channel = self.channel_in(sent, None)
         if channel:
             source = replace(source, channel=channel)
         if kind == "assessment" and any(t.lower_ in self.lex.modals for t in content):
             kind = "forecast"
-        return Found(source=source, cue=self.doc[cue.i : cue.i + 1], content=content, kind=kind)
+        return Found(source=source, cue=self.doc[cue.i : cue.i + 1], content=content, kind=kind, segment=sent)
 
     def source_of(self, index: int, sent: Span, cue: Token) -> Source | None:
         lemma = self.lex.lemma_of(cue.lemma_.lower(), cue.lower_)
@@ -236,24 +244,43 @@ class ArticleReader:
                 return agent
             return self.with_sentence(self.carried(index), index)
         if subject is None:
+            if cue.morph.get("VerbForm") == ["Inf"] or cue.morph.get("Mood") == ["Imp"]:
+                return None  # "Veuillez noter que": an instruction to the reader, nobody's claim
             return self.adjacent_source(index, sent, cue)
         full = subtree_span(subject, RELATIVE_DEPS)
         span = clip(full, sent) or full
         mention = mention_for(self.analysis, span)
         if mention is None and self.is_anaphoric(subject):
-            carried = self.carried(index)
+            carried = self.carried(index) or self.last_person(index, subject)
             if carried:
                 return replace(
                     carried, text=span.text, start=span.start_char, end=span.end_char, sentence=index
                 )
         self.link_affiliation(mention, full)
+        start, end = span.start_char, span.end_char
+        if mention is not None:  # the parse may split a name ("Anna" / "Petrova"): keep all of it
+            start, end = min(start, mention.start), max(end, mention.end)
         return Source(
             entity=mention.entity_id if mention else None,
-            text=span.text,
-            start=span.start_char,
-            end=span.end_char,
+            text=self.doc.text[start:end],
+            start=start,
+            end=end,
             sentence=index,
         )
+
+    def last_person(self, index: int, pronoun: Token) -> Source | None:
+        """For "he"/"elle" with no source in focus: the last person named before it."""
+        if pronoun.lower_ not in PERSONAL_PRONOUNS:
+            return None
+        people = [
+            m
+            for m in self.analysis.mentions
+            if (m.entity_id or "").startswith("person:") and m.end <= pronoun.idx and index - m.sentence <= CARRY_WINDOW
+        ]
+        if not people:
+            return None
+        m = max(people, key=lambda m: m.start)
+        return Source(m.entity_id, m.text, m.start, m.end, sentence=index)
 
     def with_sentence(self, source: Source | None, index: int) -> Source | None:
         return replace(source, sentence=index) if source else None
@@ -369,7 +396,7 @@ class ArticleReader:
         )
         if mention is None and self.is_anaphoric(head) and self.carried(index):
             source = replace(self.carried(index) or source, sentence=index)
-        return Found(source=source, cue=marker, content=content, kind="statement")
+        return Found(source=source, cue=marker, content=content, kind="statement", segment=sent)
 
     def according_object(self, marker: Span) -> Token | None:
         last = marker[-1]
@@ -397,7 +424,7 @@ class ArticleReader:
                 if content is None or len(content) < 3:
                     return None
                 kind = "forecast" if any(t.lower_ in self.lex.modals for t in content) else "statement"
-                return Found(replace(carried, sentence=index), opener, content, kind)
+                return Found(replace(carried, sentence=index), opener, content, kind, sent)
         return None
 
 
@@ -438,7 +465,7 @@ def to_claim(analysis: Analysis, found: Found) -> Claim:
         extractor=EXTRACTOR,
         about=about,
         channel=source.channel,
-        date=claim_date(analysis, sentence, content),
+        date=claim_date(analysis, found.segment, content),
         source_start=source.start,
         source_end=source.end,
         cue_start=cue.start_char,
@@ -446,10 +473,11 @@ def to_claim(analysis: Analysis, found: Found) -> Claim:
     )
 
 
-def claim_date(analysis: Analysis, sentence: int, content: Span) -> str | None:
+def claim_date(analysis: Analysis, segment: Span, content: Span) -> str | None:
     """When the claim was made: a date of its sentence outside the content ("le 30 septembre, X estime")."""
     for ref in analysis.dates:
-        if ref.sentence == sentence and (ref.end <= content.start_char or ref.start >= content.end_char):
+        inside = segment.start_char <= ref.start < segment.end_char
+        if inside and (ref.end <= content.start_char or ref.start >= content.end_char):
             return ref.value
     return None
 

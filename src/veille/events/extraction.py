@@ -89,6 +89,8 @@ class EventExtractor:
         for prep, phrase in prepositional_phrases(trigger):
             if phrase.i in roles.used or not segment.start <= phrase.i < segment.end:
                 continue
+            if is_claim_source(analysis, phrase.idx):
+                continue  # "according to the White House": the source, not a party
             span = subtree_span(phrase, OTHER_CLAUSES)
             mention = mention_for(analysis, span)
             if prep in AGENT_CASES and mention:
@@ -202,6 +204,13 @@ def prepositional_phrases(trigger: Token) -> Iterator[tuple[str, Token]]:
         elif token.dep_ == "pobj" and token.head.dep_ in {"prep", "agent"}:
             yield token.head.lower_, token
         stack.extend(token.children)
+
+
+def is_claim_source(analysis: Analysis, offset: int) -> bool:
+    return any(
+        c.source_start is not None and c.source_end is not None and c.source_start <= offset < c.source_end
+        for c in analysis.claims
+    )
 
 
 def country_of(analysis: Analysis, entity_id: str | None) -> tuple[str | None, str | None]:

@@ -61,7 +61,10 @@ class Found:
 def trim(doc: Doc, start: int, end: int) -> Span | None:
     """Token range without the punctuation, quotes and "que/that" at its edges."""
     while start < end and (
-        doc[start].pos_ in EDGE_SKIP or doc[start].is_punct or doc[start].is_space or doc[start].lower_ in COMPLEMENTISERS
+        doc[start].pos_ in EDGE_SKIP
+        or doc[start].is_punct
+        or doc[start].is_space
+        or doc[start].lower_ in COMPLEMENTISERS
     ):
         start += 1
     while end > start and (doc[end - 1].pos_ in {"PUNCT", "SPACE"} or doc[end - 1].is_space):
@@ -151,7 +154,9 @@ class AttributionExtractor:
             matcher = Matcher(doc.vocab)
             matcher.add("cue", [[{"LEMMA": {"IN": sorted(lex.verbs)}, "POS": {"IN": ["VERB", "ADJ"]}}]])
             # the tagger sometimes reads "estime" as a noun; content is still required downstream
-            matcher.add("cue", [[{"LOWER": {"IN": sorted(lex.forms)}, "POS": {"IN": ["VERB", "ADJ", "NOUN"]}}]])
+            matcher.add(
+                "cue", [[{"LOWER": {"IN": sorted(lex.forms)}, "POS": {"IN": ["VERB", "ADJ", "NOUN"]}}]]
+            )
             matcher.add("according", [[{"LOWER": word} for word in phrase] for phrase in lex.according])
             self._matchers[key] = matcher
         return self._matchers[key]
@@ -275,7 +280,9 @@ class ArticleReader:
         people = [
             m
             for m in self.analysis.mentions
-            if (m.entity_id or "").startswith("person:") and m.end <= pronoun.idx and index - m.sentence <= CARRY_WINDOW
+            if (m.entity_id or "").startswith("person:")
+            and m.end <= pronoun.idx
+            and index - m.sentence <= CARRY_WINDOW
         ]
         if not people:
             return None

@@ -249,7 +249,7 @@ class ArticleReader:
                 return agent
             return self.with_sentence(self.carried(index), index)
         if subject is None:
-            if cue.morph.get("VerbForm") == ["Inf"] or cue.morph.get("Mood") == ["Imp"]:
+            if "Inf" in cue.morph.get("VerbForm", []) or "Imp" in cue.morph.get("Mood", []):
                 return None  # "Veuillez noter que": an instruction to the reader, nobody's claim
             return self.adjacent_source(index, sent, cue)
         full = subtree_span(subject, RELATIVE_DEPS)

@@ -110,3 +110,8 @@ def test_every_kind_is_documented() -> None:
     text = DOCS.read_text(encoding="utf-8")
     missing = [kind for kind in load_ontology().kinds() if f"`{kind}`" not in text]
     assert missing == []
+
+
+def test_language_without_parser_gets_no_events_and_no_error(analyse: Analyse) -> None:
+    analysis = analyse("Polska otrzymała drony od Chin.", "pl")
+    assert typed(analysis) == [] and analysis.claims == []

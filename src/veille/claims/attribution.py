@@ -162,6 +162,8 @@ class AttributionExtractor:
         return self._matchers[key]
 
     def __call__(self, analysis: Analysis, doc: Doc) -> None:
+        if not (doc.has_annotation("DEP") and doc.has_annotation("POS")):
+            return  # a blank pipeline (language without a model): no parse, no attribution
         lang = (analysis.article.language or doc.lang_ or "en").lower()
         lex = cue_lexicon(lang)
         matches = self.matcher_for(doc, lang, lex)(doc)

@@ -64,6 +64,9 @@ class EventExtractor:
         return self._matchers[key]
 
     def __call__(self, analysis: Analysis, doc: Doc) -> None:
+        if not (doc.has_annotation("DEP") and doc.has_annotation("POS")):
+            analysis.events.extend(statement_events(analysis))
+            return  # a blank pipeline (language without a model): no parse to read arguments from
         segs = [seg for sent in doc.sents for seg in segments(sent)]
         seen: set[tuple[int, str, str | None, str | None]] = set()
         for match_id, start, _end in self.matcher_for(doc)(doc):

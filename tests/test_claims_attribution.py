@@ -137,3 +137,11 @@ def test_date_resolved_with_publication(analyse: Analyse) -> None:
 
 def test_instruction_to_the_reader_is_not_a_claim(analyse: Analyse) -> None:
     assert analyse("Veuillez noter que les commentaires sont modérés.").claims == []
+
+
+def test_speech_noun_object_is_a_cue(analyse: Analyse) -> None:
+    claim = only_claim(
+        analyse("Les États-Unis ont exprimé leur inquiétude quant aux livraisons de drones à la Russie.")
+    )
+    assert (claim.source_entity, claim.cue, claim.kind) == ("country:US", "exprimé", "warning")
+    assert claim.content == "livraisons de drones à la Russie"

@@ -40,3 +40,16 @@ def test_participle_cue_takes_the_main_subject(analyse: Analyse) -> None:
 
 def test_instruction_to_the_reader_is_not_a_claim(analyse: Analyse) -> None:
     assert analyse("Please note that comments are moderated.", "en").claims == []
+
+
+def test_light_verb_with_speech_noun(analyse: Analyse) -> None:
+    [claim] = analyse("Anna Smith made comments about the new tariffs.", "en").claims
+    assert (claim.source_entity, claim.cue, claim.content) == ("person:anna-smith", "made", "the new tariffs")
+
+
+def test_infinitive_cue_modifying_its_speaker(analyse: Analyse) -> None:
+    analysis = analyse(
+        "The Daily Mail became the latest newspaper to endorse the mayor for a second term.", "en"
+    )
+    [claim] = [c for c in analysis.claims if c.cue == "endorse"]
+    assert claim.source_text == "The Daily Mail"

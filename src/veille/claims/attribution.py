@@ -14,9 +14,9 @@ right after an attributed sentence.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
-from spacy.matcher import Matcher
+from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span, Token
 
 from veille.claims.lexicon import CueLexicon, cue_lexicon
@@ -129,6 +129,8 @@ def subject_of(cue: Token) -> Token | None:
             return child
     if cue.dep_ in {"conj", "xcomp"} and cue.head.i != cue.i:  # "a déclaré ... et a ajouté"
         return subject_of(cue.head)
+    if cue.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in cue.children):
+        return subject_of(cue.head)  # "X became the first paper to endorse": X
     head = cue
     for _ in range(3):  # "..., adding that", "before noting that": the participle's governing verb speaks
         if head.tag_ != "VBG" or head.head.i == head.i:
@@ -147,6 +149,7 @@ class AttributionExtractor:
 
     def __init__(self) -> None:
         self._matchers: dict[tuple[int, str], Matcher] = {}
+        self._speech: dict[tuple[int, str], DependencyMatcher] = {}
 
     def matcher_for(self, doc: Doc, lang: str, lex: CueLexicon) -> Matcher:
         key = (id(doc.vocab), lang)
@@ -161,13 +164,40 @@ class AttributionExtractor:
             self._matchers[key] = matcher
         return self._matchers[key]
 
+    def speech_matcher_for(self, doc: Doc, lang: str, lex: CueLexicon) -> DependencyMatcher:
+        """Verb + speech-noun object ("took note of", "a exprimé son inquiétude")."""
+        key = (id(doc.vocab), lang)
+        if key not in self._speech:
+            matcher = DependencyMatcher(doc.vocab)
+            if lex.speech_nouns:
+                pattern = [
+                    {
+                        "RIGHT_ID": "verb",
+                        "RIGHT_ATTRS": {"POS": "VERB", "LEMMA": {"IN": sorted(lex.speech_verbs)}},
+                    },
+                    {
+                        "LEFT_ID": "verb",
+                        "REL_OP": ">",
+                        "RIGHT_ID": "noun",
+                        "RIGHT_ATTRS": {
+                            "DEP": {"IN": ["obj", "dobj"]},
+                            "LEMMA": {"IN": sorted(lex.speech_nouns)},
+                        },
+                    },
+                ]
+                matcher.add("speech", [pattern])
+            self._speech[key] = matcher
+        return self._speech[key]
+
     def __call__(self, analysis: Analysis, doc: Doc) -> None:
         if not (doc.has_annotation("DEP") and doc.has_annotation("POS")):
             return  # a blank pipeline (language without a model): no parse, no attribution
         lang = (analysis.article.language or doc.lang_ or "en").lower()
         lex = cue_lexicon(lang)
         matches = self.matcher_for(doc, lang, lex)(doc)
-        reader = ArticleReader(analysis, doc, lex)
+        speech = {verb: noun for _m, (verb, noun) in self.speech_matcher_for(doc, lang, lex)(doc)}
+        matches += [(doc.vocab.strings.add("speech"), verb, verb + 1) for verb in speech]
+        reader = ArticleReader(analysis, doc, lex, speech)
         for index, sent in enumerate(doc.sents):
             for segment in segments(sent):
                 cues = [Span(doc, s, e, label=m) for m, s, e in matches if segment.start <= s < segment.end]
@@ -183,6 +213,7 @@ class ArticleReader:
     analysis: Analysis
     doc: Doc
     lex: CueLexicon
+    speech: dict[int, int] = field(default_factory=dict)  # verb index -> speech-noun object index
 
     def __post_init__(self) -> None:
         self.claims: list[Found] = []
@@ -223,11 +254,17 @@ class ArticleReader:
     # -- reporting verbs ---------------------------------------------------------------------
 
     def read_cue(self, index: int, sent: Span, cue: Token) -> Found | None:
-        kind = self.lex.kind_of(cue.lemma_.lower(), cue.lower_)
+        noun = self.doc[self.speech[cue.i]] if cue.i in self.speech else None
+        if noun is not None:
+            kind: str | None = self.lex.speech_nouns.get(noun.lemma_.lower())
+        else:
+            kind = self.lex.kind_of(cue.lemma_.lower(), cue.lower_)
         if kind is None:
             return None
         source = self.source_of(index, sent, cue)
-        content = clip(self.content_of(cue, sent), sent)
+        content = clip(
+            self.speech_content(noun, sent) if noun is not None else self.content_of(cue, sent), sent
+        )
         if source is None:
             return None
         if content is None:
@@ -250,11 +287,19 @@ class ArticleReader:
             if agent is not None:
                 return agent
             return self.with_sentence(self.carried(index), index)
+        if subject is None and cue.dep_ in {"acl", "relcl"} and cue.head.i < cue.i:
+            head = cue.head  # "the latest newspaper to endorse X": the speaker the cue modifies
+            if head.lemma_.lower() in self.lex.anaphoric_nouns or mention_for(
+                self.analysis, self.doc[head.i : head.i + 1]
+            ):
+                subject = head
         if subject is None:
             if "Inf" in cue.morph.get("VerbForm", []) or "Imp" in cue.morph.get("Mood", []):
                 return None  # "Veuillez noter que": an instruction to the reader, nobody's claim
             return self.adjacent_source(index, sent, cue)
         full = subtree_span(subject, RELATIVE_DEPS)
+        if full.start < cue.i < full.end:  # the cue modifies its source ("the newspaper to endorse")
+            full = self.doc[full.start : cue.i]
         span = clip(full, sent) or full
         mention = mention_for(self.analysis, span)
         if mention is None and self.is_anaphoric(subject):
@@ -366,6 +411,18 @@ class ArticleReader:
         if is_passive(cue) and subject is not None and subject.pos_ in {"NOUN", "PROPN"}:
             return trim(self.doc, sent.start, sent.end)  # "Une image ... a été publiée, montrant ..."
         return None
+
+    def speech_content(self, noun: Token, sent: Span) -> Span | None:
+        """What a speech noun is about: its complement ("inquiétude quant aux efforts", "note of X")."""
+        deps = {"prep", "nmod", "acl", "ccomp", "obl", "obl:mod", "obl:arg"}
+        after = [c for c in noun.children if c.i > noun.i] + [c for c in noun.head.children if c.i > noun.i]
+        for child in after:
+            if child.dep_ in deps and sent.start <= child.i < sent.end:
+                start = child.left_edge.i
+                while start < child.right_edge.i and self.doc[start].pos_ in {"ADP", "ADV"}:
+                    start += 1  # "about the tariffs", "quant aux livraisons": the topic, not the preposition
+                return trim(self.doc, start, child.right_edge.i + 1)
+        return trim(self.doc, noun.left_edge.i, noun.right_edge.i + 1)
 
     def channel_in(self, sent: Span, content: Span | None) -> str | None:
         for token in sent:

@@ -22,6 +22,8 @@ class CueLexicon:
     stative: frozenset[str]
     channels: frozenset[str]
     channel_markers: frozenset[str]
+    speech_nouns: dict[str, str]  # noun -> claim kind, for "exprimer son inquiétude"
+    speech_verbs: frozenset[str]  # the light verbs that take them ("exprimer", "make", "take")
 
     def kind_of(self, lemma: str, form: str) -> str | None:
         """Claim kind of a cue verb, by lemma or by a known inflected form."""
@@ -58,4 +60,6 @@ def cue_lexicon(lang: str) -> CueLexicon:
         stative=frozenset(section["stative"]["lemmas"]),
         channels=frozenset(raw["channels"]["names"]),
         channel_markers=frozenset(raw["channels"]["markers"]),
+        speech_nouns=dict(section.get("speech_nouns", {})),
+        speech_verbs=frozenset(section.get("speech_verbs", {}).get("lemmas", [])),
     )

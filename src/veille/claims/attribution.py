@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span, Token
 
 from veille.claims.lexicon import CueLexicon, cue_lexicon
 from veille.config import Settings
+from veille.lexicons import language_of
 from veille.model import Analysis, Claim, Mention, fact_id
 
 EXTRACTOR = "claims.attribution"
@@ -192,7 +193,7 @@ class AttributionExtractor:
     def __call__(self, analysis: Analysis, doc: Doc) -> None:
         if not (doc.has_annotation("DEP") and doc.has_annotation("POS")):
             return  # a blank pipeline (language without a model): no parse, no attribution
-        lang = (analysis.article.language or doc.lang_ or "en").lower()
+        lang = language_of(analysis, doc)
         lex = cue_lexicon(lang)
         matches = self.matcher_for(doc, lang, lex)(doc)
         speech = {verb: noun for _m, (verb, noun) in self.speech_matcher_for(doc, lang, lex)(doc)}
@@ -219,15 +220,14 @@ class ArticleReader:
         self.claims: list[Found] = []
         self.focus: Source | None = None
         self.last_claim_sentence = -10
-        self.substantive_sentences: list[int] = []
+        self.last_substantive = -10  # index of the last sentence with words in it
 
     # -- sentences ---------------------------------------------------------------------------
 
     def read_sentence(self, index: int, sent: Span, cues: list[Span]) -> None:
         if sum(t.is_alpha for t in sent) < 3:
             return  # a lone quote mark or heading fragment neither carries nor breaks attribution
-        previous = self.substantive_sentences[-1] if self.substantive_sentences else -10
-        self.substantive_sentences.append(index)
+        previous, self.last_substantive = self.last_substantive, index
         found: list[Found] = []
         for cue in cues:
             if cue.label_ == "according":

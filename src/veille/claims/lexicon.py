@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
+
+from veille.lexicons import package_toml, words_of
 
 
 @dataclass(frozen=True)
@@ -33,15 +32,9 @@ class CueLexicon:
         return lemma if lemma in self.verbs else self.forms.get(form, lemma)
 
 
-def words_of(phrase: str) -> tuple[str, ...]:
-    """Split a lexicon phrase the way spaCy tokenises it ("d'après" -> "d'", "après")."""
-    return tuple(re.findall(r"\w+['’]|[\w-]+|[^\w\s]", phrase.lower()))
-
-
 @lru_cache(maxsize=1)
 def _raw() -> dict[str, Any]:
-    text = resources.files("veille.claims").joinpath("cues.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return package_toml("veille.claims", "cues.toml")
 
 
 @lru_cache(maxsize=8)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+
+from veille.lexicons import package_toml
 
 STATEMENT = "statement"  # every claim is also a statement event by its source
 
@@ -37,9 +37,7 @@ class Ontology:
 
 @lru_cache(maxsize=1)
 def load_ontology() -> Ontology:
-    raw = tomllib.loads(
-        resources.files("veille.events").joinpath("ontology.toml").read_text(encoding="utf-8")
-    )
+    raw = package_toml("veille.events", "ontology.toml")
     groups = tuple(
         TriggerGroup(
             kind=g["kind"],

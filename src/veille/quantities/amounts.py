@@ -9,15 +9,14 @@ English thousands comma); scale and unit words come from ``units.toml``.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from spacy.tokens import Doc, Token
 
 from veille.config import Settings
+from veille.lexicons import language_of, package_toml
 from veille.model import Amount, Analysis
 from veille.quantities.dates import calendar_words
 
@@ -41,8 +40,7 @@ class Lexicon:
 
 @lru_cache(maxsize=1)
 def _raw_lexicon() -> dict[str, Any]:
-    text = resources.files("veille.quantities").joinpath("units.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return package_toml("veille.quantities", "units.toml")
 
 
 @lru_cache(maxsize=8)
@@ -138,8 +136,6 @@ def _read_amount(doc: Doc, i: int, lang: str, lex: Lexicon) -> tuple[Amount, int
             i = after_number
     if number is not None and scale == 1.0 and not unit:
         return None  # a bare number: a rank, a page, a year - not an amount we can type
-    if number is not None and unit is None and _is_year(token, number):
-        return None
     if vague is not None and scale == 1.0 and unit is None:
         return None  # "plusieurs" alone is not an amount
     if number is not None and _is_year(token, number) and scale == 1.0 and unit not in lex.units.values():
@@ -184,8 +180,7 @@ def find_amounts(doc: Doc, lang: str) -> list[Amount]:
 
 def extract_amounts(analysis: Analysis, doc: Doc) -> None:
     """Add the amounts of the article to ``analysis.amounts``."""
-    lang = (analysis.article.language or doc.lang_ or "en").lower()
-    for amount in find_amounts(doc, lang):
+    for amount in find_amounts(doc, language_of(analysis, doc)):
         amount.article_id = analysis.article.id
         amount.sentence = analysis.sentence_at(amount.start)
         analysis.amounts.append(amount)

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import dateparser
@@ -24,6 +22,7 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from veille.config import Settings
+from veille.lexicons import language_of, package_toml, words_of
 from veille.model import Analysis, DateRef
 
 EXTRACTOR = "quantities.dates"
@@ -33,8 +32,7 @@ _DASHES = ["-", "–", "—"]
 
 @lru_cache(maxsize=1)
 def calendar() -> dict[str, Any]:
-    text = resources.files("veille.quantities").joinpath("calendar.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return package_toml("veille.quantities", "calendar.toml")
 
 
 def calendar_words(section: str) -> set[str]:
@@ -87,22 +85,21 @@ def build_matcher(vocab: Vocab) -> DateMatcher:
 
 
 def _phrase_doc(vocab: Vocab, phrase: str) -> Doc:
-    # Tokenise like the pipelines do for elided articles: "l'année" -> "l'", "année".
-    words = re.findall(r"\w+['’]|[\w-]+|[^\w\s]", phrase)
-    return Doc(vocab, words=words)
+    return Doc(vocab, words=list(words_of(phrase)))
+
+
+@lru_cache(maxsize=8)
+def _qualifiers(lang: str) -> tuple[tuple[str, ...], ...]:
+    """Qualifier phrases of a language as token tuples, longest first."""
+    return tuple(sorted((words_of(q) for q in calendar()["qualifiers"].get(lang, [])), key=len, reverse=True))
 
 
 def _qualified_start(doc: Doc, span: Span, lang: str) -> int:
     """Extend a relative span leftwards over a qualifier ("dès le début de")."""
-    for qualifier in sorted(calendar()["qualifiers"].get(lang, []), key=len, reverse=True):
-        n = len(_phrase_doc(doc.vocab, qualifier))
-        if span.start - n < 0:
-            continue
-        before = doc[span.start - n : span.start]
-        if " ".join(t.lower_ for t in before) == " ".join(
-            t.lower_ for t in _phrase_doc(doc.vocab, qualifier)
-        ):
-            return span.start - n
+    for words in _qualifiers(lang):
+        start = span.start - len(words)
+        if start >= 0 and tuple(t.lower_ for t in doc[start : span.start]) == words:
+            return start
     return span.start
 
 
@@ -228,9 +225,10 @@ def create_date_extractor(settings: Settings) -> Callable[[Analysis, Doc], None]
     cache: dict[int, DateMatcher] = {}
 
     def extract_dates(analysis: Analysis, doc: Doc) -> None:
-        matchers = cache.setdefault(id(doc.vocab), build_matcher(doc.vocab))
-        lang = (analysis.article.language or doc.lang_ or "en").lower()
-        for ref in find_dates(doc, lang, analysis.article.published, matchers):
+        if id(doc.vocab) not in cache:  # built once per vocabulary, not per article
+            cache[id(doc.vocab)] = build_matcher(doc.vocab)
+        matchers = cache[id(doc.vocab)]
+        for ref in find_dates(doc, language_of(analysis, doc), analysis.article.published, matchers):
             ref.article_id = analysis.article.id
             ref.sentence = analysis.sentence_at(ref.start)
             analysis.dates.append(ref)

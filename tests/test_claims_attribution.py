@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import spacy
+from spacy.tokens import Doc
+
+from veille.claims.attribution import segments
 from veille.model import Analysis, Claim
 
 Analyse = Callable[..., Analysis]
@@ -145,3 +149,14 @@ def test_speech_noun_object_is_a_cue(analyse: Analyse) -> None:
     )
     assert (claim.source_entity, claim.cue, claim.kind) == ("country:US", "exprimé", "warning")
     assert claim.content == "livraisons de drones à la Russie"
+
+
+def test_merged_sentence_is_split_at_full_stop_but_not_after_a_title() -> None:
+    words = ["Le", "port", "ouvrira", ".", "Selon", "Dr", ".", "Dupont", ",", "non", "."]
+    doc = Doc(
+        spacy.blank("fr").vocab,
+        words=words,
+        spaces=[True, True, False, True, True, False, True, False, True, False, False],
+        sent_starts=[True] + [False] * 10,
+    )
+    assert [s.text for s in segments(doc[:])] == ["Le port ouvrira.", "Selon Dr. Dupont, non."]

@@ -93,10 +93,17 @@ def segments(sent: Span) -> list[Span]:
     for token in sent[:-1]:
         nxt = doc[token.i + 1]
         final_stop = token.text in {".", "!", "?"} and (nxt.is_title or nxt.is_space or nxt.is_quote)
+        if final_stop and token.text == "." and token.i > 0 and is_abbreviation(doc[token.i - 1]):
+            final_stop = False  # "M. Dupont", "Dr. Smith"
         if (final_stop or (token.is_space and "\n" in token.text)) and token.i + 1 > cuts[-1]:
             cuts.append(token.i + 1)
     cuts.append(sent.end)
     return [doc[a:b] for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+
+
+def is_abbreviation(token: Token) -> bool:
+    """A title or initial before a full stop ("M", "Mme", "Dr", "J")."""
+    return token.is_alpha and len(token.text) <= 3 and (token.is_title or token.is_upper) and not token.whitespace_
 
 
 def clip(span: Span | None, bounds: Span) -> Span | None:

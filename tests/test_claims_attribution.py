@@ -160,3 +160,8 @@ def test_merged_sentence_is_split_at_full_stop_but_not_after_a_title() -> None:
         sent_starts=[True] + [False] * 10,
     )
     assert [s.text for s in segments(doc[:])] == ["Le port ouvrira.", "Selon Dr. Dupont, non."]
+
+
+def test_direct_speech_before_an_inverted_cue(analyse: Analyse) -> None:
+    claim = only_claim(analyse("« Nous ne reculerons pas », a déclaré Anna Petrova."))
+    assert (claim.source_entity, claim.content) == ("person:anna-petrova", "Nous ne reculerons pas")

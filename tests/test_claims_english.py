@@ -53,3 +53,21 @@ def test_infinitive_cue_modifying_its_speaker(analyse: Analyse) -> None:
     )
     [claim] = [c for c in analysis.claims if c.cue == "endorse"]
     assert claim.source_text == "The Daily Mail"
+
+
+def test_channel_named_with_via(analyse: Analyse) -> None:
+    [claim] = analyse("The White House said via Telegram that the talks had failed.", "en").claims
+    assert (claim.source_entity, claim.channel) == ("org:white-house", "Telegram")
+
+
+def test_inverted_cue_with_appositive_links_person_and_organisation(analyse: Analyse) -> None:
+    analysis = analyse('"We will not retreat," said Anna Smith, a spokeswoman for the White House.', "en")
+    [claim] = analysis.claims
+    assert claim.source_entity == "person:anna-smith"
+    assert analysis.entities["person:anna-smith"].attributes["affiliation"] == "org:white-house"
+
+
+def test_event_reported_after_the_fact_keeps_the_source(analyse: Analyse) -> None:
+    analysis = analyse("The drones were shipped from Iran to Russia, the White House said on Friday.", "en")
+    [event] = [e for e in analysis.events if e.kind == "shipment"]
+    assert (event.actor, event.target, event.source_entity) == ("country:IR", "country:RU", "org:white-house")

@@ -33,7 +33,8 @@ RELATIVE_DEPS = {"relcl", "acl:relcl"}
 EDGE_SKIP = {"PUNCT", "SPACE", "SCONJ", "CCONJ"}
 COMPLEMENTISERS = {"que", "qu'", "qu’", "that"}
 PERSONAL_PRONOUNS = {"il", "elle", "he", "she"}
-CARRY_WINDOW = 5  # sentences an attribution stays available to pronouns and connectives
+CARRY_WINDOW = 5
+QUOTE_MAX_TOKENS = 200  # longest quotation looked back over  # sentences an attribution stays available to pronouns and connectives
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,12 @@ def segments(sent: Span) -> list[Span]:
 
 def is_abbreviation(token: Token) -> bool:
     """A title or initial before a full stop ("M", "Mme", "Dr", "J")."""
-    return token.is_alpha and len(token.text) <= 3 and (token.is_title or token.is_upper) and not token.whitespace_
+    return (
+        token.is_alpha
+        and len(token.text) <= 3
+        and (token.is_title or token.is_upper)
+        and not token.whitespace_
+    )
 
 
 def clip(span: Span | None, bounds: Span) -> Span | None:
@@ -269,9 +275,9 @@ class ArticleReader:
         if kind is None:
             return None
         source = self.source_of(index, sent, cue)
-        content = clip(
-            self.speech_content(noun, sent) if noun is not None else self.content_of(cue, sent), sent
-        )
+        content = self.speech_content(noun, sent) if noun is not None else self.content_of(cue, sent)
+        if content is not None and content.end > sent.start:  # a quotation before the sentence stays whole
+            content = clip(content, sent)
         if source is None:
             return None
         if content is None:
@@ -417,6 +423,20 @@ class ArticleReader:
         subject = subject_of(cue)
         if is_passive(cue) and subject is not None and subject.pos_ in {"NOUN", "PROPN"}:
             return trim(self.doc, sent.start, sent.end)  # "Une image ... a été publiée, montrant ..."
+        return self.quote_before(cue)
+
+    def quote_before(self, cue: Token) -> Span | None:
+        """« … », a déclaré X: the quotation closing right before the cue, even when the
+        parser made it a sentence of its own."""
+        i = cue.i - 1
+        while i >= 0 and (self.doc[i].pos_ == "AUX" or self.doc[i].text in {",", "-", "—"}):
+            i -= 1
+        if i < 0 or not self.doc[i].is_quote:
+            return None
+        close = i
+        for j in range(close - 1, max(close - QUOTE_MAX_TOKENS, -1), -1):
+            if self.doc[j].is_quote:
+                return trim(self.doc, j + 1, close)
         return None
 
     def speech_content(self, noun: Token, sent: Span) -> Span | None:

@@ -33,8 +33,8 @@ RELATIVE_DEPS = {"relcl", "acl:relcl"}
 EDGE_SKIP = {"PUNCT", "SPACE", "SCONJ", "CCONJ"}
 COMPLEMENTISERS = {"que", "qu'", "qu’", "that"}
 PERSONAL_PRONOUNS = {"il", "elle", "he", "she"}
-CARRY_WINDOW = 5
-QUOTE_MAX_TOKENS = 200  # longest quotation looked back over  # sentences an attribution stays available to pronouns and connectives
+CARRY_WINDOW = 5  # sentences an attribution stays available to pronouns and connectives
+QUOTE_MAX_TOKENS = 200  # longest quotation looked back over
 
 
 @dataclass(frozen=True)
@@ -104,12 +104,8 @@ def segments(sent: Span) -> list[Span]:
 
 def is_abbreviation(token: Token) -> bool:
     """A title or initial before a full stop ("M", "Mme", "Dr", "J")."""
-    return (
-        token.is_alpha
-        and len(token.text) <= 3
-        and (token.is_title or token.is_upper)
-        and not token.whitespace_
-    )
+    short_title = token.is_title and len(token.text) <= 3  # "M", "Mme", "Dr"; "USA." still ends a sentence
+    return token.is_alpha and short_title and not token.whitespace_
 
 
 def clip(span: Span | None, bounds: Span) -> Span | None:
@@ -210,7 +206,8 @@ class AttributionExtractor:
         lex = cue_lexicon(lang)
         matches = self.matcher_for(doc, lang, lex)(doc)
         speech = {verb: noun for _m, (verb, noun) in self.speech_matcher_for(doc, lang, lex)(doc)}
-        matches += [(doc.vocab.strings.add("speech"), verb, verb + 1) for verb in speech]
+        cue_starts = {s for _m, s, _e in matches}  # a verb both cue and speech verb is read once
+        matches += [(doc.vocab.strings.add("speech"), v, v + 1) for v in speech if v not in cue_starts]
         reader = ArticleReader(analysis, doc, lex, speech)
         for index, sent in enumerate(doc.sents):
             for segment in segments(sent):

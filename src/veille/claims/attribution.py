@@ -395,10 +395,14 @@ class ArticleReader:
         if mention is None or not (mention.entity_id or "").startswith("person:"):
             return
         person = self.analysis.entities.get(mention.entity_id or "")
+        if person is None or "affiliation" in person.attributes:
+            return
         for other in mentions_in(self.analysis, span.start_char, span.end_char):
             org = self.analysis.entities.get(other.entity_id or "")
-            if org is not None and org.kind == "organisation" and person is not None:
-                person.attributes.setdefault("affiliation", org.id)
+            if org is not None and org.kind == "organisation":
+                # a copy: the resolver may share one Entity object between articles
+                linked = replace(person, attributes={**person.attributes, "affiliation": org.id})
+                self.analysis.entities[person.id] = linked
                 return
 
     def content_of(self, cue: Token, sent: Span) -> Span | None:

@@ -187,3 +187,9 @@ def test_affiliation_does_not_change_an_entity_shared_between_articles(settings:
     AttributionExtractor()(analysis, doc)
     assert analysis.entities[shared.id].attributes["affiliation"] == "org:white-house"
     assert shared.attributes == {}
+
+
+def test_weekday_of_the_statement_resolved_with_publication(analyse: Analyse) -> None:
+    # 2024-03-07 is a Thursday: "vendredi" is the Friday before, 2024-03-01.
+    claim = only_claim(analyse("Anna Petrova a déclaré vendredi que le port ouvrirait.", "fr", "2024-03-07"))
+    assert claim.date == "2024-03-01"

@@ -106,3 +106,8 @@ def test_offsets_point_at_the_text(fr: Language) -> None:
 )
 def test_parse_number_per_language(text: str, lang: str, value: float | None) -> None:
     assert parse_number(text, lang) == value
+
+
+def test_year_then_count_are_two_things(fr: Language) -> None:
+    [amount] = find_amounts(fr("En 2022 500 soldats sont partis."), "fr")
+    assert (amount.value, amount.unit) == (500, "soldat")

@@ -111,7 +111,8 @@ def _read_amount(doc: Doc, i: int, lang: str, lex: Lexicon) -> tuple[Amount, int
     if number is None and vague is None:
         return None
     i += 1
-    if number is not None and lang == "fr":  # "1 500": spaCy splits spaced thousands
+    if number is not None and lang == "fr" and token.text.isdigit() and len(token.text) <= 3:
+        # "1 500": spaCy splits spaced thousands ("en 2022 500 soldats" is not one number)
         while i < len(doc) and _THREE_DIGITS.match(doc[i].text) and doc[i - 1].whitespace_:
             number = number * 1000 + float(doc[i].text)
             i += 1
@@ -157,8 +158,7 @@ def _read_amount(doc: Doc, i: int, lang: str, lex: Lexicon) -> tuple[Amount, int
     if number is not None:
         amount.value = number * scale
         amount.value_min = amount.value_max = amount.value
-    else:
-        assert vague is not None
+    elif vague is not None:
         amount.value_min = vague * scale
     return amount, i
 

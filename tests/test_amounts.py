@@ -97,7 +97,7 @@ def test_offsets_point_at_the_text(fr: Language) -> None:
 @pytest.mark.parametrize(
     ("text", "lang", "value"),
     [
-        ("2,76", "fr", 2.76),
+        ("3,14", "fr", 3.14),
         ("1.500", "fr", 1500),
         ("1,500", "en", 1500),
         ("2.5", "en", 2.5),

@@ -391,7 +391,7 @@ class ArticleReader:
         return word in self.lex.pronouns or subject.lemma_.lower() in self.lex.anaphoric_nouns
 
     def link_affiliation(self, mention: Mention | None, span: Span) -> None:
-        """Person -> organisation link from the source phrase ("John Kirby, porte-parole de la Maison Blanche")."""
+        """Person -> organisation link from the source phrase ("Marc Dubois, porte-parole de la Maison Blanche")."""
         if mention is None or not (mention.entity_id or "").startswith("person:"):
             return
         person = self.analysis.entities.get(mention.entity_id or "")

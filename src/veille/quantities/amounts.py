@@ -1,6 +1,6 @@
 """Amounts of money, counts, distances and percentages, read from spaCy tokens.
 
-"2,76 milliards de dollars" -> 2.76e9 USD; "des centaines de drones" -> at least
+"4,35 milliards de dollars" -> 4.35e9 USD; "des centaines de drones" -> at least
 200 drones, approximate; "à environ 900 kilomètres" -> 900 km, approximate.
 Numbers are normalised per language (French decimal comma and spaced thousands,
 English thousands comma); scale and unit words come from ``units.toml``.
@@ -58,7 +58,7 @@ def lexicon_for(lang: str) -> Lexicon:
 
 
 def parse_number(text: str, lang: str) -> float | None:
-    """A numeral as written in ``lang`` ("2,76" fr, "1,500" en, "1 500" fr), or None."""
+    """A numeral as written in ``lang`` ("4,35" fr, "1,500" en, "1 500" fr), or None."""
     text = text.strip()
     if lang == "fr":
         if not _FR_NUMBER.match(text):

@@ -12,7 +12,10 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from veille.geo.spatial import RelativeLocation
 
 EntityKind = Literal["country", "organisation", "person", "place", "other"]
 ENTITY_KINDS: tuple[str, ...] = ("country", "organisation", "person", "place", "other")
@@ -249,6 +252,7 @@ class Analysis:
     places: dict[str, Place] = field(default_factory=dict)
     place_mentions: list[PlaceMention] = field(default_factory=list)
     routes: list[Route] = field(default_factory=list)
+    relative_locations: list[RelativeLocation] = field(default_factory=list)  # "900 km east of Moscow"
 
     def sentence_at(self, offset: int) -> int:
         """Index of the sentence containing ``offset`` (-1 if none)."""

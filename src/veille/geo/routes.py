@@ -21,7 +21,7 @@ from veille.model import Analysis, Place, PlaceMention, Route, fact_id
 EXTRACTOR = "geo.routes"
 MOVEMENT = re.compile(
     r"(?<!\w)(expédi|livr|achemin|transport|itinéraire|trajet|transf[eé]r|envoy|transit|export|import|"
-    r"convoy|ship|deliver|rout|smuggl|flew|flown|fly|flies|sail|sent|send|travel|ferr|truck|moved|moving)\w*",
+    r"convoy|travers|across|through|ship|deliver|rout|smuggl|flew|flown|fly|flies|sail|sent|send|travel|ferr|truck|moved|moving)\w*",
     re.IGNORECASE,
 )
 _COMPASS = ("nord", "sud", "est", "ouest", "centre", "north", "south", "east", "west", "center", "centre")

@@ -25,14 +25,16 @@ FEATURE_BONUS: dict[str, float] = {
     "H.OCN": 2.5,
     "H.SEA": 2.0,
     "P.PPLC": 1.5,
-    "A.ADM1": 0.8,
+    "A.ADM1": 0.0,  # a region never outranks its same-named city by feature alone
 }
 # Features too wide for their point to say where the article is.
 AREA_FEATURES = ("A.PCL", "L.CONT", "H.OCN", "H.SEA", "H.GULF")
-COUNTRY_BONUS = 1.5
-PROXIMITY_BONUS = 2.0
+COUNTRY_BONUS = 2.5
+PROXIMITY_BONUS = 3.0
 PROXIMITY_SCALE_KM = 400.0
 EXACT_NAME_BONUS = 0.3
+# A first-level region's towns lie within this distance of its middle point.
+REGION_RADIUS_KM = 900.0
 
 
 def is_area(place: Place) -> bool:
@@ -82,28 +84,60 @@ def context_countries(places: Iterable[Place | None], extra: Iterable[str] = ())
     return frozenset(codes | {c.upper() for c in extra if c})
 
 
+def inside(candidates: Sequence[Place], container: Place | None) -> Sequence[Place]:
+    """Candidates that can lie in ``container`` ("Paris, Texas"); all of them if none can."""
+    if (
+        container is None
+        or not (container.feature or "").startswith(("A.PCL", "A.ADM1"))
+        or not container.country
+    ):
+        return candidates
+    kept = [
+        c
+        for c in candidates
+        if c.id != container.id
+        and c.country == container.country
+        and (
+            container.feature != "A.ADM1"
+            or haversine_km(c.lat, c.lon, container.lat, container.lon) <= REGION_RADIUS_KM
+        )
+    ]
+    return kept or candidates
+
+
 def resolve_toponyms(
-    surfaces: Sequence[str], gazetteer: Gazetteer, countries: Iterable[str] = ()
+    surfaces: Sequence[str],
+    gazetteer: Gazetteer,
+    countries: Iterable[str] = (),
+    qualified_by: Sequence[int | None] | None = None,
 ) -> list[Place | None]:
-    """One place (or None) per surface name, using the whole list as context."""
-    candidates = [gazetteer.candidates(s) for s in surfaces]
+    """One place (or None) per surface name, using the whole list as context.
+
+    ``qualified_by[i] = j`` says name i is qualified by name j ("Paris, Texas"): name i
+    must then lie in the region or country j resolves to.
+    """
+    candidates: list[Sequence[Place]] = [gazetteer.candidates(s) for s in surfaces]
     extra = tuple(countries)
     # Pass 1: priors and the countries the article names unambiguously.
     unambiguous = [c[0] if len(c) == 1 else None for c in candidates]
     ctx = Context(countries=context_countries(unambiguous, extra))
     first = [best(c, s, ctx) for c, s in zip(candidates, surfaces, strict=True)]
-    # Pass 2: add the countries of pass-1 choices and proximity to the other names' places.
-    ctx_countries = context_countries(first, extra) | {p.country for p in first if p and p.country}
+    if qualified_by:
+        candidates = [
+            inside(c, first[j]) if j is not None else c for c, j in zip(candidates, qualified_by, strict=True)
+        ]
+        first = [best(c, s, ctx) for c, s in zip(candidates, surfaces, strict=True)]
+    # Pass 2: add the countries of the other names' pass-1 choices, and proximity to their places.
     resolved: list[Place | None] = []
     for i, (cands, surface) in enumerate(zip(candidates, surfaces, strict=True)):
         if len(cands) <= 1:
             resolved.append(cands[0] if cands else None)
             continue
         key = name_key(surface)
-        points = tuple(
-            (p.lat, p.lon)
-            for j, p in enumerate(first)
-            if p is not None and j != i and name_key(surfaces[j]) != key and not is_area(p)
+        others = [p for j, p in enumerate(first) if p is not None and j != i and name_key(surfaces[j]) != key]
+        ctx = Context(
+            countries=context_countries(others, extra) | {p.country for p in others if p.country},
+            points=tuple((p.lat, p.lon) for p in others if not is_area(p)),
         )
-        resolved.append(best(cands, surface, Context(countries=frozenset(ctx_countries), points=points)))
+        resolved.append(best(cands, surface, ctx))
     return resolved

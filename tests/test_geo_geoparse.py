@@ -1,0 +1,53 @@
+"""Place mentions from French and English sentences, with and without a NER model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from veille.model import Analysis
+
+Geoparse = Callable[..., Analysis]
+
+
+def _places(a: Analysis) -> list[tuple[str, str]]:
+    return [(m.text, a.places[m.place_id].name) for m in a.place_mentions]
+
+
+def test_mention_offsets_point_into_the_text(geoparse: Geoparse) -> None:
+    a = geoparse("Les blindés ont quitté Kharkiv mardi.", "fr")
+    (m,) = a.place_mentions
+    assert a.article.text[m.start : m.end] == "Kharkiv" == m.text
+    assert (m.sentence, m.extractor, m.article_id) == (0, "geo", a.article.id)
+
+
+def test_french_exonym_resolves_to_the_capital(geoparse: Geoparse) -> None:
+    a = geoparse("Les diplomates sont arrivés à Moscou dans la soirée.", "fr")
+    assert [a.places[m.place_id].id for m in a.place_mentions] == ["geonames:524901"]
+
+
+def test_government_use_is_flagged_and_still_linked(geoparse: Geoparse) -> None:
+    a = geoparse("Moscou a déclaré que les négociations étaient suspendues.", "fr")
+    (m,) = a.place_mentions
+    assert m.metonymy is True and m.place_id == "geonames:524901"
+
+
+def test_place_as_location_is_not_metonymy(geoparse: Geoparse) -> None:
+    a = geoparse("The talks took place in Vienna last week.", "en")
+    (m,) = a.place_mentions
+    assert m.metonymy is False and a.places[m.place_id].country == "AT"
+
+
+def test_curated_feature_wins_over_the_shorter_ner_span(geoparse: Geoparse) -> None:
+    a = geoparse("L'usine se trouve dans la zone économique spéciale d'Alabuga, au Tatarstan.", "fr")
+    assert ("zone économique spéciale d'Alabuga", "Alabuga special economic zone") in _places(a)
+
+
+def test_language_without_a_model_uses_the_gazetteer(geoparse: Geoparse) -> None:
+    a = geoparse("Le truppe sono arrivate a Kharkiv e poi a Odessa.", "it")
+    assert [name for _, name in _places(a)] == ["Kharkiv", "Odesa"]
+
+
+def test_lone_small_namesake_without_support_is_dropped(geoparse: Geoparse) -> None:
+    # "Maison Blanche" is also a district of Paris; nothing in the text points to France.
+    a = geoparse("La Maison Blanche a publié un communiqué vendredi.", "fr")
+    assert a.place_mentions == []

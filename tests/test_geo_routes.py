@@ -1,0 +1,56 @@
+"""Routes: ordered stops from "de A à B, puis vers C" and "from A across B to C"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from veille.geo.routes import role_before
+from veille.model import Analysis
+
+Geoparse = Callable[..., Analysis]
+
+
+def _stops(a: Analysis) -> list[list[str]]:
+    return [[a.places[s].name for s in r.stops] for r in a.routes]
+
+
+def test_french_route_with_puis_vers(geoparse: Geoparse) -> None:
+    a = geoparse("Les munitions ont été expédiées de Bakou à Odessa, puis vers Varna.", "fr")
+    assert _stops(a) == [["Baku", "Odesa", "Varna"]]
+
+
+def test_english_route_across_a_sea(geoparse: Geoparse) -> None:
+    a = geoparse("The cargo was shipped from Rotterdam across the North Sea to Aberdeen.", "en")
+    assert _stops(a) == [["Rotterdam", "North Sea", "Aberdeen"]]
+
+
+def test_locator_phrase_is_not_a_stop(geoparse: Geoparse) -> None:
+    a = geoparse("Le convoi a été acheminé de Marseille à Toulon, dans le sud de la France.", "fr")
+    assert _stops(a) == [["Marseille", "Toulon"]]
+
+
+def test_transit_from_a_neighbouring_sentence_is_inserted_in_order(geoparse: Geoparse) -> None:
+    text = (
+        "Les camions sont passés à travers la mer Noire. "
+        "Ils ont été transportés d'Istanbul à Odessa, puis vers Kyiv."
+    )
+    assert _stops(geoparse(text, "fr")) == [["Istanbul", "Black Sea", "Odesa", "Kyiv"]]
+
+
+def test_no_movement_word_no_route(geoparse: Geoparse) -> None:
+    a = geoparse("Les ministres de Paris à Berlin ont signé un accord.", "fr")
+    assert a.routes == []
+
+
+def test_route_keeps_provenance(geoparse: Geoparse) -> None:
+    a = geoparse("The cargo was shipped from Rotterdam to Aberdeen.", "en")
+    (r,) = a.routes
+    assert r.article_id == a.article.id and r.sentence == 0 and r.extractor == "geo.routes"
+    assert a.article.text[r.start : r.end] == "Rotterdam to Aberdeen"
+
+
+def test_role_words() -> None:
+    assert role_before(", puis vers une base aérienne à ") == "destination"
+    assert role_before(", dans le sud de la ") == "locator"
+    assert role_before("expédiés à travers la ") == "transit"
+    assert role_before("de la ville iranienne d'") == "origin"

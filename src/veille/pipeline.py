@@ -42,8 +42,7 @@ class Pipeline:
 
     def __post_init__(self) -> None:
         self.extractors: list[tuple[str, Extractor]] = [
-            (name, load_extractor(self.settings.extractors[name], self.settings))
-            for name in self.settings.order
+            (name, load_extractor(self.settings.extractors[name], self.settings)) for name in self.settings.order
         ]
 
     def analyse(self, articles: Iterable[Article]) -> Iterator[Analysis]:
@@ -60,6 +59,14 @@ class Pipeline:
                 docs[i] = doc
         for i, art in enumerate(batch):
             yield self.run_extractors(art, docs[i])
+
+    def warm_up(self, languages: Iterable[str]) -> None:
+        """Load models and build per-language matchers now rather than on the first article."""
+        for lang in languages:
+            text = "Warm up."
+            self.run_extractors(
+                Article(id="warmup", text=text, language=lang), pipeline_for(lang, self.settings.models)(text)
+            )
 
     def analyse_safely(self, articles: list[Article]) -> Iterator[tuple[Article, Analysis | Exception]]:
         """Like ``analyse`` but one article's failure is returned, not raised, so the batch goes on."""

@@ -64,3 +64,30 @@ def test_two_origins_are_not_a_route(geoparse: Geoparse) -> None:
 def test_transit_alone_is_not_a_route(geoparse: Geoparse) -> None:
     a = geoparse("Les relations passent à travers la mer Noire et les Balkans.", "fr")
     assert a.routes == []
+
+
+def test_route_is_tied_to_the_claim_that_contains_it(geoparse: Geoparse) -> None:
+    from veille.geo.routes import link_route
+    from veille.model import Claim
+
+    text = "The ministry said the cargo was shipped from Rotterdam to Aberdeen."
+    a = geoparse(text, "en")
+    start = text.index("the cargo")
+    a.claims.append(
+        Claim(
+            "c1",
+            a.article.id,
+            None,
+            "The ministry",
+            "said",
+            text[start:-1],
+            start,
+            len(text) - 1,
+            0,
+            "statement",
+            "test",
+        )
+    )
+    (route,) = a.routes
+    link_route(a, route)
+    assert route.claim_id == "c1"

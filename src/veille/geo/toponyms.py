@@ -25,7 +25,9 @@ FEATURE_BONUS: dict[str, float] = {
     "H.OCN": 2.5,
     "H.SEA": 2.0,
     "P.PPLC": 1.5,
-    "A.ADM1": 0.0,  # a region never outranks its same-named city by feature alone
+    # A region and a town of one name (New York, Kiev, Odessa, Washington): news means the town
+    # more often.
+    "A.ADM1": -0.5,
 }
 # Features too wide for their point to say where the article is.
 AREA_FEATURES = ("A.PCL", "L.CONT", "L.RGN", "H.OCN", "H.SEA", "H.GULF")
@@ -44,11 +46,17 @@ def is_area(place: Place) -> bool:
     return (place.feature or "").startswith(AREA_FEATURES)
 
 
+def own_name_keys(place: Place) -> set[str]:
+    """The place's own name, also without a trailing "City" ("New York City" is "New York")."""
+    key = name_key(place.name)
+    return {key, key.removesuffix(" city")}
+
+
 def prior(place: Place) -> float:
     """Out-of-context likelihood: log population plus a bonus by feature."""
     feature = place.feature or ""
     bonus = FEATURE_BONUS.get(feature, 0.0)
-    if not bonus and feature.startswith("A.PCL"):
+    if feature.startswith("A.PCL") and feature not in FEATURE_BONUS:
         bonus = FEATURE_BONUS["A.PCLI"]
     return math.log10((place.population or 0) + 10) + bonus
 
@@ -68,7 +76,7 @@ def score(place: Place, surface: str, ctx: Context) -> float:
     if ctx.points and not (place.feature or "").startswith(NO_PROXIMITY_FEATURES):
         nearest = min(haversine_km(place.lat, place.lon, lat, lon) for lat, lon in ctx.points)
         s += PROXIMITY_BONUS * math.exp(-nearest / PROXIMITY_SCALE_KM)
-    if name_key(place.name) == name_key(surface):
+    if name_key(surface) in own_name_keys(place):
         s += EXACT_NAME_BONUS
     return s
 

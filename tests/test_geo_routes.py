@@ -91,3 +91,13 @@ def test_route_is_tied_to_the_claim_that_contains_it(geoparse: Geoparse) -> None
     (route,) = a.routes
     link_route(a, route)
     assert route.claim_id == "c1"
+
+
+def test_route_says_what_moves(geoparse: Geoparse) -> None:
+    a = geoparse("Les munitions ont été expédiées de Bakou à Odessa, puis vers Varna.", "fr")
+    assert [r.what for r in a.routes] == ["munitions"]
+
+
+def test_what_moves_through_a_movement_noun(geoparse: Geoparse) -> None:
+    a = geoparse("Une carte montre l'itinéraire de livraison des missiles, de Bakou à Odessa.", "fr")
+    assert [r.what for r in a.routes] == ["missiles"]

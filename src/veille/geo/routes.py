@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from veille.config import Settings
 from veille.geo.spatial import haversine_km
@@ -87,6 +87,40 @@ class _Draft:
     sentence: int
     stops: list[PlaceMention]
     transit_only: bool
+    what: str | None = None
+
+
+MOVED_DEPS = {"nsubj:pass", "nsubjpass", "obj", "dobj"}
+
+
+def _noun_phrase(tok: Token) -> str:
+    """The noun with its adjectives ("drones", "Iranian drones")."""
+    words = [
+        tok,
+        *(c for c in tok.children if c.dep_ in {"amod", "compound"} and c.pos_ in {"ADJ", "NOUN", "PROPN"}),
+    ]
+    lo, hi = min(w.i for w in words), max(w.i for w in words)
+    return tok.doc[lo : hi + 1].text
+
+
+def what_moves(doc: Doc, start: int, end: int) -> str | None:
+    """What the sentence says is moved: the object or passive subject of the movement verb
+    ("les munitions ont été expédiées"), or the noun a movement noun governs ("l'itinéraire
+    de livraison des drones"). Needs a dependency parse; None without one."""
+    if not doc.has_annotation("DEP"):
+        return None
+    for tok in (t for t in doc if start <= t.idx < end and MOVEMENT.fullmatch(t.text)):
+        if tok.pos_ == "VERB":
+            moved = next((c for c in tok.children if c.dep_ in MOVED_DEPS and c.pos_ == "NOUN"), None)
+            if moved is not None:
+                return _noun_phrase(moved)
+        node: Token | None = tok
+        while node is not None and node.pos_ == "NOUN":
+            nxt = next((c for c in node.children if c.dep_ in {"nmod", "pobj"} and c.pos_ == "NOUN"), None)
+            if nxt is not None and not MOVEMENT.fullmatch(nxt.text):
+                return _noun_phrase(nxt)
+            node = nxt
+    return None
 
 
 def _sentence_draft(text: str, sent_start: int, mentions: list[PlaceMention], sentence: int) -> _Draft | None:
@@ -143,6 +177,7 @@ def extract_routes(analysis: Analysis, doc: Doc, mentions: list[PlaceMention]) -
         draft = _sentence_draft(text, s.start, in_sentence, s.index)
         # Without a movement word only "through X" counts, and only lent to a route nearby.
         if draft and (draft.transit_only or MOVEMENT.search(text[s.start : s.end])):
+            draft.what = what_moves(doc, s.start, s.end)
             drafts.append(draft)
     full = [d for d in drafts if not d.transit_only]
     for frag in (d for d in drafts if d.transit_only):
@@ -192,6 +227,7 @@ def _route(analysis: Analysis, draft: _Draft) -> Route:
         end=end,
         sentence=draft.sentence,
         extractor=EXTRACTOR,
+        what=draft.what,
         claim_id=claim,
         event_id=event,
     )

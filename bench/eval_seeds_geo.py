@@ -48,7 +48,10 @@ def main() -> int:
             passed += ok
             print(f"  {'PASS' if ok else 'FAIL'}  route {' > '.join(r['stops'])}")
         for route in analysis.routes:
-            print(f"        found route: {' > '.join(analysis.places[s].name for s in route.stops)}")
+            stops = " > ".join(analysis.places[s].name for s in route.stops)
+            print(f"        found route: {stops} (what: {route.what}, claim: {route.claim_id})")
+        gov = sorted({m.text for m in analysis.place_mentions if m.metonymy})
+        print(f"        government use (metonymy): {gov}")
         for rel in analysis.relative_locations:
             print(
                 f"        relative location: {rel.text!r}: stated {rel.distance_km:.0f} km, "

@@ -83,3 +83,20 @@ def test_feature_classes_outside_the_news_are_skipped(tmp_path: Path) -> None:
     gaz = Gazetteer(build_from_dump(tmp_path / "g.sqlite", [geonames], alternates))
     assert gaz.candidates("Route 9") == ()
     assert gaz.candidates("Lac Vert")[0].feature == "H.LK"
+
+
+def test_dump_over_the_embedded_gazetteer_keeps_curated_features(tmp_path: Path) -> None:
+    geonames, alternates = _dump(tmp_path)
+    gaz = Gazetteer(build_from_dump(tmp_path / "g.sqlite", [geonames], alternates, embedded_cities=15000))
+    assert [p.id for p in gaz.candidates("Walburg")] == ["geonames:1001"]
+    assert [p.feature for p in gaz.candidates("mer Caspienne")] == ["H.SEA"]
+
+
+def test_loader_command_refuses_a_missing_file(tmp_path: Path) -> None:
+    import pytest
+
+    from veille.geo.geonames_loader import main
+
+    with pytest.raises(SystemExit):
+        main([str(tmp_path / "g.sqlite"), str(tmp_path / "allCountries.txt")])
+    assert not (tmp_path / "g.sqlite").exists()

@@ -19,6 +19,7 @@ from typing import IO
 from veille.geo.gazetteer import (
     INDEXES,
     PlaceRecord,
+    build_atomically,
     create_schema,
     insert_records,
     name_key,
@@ -123,14 +124,55 @@ def load_alternate_names(conn: sqlite3.Connection, path: Path) -> int:
     return count
 
 
-def build_from_dump(target: Path, geonames: list[Path], alternate_names: Path | None = None) -> Path:
-    """A gazetteer file from GeoNames dumps alone (configure it as [geo] gazetteer)."""
-    from veille.geo.gazetteer import build_atomically
+def build_from_dump(
+    target: Path,
+    geonames: list[Path],
+    alternate_names: Path | None = None,
+    embedded_cities: int | None = None,
+) -> Path:
+    """A gazetteer file from GeoNames dumps (configure it as [geo] gazetteer).
+
+    With ``embedded_cities`` the embedded gazetteer goes in first, so the curated
+    supplement, CLDR country names and aliases stay; the dump then adds its features
+    and names (a place already there keeps its row and gains the dump's names).
+    """
 
     def fill(conn: sqlite3.Connection) -> None:
+        if embedded_cities is not None:
+            from veille.geo.embedded_sources import fill_embedded
+
+            fill_embedded(conn, embedded_cities)
         for path in geonames:
             load_geonames(conn, path)
         if alternate_names is not None:
             load_alternate_names(conn, alternate_names)
 
     return build_atomically(target, fill)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """python -m veille.geo.geonames_loader OUT.sqlite allCountries.txt [--alternate-names F] [--with-embedded]"""
+    import argparse
+
+    ap = argparse.ArgumentParser(
+        prog="python -m veille.geo.geonames_loader", description=build_from_dump.__doc__
+    )
+    ap.add_argument("out", type=Path, help="gazetteer file to write")
+    ap.add_argument(
+        "geonames", type=Path, nargs="+", help="allCountries.txt, cities500.txt, XX.txt (or .zip)"
+    )
+    ap.add_argument("--alternate-names", type=Path, help="alternateNamesV2.txt (or .zip)")
+    ap.add_argument(
+        "--with-embedded", type=int, metavar="CITIES", help="include the embedded gazetteer (500..15000)"
+    )
+    args = ap.parse_args(argv)
+    missing = [str(p) for p in [*args.geonames, args.alternate_names] if p is not None and not p.is_file()]
+    if missing:
+        ap.error(f"file not found: {', '.join(missing)}")
+    out = build_from_dump(args.out, args.geonames, args.alternate_names, args.with_embedded)
+    print(f'gazetteer written to {out}; set [geo] gazetteer = "{out}" in veille.toml')
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

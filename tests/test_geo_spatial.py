@@ -40,3 +40,19 @@ def test_inconsistent_relative_location_is_flagged(geoparse: Geoparse) -> None:
     a = geoparse("The plant is in Kazan, about 300 km west of Moscow.", "en")
     (rel,) = a.relative_locations
     assert rel.consistent is False and rel.distance_km == 300
+
+
+def test_distance_without_direction() -> None:
+    (s,) = find_stated_offsets("le village, à 30 km de Kharkiv")
+    assert s.distance_km == 30 and s.bearing is None and not s.approximate
+
+
+def test_parenthesised_conversion_is_skipped() -> None:
+    (s,) = find_stated_offsets("about 900 km (560 miles) east of Moscow")
+    assert s.distance_km == 900 and s.bearing == 90
+
+
+def test_distance_only_statement_is_checked(geoparse: Geoparse) -> None:
+    a = geoparse("Les combats ont eu lieu à Kazan, à 100 km de Moscou.", "fr")
+    (rel,) = a.relative_locations
+    assert rel.bearing is None and rel.consistent is False

@@ -71,10 +71,13 @@ UNITS_KM: dict[str, float] = {
 _DIR = "|".join(sorted((re.escape(d) for d in DIRECTIONS), key=len, reverse=True))
 _UNIT = "|".join(sorted((re.escape(u) for u in UNITS_KM), key=len, reverse=True))
 # "(à) environ 900 kilomètres à l'est de", "about 900 km east of", "900 miles north-west of"
+# "(à) environ 900 kilomètres à l'est de", "about 900 km (560 miles) east of",
+# "à 30 km de", "some 40 miles from": the direction is optional.
 RELATIVE_PATTERN = re.compile(
     rf"(?P<approx>environ|près de|quelque|à peu près|about|around|some|roughly|nearly|approximately|almost)?\s*"
-    rf"(?P<value>\d{{1,3}}(?:[  ,.]\d{{3}})*(?:[.,]\d+)?)\s*(?P<unit>{_UNIT})\b\s+"
-    rf"(?:au\s+|à\s+l['’]\s*|à\s+|to\s+the\s+)?(?P<dir>{_DIR})\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of)\s*",
+    rf"(?P<value>\d{{1,3}}(?:[  ,.]\d{{3}})*(?:[.,]\d+)?)\s*(?P<unit>{_UNIT})\b(?:\s*\([^)]{{0,30}}\))?\s+"
+    rf"(?:(?:au\s+|à\s+l['’]\s*|à\s+|to\s+the\s+)?(?P<dir>{_DIR})\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of)"
+    rf"|(?:de\s+la|de\s+l['’]|du|des|de|d['’]|from))\s*",
     re.IGNORECASE,
 )
 
@@ -95,7 +98,7 @@ class RelativeLocation:
     anchor: str  # place id the distance is measured from ("Moscou")
     target: str | None  # place id that is said to lie there ("Alabuga")
     distance_km: float  # as stated, in km
-    bearing: float  # stated direction, degrees from north
+    bearing: float | None  # stated direction, degrees from north; None for "30 km from"
     approximate: bool
     computed_km: float | None = None
     computed_bearing: float | None = None
@@ -107,7 +110,7 @@ class StatedOffset:
     start: int
     end: int  # where the anchor name should begin
     distance_km: float
-    bearing: float
+    bearing: float | None
     approximate: bool
 
 
@@ -131,7 +134,7 @@ def find_stated_offsets(text: str) -> list[StatedOffset]:
                 start=start,
                 end=m.end(),
                 distance_km=parse_number(m.group("value")) * unit,
-                bearing=DIRECTIONS[m.group("dir").lower()],
+                bearing=DIRECTIONS[m.group("dir").lower()] if m.group("dir") else None,
                 approximate=bool(m.group("approx")),
             )
         )
@@ -139,11 +142,17 @@ def find_stated_offsets(text: str) -> list[StatedOffset]:
 
 
 def check_consistency(
-    stated_km: float, stated_bearing: float, computed_km: float, computed_bearing: float, approximate: bool
+    stated_km: float,
+    stated_bearing: float | None,
+    computed_km: float,
+    computed_bearing: float,
+    approximate: bool,
 ) -> bool:
     """Distance within 25% (15% when stated exactly) or 50 km, direction within 45 degrees.
 
     The margins absorb gazetteer points that stand for whole areas (a zone, a sea).
     """
     tolerance = max(50.0, stated_km * (0.25 if approximate else 0.15))
-    return abs(computed_km - stated_km) <= tolerance and angle_between(stated_bearing, computed_bearing) <= 45
+    if abs(computed_km - stated_km) > tolerance:
+        return False
+    return stated_bearing is None or angle_between(stated_bearing, computed_bearing) <= 45

@@ -42,6 +42,7 @@ ROLE_MARKERS: dict[str, tuple[str, ...]] = {
     "destination": (
         *("jusqu'à", "jusqu’à", "jusqu'au", "jusqu’au", "à destination de", "en direction de", "puis vers"),
         *("vers", "à", "au", "aux", "to", "towards", "toward", "into", "onto", "then to"),
+        *("on to", "onward to", "onwards to", "bound for", "en route to", "destined for"),
     ),
     "origin": ("en provenance de", "depuis", "de", "d'", "d’", "du", "des", "from", "out of"),
     "locator": (

@@ -70,7 +70,6 @@ UNITS_KM: dict[str, float] = {
 }
 _DIR = "|".join(sorted((re.escape(d) for d in DIRECTIONS), key=len, reverse=True))
 _UNIT = "|".join(sorted((re.escape(u) for u in UNITS_KM), key=len, reverse=True))
-# "(à) environ 900 kilomètres à l'est de", "about 900 km east of", "900 miles north-west of"
 # "(à) environ 900 kilomètres à l'est de", "about 900 km (560 miles) east of",
 # "à 30 km de", "some 40 miles from": the direction is optional.
 RELATIVE_PATTERN = re.compile(

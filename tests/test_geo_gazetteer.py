@@ -54,3 +54,12 @@ def test_existing_build_is_reused(geo_gazetteer: Gazetteer) -> None:
     before = geo_gazetteer.path.stat().st_mtime_ns
     ensure_embedded_gazetteer(geo_gazetteer.path, 15000)
     assert geo_gazetteer.path.stat().st_mtime_ns == before
+
+
+def test_a_file_that_is_not_a_gazetteer_is_refused_clearly(tmp_path: Path) -> None:
+    from veille.errors import ConfigError
+
+    other = tmp_path / "notes.sqlite"
+    sqlite3.connect(other).execute("CREATE TABLE notes (x)").connection.close()
+    with pytest.raises(ConfigError, match="not a veille gazetteer"):
+        Gazetteer(other)

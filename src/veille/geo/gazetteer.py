@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from veille.errors import ConfigError
 from veille.model import Place
 
 SCHEMA = """
@@ -142,8 +143,15 @@ class Gazetteer:
     def __init__(self, path: Path) -> None:
         self.path = path
         # Read-only and shareable across threads of one process.
-        self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        self.max_words = self._max_words()
+        try:
+            self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            self.max_words = self._max_words()
+            self.conn.execute("SELECT 1 FROM names LIMIT 1")
+        except sqlite3.DatabaseError:
+            raise ConfigError(
+                f"{path} is not a veille gazetteer; point [geo] gazetteer at another file, "
+                "or leave it empty to use the embedded one"
+            ) from None
         self._cached_lookup = lru_cache(maxsize=65_536)(self._lookup)
         self._cached_has_key = lru_cache(maxsize=262_144)(self._has_key)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from veille.model import Analysis
+from veille.geo.geoparse import drop_unsupported
+from veille.model import Analysis, Place
 
 Geoparse = Callable[..., Analysis]
 
@@ -47,10 +48,20 @@ def test_language_without_a_model_uses_the_gazetteer(geoparse: Geoparse) -> None
     assert [name for _, name in _places(a)] == ["Kharkiv", "Odesa"]
 
 
-def test_lone_small_namesake_without_support_is_dropped(geoparse: Geoparse) -> None:
-    # "Maison Blanche" is also a district of Paris; nothing in the text points to France.
-    a = geoparse("La Maison Blanche a publié un communiqué vendredi.", "fr")
-    assert a.place_mentions == []
+def test_lone_small_place_without_support_is_dropped() -> None:
+    hamlet = Place("t:hamlet", "Maison Blanche", 48.8, 2.35, "FR", "P.PPL", None, 9_000)
+    assert drop_unsupported([hamlet], []) == [None]
+
+
+def test_small_place_in_a_named_country_is_kept() -> None:
+    hamlet = Place("t:hamlet", "Maison Blanche", 48.8, 2.35, "FR", "P.PPL", None, 9_000)
+    assert drop_unsupported([hamlet], ["FR"]) == [hamlet]
+
+
+def test_institution_building_is_a_place_used_for_its_government(geoparse: Geoparse) -> None:
+    a = geoparse("La Maison Blanche a averti la Russie vendredi.", "fr")
+    white_house = next(m for m in a.place_mentions if m.text == "Maison Blanche")
+    assert white_house.metonymy is True and a.places[white_house.place_id].country == "US"
 
 
 def test_possessive_is_left_out_of_the_mention(geoparse: Geoparse) -> None:

@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 INDEXES = "CREATE INDEX IF NOT EXISTS names_key ON names (key);"
 
 # Bumped whenever the embedded build changes, so stale cache files are rebuilt.
-BUILD_VERSION = "8"
+BUILD_VERSION = "10"
 
 _NON_WORD = re.compile(r"[\W_]+")
 _LATIN_ACCENTS = re.compile("[\u0300-\u036f]")

@@ -49,7 +49,9 @@ def main() -> int:
             print(f"  {'PASS' if ok else 'FAIL'}  route {' > '.join(r['stops'])}")
         for route in analysis.routes:
             stops = " > ".join(analysis.places[s].name for s in route.stops)
-            print(f"        found route: {stops} (what: {route.what}, claim: {route.claim_id})")
+            print(
+                f"        found route: {stops} (what: {route.what}, claim: {route.claim_id}, event: {route.event_id})"
+            )
         gov = sorted({m.text for m in analysis.place_mentions if m.metonymy})
         print(f"        government use (metonymy): {gov}")
         for rel in analysis.relative_locations:

@@ -41,3 +41,11 @@ def test_gold_routes_have_their_stops_in_order(seeds_dir: Path, pipeline: Pipeli
 def test_relative_location_in_the_seeds_is_checked(seeds_dir: Path, pipeline: Pipeline) -> None:
     rels = [r for _, a in _analyses(seeds_dir, pipeline) for r in a.relative_locations]
     assert rels and all(r.consistent is not None for r in rels)
+
+
+def test_seed_route_is_tied_to_its_claim_and_event(seeds_dir: Path, pipeline: Pipeline) -> None:
+    routes = [(r, a) for item, a in _analyses(seeds_dir, pipeline) if item.get("routes") for r in a.routes]
+    assert routes
+    for route, analysis in routes:
+        assert route.claim_id in {c.id for c in analysis.claims}
+        assert route.event_id in {e.id for e in analysis.events}

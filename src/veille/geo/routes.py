@@ -193,13 +193,19 @@ def extract_routes(analysis: Analysis, doc: Doc, mentions: list[PlaceMention]) -
 
 
 def link_route(analysis: Analysis, route: Route) -> None:
-    """Tie a route to the claim whose content holds its sentence's stops, and to its sentence's event."""
+    """Tie a route to the claim of its sentence whose content overlaps its stops, and to the
+    event of its sentence (one naming a stop first, then any but a bare statement)."""
     main = [m for m in analysis.place_mentions if m.sentence == route.sentence and m.place_id in route.stops]
     if main and route.claim_id is None:
         lo, hi = min(m.start for m in main), max(m.end for m in main)
-        route.claim_id = next((c.id for c in analysis.claims if c.start <= lo and hi <= c.end), None)
+        route.claim_id = next(
+            (c.id for c in analysis.claims if c.sentence == route.sentence and c.start < hi and lo < c.end),
+            None,
+        )
     if route.event_id is None:
-        route.event_id = next((e.id for e in analysis.events if e.sentence == route.sentence), None)
+        events = [e for e in analysis.events if e.sentence == route.sentence]
+        ranked = sorted(events, key=lambda e: (e.place not in route.stops, e.kind == "statement"))
+        route.event_id = ranked[0].id if ranked else None
 
 
 def create_route_linker(settings: Settings) -> Callable[[Analysis, Doc], None]:
@@ -215,12 +221,8 @@ def create_route_linker(settings: Settings) -> Callable[[Analysis, Doc], None]:
 def _route(analysis: Analysis, draft: _Draft) -> Route:
     start = min(m.start for m in draft.stops)
     end = max(m.end for m in draft.stops)
-    main = [m for m in draft.stops if m.sentence == draft.sentence]
-    span_start, span_end = min(m.start for m in main), max(m.end for m in main)
-    claim = next((c.id for c in analysis.claims if c.start <= span_start and span_end <= c.end), None)
-    event = next((e.id for e in analysis.events if e.sentence == draft.sentence), None)
     stops = [m.place_id for m in draft.stops]
-    return Route(
+    route = Route(
         id=fact_id(analysis.article.id, "route", *stops, start),
         article_id=analysis.article.id,
         stops=stops,
@@ -229,6 +231,6 @@ def _route(analysis: Analysis, draft: _Draft) -> Route:
         sentence=draft.sentence,
         extractor=EXTRACTOR,
         what=draft.what,
-        claim_id=claim,
-        event_id=event,
     )
+    link_route(analysis, route)  # when claims and events were extracted before geo
+    return route

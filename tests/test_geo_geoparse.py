@@ -72,3 +72,9 @@ def test_possessive_is_left_out_of_the_mention(geoparse: Geoparse) -> None:
 def test_dotted_abbreviation_is_a_country(geoparse: Geoparse) -> None:
     a = geoparse("Officials in the U.S. said the talks would resume.", "en")
     assert [a.places[m.place_id].country for m in a.place_mentions] == ["US"]
+
+
+def test_cited_source_is_government_use_without_a_parser(geoparse: Geoparse) -> None:
+    a = geoparse("Selon Moscou, les négociations reprendront lundi.", "xx")
+    (m,) = a.place_mentions
+    assert m.metonymy is True and m.place_id == "geonames:524901"

@@ -176,7 +176,6 @@ class Geoparser:
             [s.text for s in spans], self.gazetteer, countries, qualifiers(doc, spans), self.demonyms
         )
         places = drop_unsupported(places, countries)
-        has_parse = doc.has_annotation("DEP")
         mentions: list[PlaceMention] = []
         for span, place in zip(spans, places, strict=True):
             if place is None:
@@ -191,7 +190,8 @@ class Geoparser:
                     text=span.text,
                     sentence=analysis.sentence_at(span.start_char),
                     extractor=EXTRACTOR,
-                    metonymy=is_government_use(span) if has_parse else _cited_as_source(span),
+                    # Without a parser only the "selon Moscou" cue can fire.
+                    metonymy=is_government_use(span),
                 )
             )
         analysis.place_mentions.extend(mentions)
@@ -236,11 +236,6 @@ def drop_unsupported(places: list[Place | None], countries: list[str]) -> list[P
         near = any(haversine_km(p.lat, p.lon, q.lat, q.lon) <= SUPPORT_KM for q in others if not is_area(q))
         out.append(p if (p.country in backing or near) else None)
     return out
-
-
-def _cited_as_source(span: Span) -> bool:
-    # Without a parser only the "selon Moscou" / "according to Washington" cue is visible.
-    return is_government_use(span) if span.root.dep_ else False
 
 
 def relative_locations(analysis: Analysis, mentions: list[PlaceMention]) -> list[RelativeLocation]:

@@ -1,4 +1,4 @@
-"""GeoJSON export: place points and route lines, with article and claim provenance."""
+"""Place and route export: GeoJSON (points and route lines) and plain rows, with provenance."""
 
 from __future__ import annotations
 
@@ -85,3 +85,31 @@ def to_geojson(
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def place_rows(places: Mapping[str, Place], place_mentions: Iterable[PlaceMention]) -> list[dict[str, Any]]:
+    """One row per mentioned place (name, lat, lon, country, geonames_id, feature, mentions),
+    most mentioned first: what `veille places` lists and the `places` export holds."""
+    by_place: dict[str, list[PlaceMention]] = defaultdict(list)
+    for m in place_mentions:
+        by_place[m.place_id].append(m)
+    rows = []
+    for pid, mentions in by_place.items():
+        place = places.get(pid)
+        if place is None:
+            continue
+        rows.append(
+            {
+                "id": place.id,
+                "name": place.name,
+                "lat": place.lat,
+                "lon": place.lon,
+                "country": place.country,
+                "geonames_id": place.geonames_id,
+                "feature": place.feature,
+                "mentions": [
+                    _mention_props(m) for m in sorted(mentions, key=lambda m: (m.article_id, m.start))
+                ],
+            }
+        )
+    return sorted(rows, key=lambda r: (-len(r["mentions"]), r["name"]))

@@ -50,10 +50,10 @@ def test_route_keeps_provenance(geoparse: Geoparse) -> None:
 
 
 def test_role_words() -> None:
-    assert role_before(", puis vers une base aérienne à ") == "destination"
-    assert role_before(", dans le sud de la ") == "locator"
-    assert role_before("expédiés à travers la ") == "transit"
-    assert role_before("de la ville iranienne d'") == "origin"
+    assert role_before(", puis vers un dépôt à ") == "destination"
+    assert role_before(", dans le nord de la ") == "locator"
+    assert role_before("transportés à travers la ") == "transit"
+    assert role_before("depuis la capitale ukrainienne d'") == "origin"
 
 
 def test_two_origins_are_not_a_route(geoparse: Geoparse) -> None:

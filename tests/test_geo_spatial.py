@@ -1,4 +1,4 @@
-"""Relative locations ("à environ 900 kilomètres à l'est de Moscou") checked against coordinates."""
+"""Relative locations ("à environ 700 km à l'est de Moscou") checked against coordinates."""
 
 from __future__ import annotations
 

@@ -140,7 +140,7 @@ class Geoparser:
             overlapping = [c for c in chosen if c.start < g.end and g.start < c.end]
             if overlapping:
                 # A longer gazetteer name wins over the NER span inside it
-                # ("zone économique spéciale d'Alabuga" over "Alabuga").
+                # ("base aérienne d'Engels" over "Engels").
                 if all(
                     g.start <= c.start and c.end <= g.end and (c.end - c.start) < (g.end - g.start)
                     for c in overlapping
@@ -210,7 +210,7 @@ def qualifiers(doc: Doc, spans: list[Span]) -> list[int | None]:
 
 
 def _named_as_non_place(analysis: Analysis, span: Span) -> bool:
-    """Entity resolution already linked this span to an organisation or a person ("Maison Blanche")."""
+    """Entity resolution already linked this span to an organisation or a person ("Pentagone" as the ministry)."""
     return any(
         m.start <= span.start_char < m.end
         and m.entity_id is not None

@@ -1,4 +1,4 @@
-"""Routes: "de A à B, puis vers C", "à travers la mer Caspienne", "from A across B to C".
+"""Routes: "de A à B, puis vers C", "à travers la mer Noire", "from A across B to C".
 
 In a sentence that speaks of movement (shipped, delivered, itinéraire...), each
 place mention takes the role given by the last route word before it: origin

@@ -1,4 +1,4 @@
-"""Distances, bearings and checkable relative locations ("900 km east of Moscow")."""
+"""Distances, bearings and checkable relative locations ("700 km east of Moscow")."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ UNITS_KM: dict[str, float] = {
 }
 _DIR = "|".join(sorted((re.escape(d) for d in DIRECTIONS), key=len, reverse=True))
 _UNIT = "|".join(sorted((re.escape(u) for u in UNITS_KM), key=len, reverse=True))
-# "(à) environ 900 kilomètres à l'est de", "about 900 km (560 miles) east of",
+# "(à) environ 700 kilomètres à l'est de", "about 700 km (435 miles) east of",
 # "à 30 km de", "some 40 miles from": the direction is optional.
 RELATIVE_PATTERN = re.compile(
     rf"(?P<approx>environ|près de|quelque|à peu près|about|around|some|roughly|nearly|approximately|almost)?\s*"
@@ -95,7 +95,7 @@ class RelativeLocation:
     sentence: int
     extractor: str
     anchor: str  # place id the distance is measured from ("Moscou")
-    target: str | None  # place id that is said to lie there ("Alabuga")
+    target: str | None  # place id that is said to lie there ("Kazan")
     distance_km: float  # as stated, in km
     bearing: float | None  # stated direction, degrees from north; None for "30 km from"
     approximate: bool

@@ -12,10 +12,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
-
-if TYPE_CHECKING:
-    from veille.geo.spatial import RelativeLocation
+from typing import Any, Literal
 
 EntityKind = Literal["country", "organisation", "person", "place", "other"]
 ENTITY_KINDS: tuple[str, ...] = ("country", "organisation", "person", "place", "other")
@@ -224,6 +221,29 @@ class Route:
     what: str | None = None
     event_id: str | None = None
     claim_id: str | None = None
+
+
+@dataclass
+class RelativeLocation:
+    """A stated position relative to an anchor place, checked against the gazetteer.
+
+    ``consistent`` is None when either place could not be geocoded.
+    """
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    sentence: int
+    extractor: str
+    anchor: str  # place id the distance is measured from ("Moscou")
+    target: str | None  # place id that is said to lie there ("Kazan")
+    distance_km: float  # as stated, in km
+    bearing: float | None  # stated direction, degrees from north; None for "30 km from"
+    approximate: bool
+    computed_km: float | None = None
+    computed_bearing: float | None = None
+    consistent: bool | None = None
 
 
 @dataclass

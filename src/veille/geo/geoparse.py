@@ -20,14 +20,13 @@ from veille.geo.embedded_sources import default_gazetteer_path, ensure_embedded_
 from veille.geo.gazetteer import Gazetteer, name_key
 from veille.geo.routes import extract_routes
 from veille.geo.spatial import (
-    RelativeLocation,
     bearing_deg,
     check_consistency,
     find_stated_offsets,
     haversine_km,
 )
 from veille.geo.toponyms import is_area, resolve_toponyms
-from veille.model import Analysis, Place, PlaceMention
+from veille.model import Analysis, Place, PlaceMention, RelativeLocation
 from veille.nlp.metonymy import is_government_use
 
 log = logging.getLogger(__name__)

@@ -81,29 +81,6 @@ RELATIVE_PATTERN = re.compile(
 )
 
 
-@dataclass
-class RelativeLocation:
-    """A stated position relative to an anchor place, checked against the gazetteer.
-
-    ``consistent`` is None when either place could not be geocoded.
-    """
-
-    article_id: str
-    start: int
-    end: int
-    text: str
-    sentence: int
-    extractor: str
-    anchor: str  # place id the distance is measured from ("Moscou")
-    target: str | None  # place id that is said to lie there ("Kazan")
-    distance_km: float  # as stated, in km
-    bearing: float | None  # stated direction, degrees from north; None for "30 km from"
-    approximate: bool
-    computed_km: float | None = None
-    computed_bearing: float | None = None
-    consistent: bool | None = None
-
-
 @dataclass(frozen=True)
 class StatedOffset:
     start: int

@@ -1,0 +1,167 @@
+"""What an article brings to story clustering, as typed sparse features.
+
+Feature keys carry their channel as a prefix so one sparse vector holds them all:
+
+- ``e:`` resolved entity ids (``e:country:RU`` whatever the language), or the
+  normalised mention text when an entity is unresolved (``e:~tara reid``);
+- ``p:`` gazetteer place ids; ``a:`` amounts (unit + value to 3 significant
+  digits, so "2,76 milliards de dollars" and "$2.76 billion" meet);
+- ``d:`` dates named in the text, resolved to ISO days or months;
+- ``t:<lang>:`` title and body terms, which only match within one language.
+
+Everything but terms is language-independent: that is the cross-lingual signal.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+from veille.model import Analysis, normalise_text
+
+ENTITY, PLACE, AMOUNT, DATE, TERM = "e:", "p:", "a:", "d:", "t:"
+CROSSLINGUAL_CHANNELS = (ENTITY, PLACE, AMOUNT, DATE)
+
+# Relative weight of one feature of each channel: a shared named entity or amount
+# says much more about "same event" than a shared common word.
+CHANNEL_WEIGHTS: dict[str, float] = {ENTITY: 3.0, PLACE: 2.0, AMOUNT: 2.0, DATE: 1.5, TERM: 1.0}
+TITLE_BOOST = 2  # title words count this many times
+MIN_TERM_LENGTH = 3
+# Mention labels that name things worth clustering on (not CARDINAL, ORDINAL, ...).
+NAMED_LABELS = frozenset(
+    {"PER", "PERSON", "ORG", "LOC", "GPE", "MISC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
+)
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def channel_of(key: str) -> str:
+    return key[:2]
+
+
+@lru_cache(maxsize=32)
+def stop_words(language: str) -> frozenset[str]:
+    """spaCy's stop-word list for a language (empty when spaCy has none)."""
+    from spacy.util import get_lang_class
+
+    try:
+        words = get_lang_class(language).Defaults.stop_words
+    except Exception:  # unknown language code: no stop words rather than a crash
+        return frozenset()
+    return frozenset(normalise_text(w) for w in words)
+
+
+def terms_of(text: str, language: str) -> list[str]:
+    """Content words of a text: normalised, stop words and numbers dropped, plurals folded."""
+    stops = stop_words(language)
+    out = []
+    for word in _WORD.findall(normalise_text(text)):
+        if word in stops:
+            continue
+        if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]  # crude plural folding; good enough for matching, both languages
+        out.append(word)
+    return out
+
+
+def amount_key(unit: str | None, value: float | None) -> str | None:
+    if value is None or value == 0 or not math.isfinite(value):
+        return None
+    return f"{(unit or '').upper()}:{float(f'{value:.3g}'):g}"
+
+
+def date_key(value: str | None) -> str | None:
+    """Days and months only: a bare year is too common to tell events apart."""
+    if not value or len(value) < 7:
+        return None
+    return value[:10]
+
+
+def parse_day(value: str | None) -> int | None:
+    """Ordinal day of an ISO date or datetime, None when absent or unparseable."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+@dataclass
+class ArticleFeatures:
+    """The clustering view of one article: sparse feature counts plus when and in what language."""
+
+    article_id: str
+    language: str
+    day: int | None = None  # ordinal of the publication day
+    counts: dict[str, float] = field(default_factory=dict)
+    title: str = ""
+    source: str = ""
+    # Entity keys the article is mostly about (named in its title, else its most
+    # frequent): a story that lacks them is about someone else, however many
+    # other words it shares (same club, other player; same prize, other host).
+    salient: list[str] = field(default_factory=list)
+
+    def weighted(self) -> dict[str, float]:
+        """Counts dampened (1 + log) and scaled by channel weight; IDF is applied by the index."""
+        return {k: CHANNEL_WEIGHTS[channel_of(k)] * (1.0 + math.log(c)) for k, c in self.counts.items() if c > 0}
+
+
+def features_of(analysis: Analysis) -> ArticleFeatures:
+    """Collect an analysis' clustering features (works with whatever stages filled it)."""
+    art = analysis.article
+    lang = (art.language or "und").lower()
+    counts: Counter[str] = Counter()
+    for m in analysis.mentions:
+        if m.entity_id:
+            counts[ENTITY + m.entity_id] += 1
+        elif m.label in NAMED_LABELS:
+            name = normalise_text(m.text)
+            if len(name) >= MIN_TERM_LENGTH:
+                counts[ENTITY + "~" + name] += 1
+    for pm in analysis.place_mentions:
+        counts[PLACE + pm.place_id] += 1
+    for a in analysis.amounts:
+        key = amount_key(a.unit, a.value if a.value is not None else a.value_min)
+        if key:
+            counts[AMOUNT + key] += 1
+    for d in analysis.dates:
+        key = date_key(d.value) if (d.resolved or d.kind == "absolute") else None
+        if key:
+            counts[DATE + key] += 1
+    salient = salient_entities(analysis, counts)
+    term_prefix = f"{TERM}{lang}:"
+    for word in terms_of(art.title or "", lang):
+        counts[term_prefix + word] += TITLE_BOOST
+    for word in terms_of(art.text, lang):
+        counts[term_prefix + word] += 1
+    return ArticleFeatures(
+        article_id=art.id,
+        language=lang,
+        day=parse_day(art.published),
+        counts=dict(counts),
+        title=art.title or "",
+        source=art.source or "",
+        salient=salient,
+    )
+
+
+SALIENT_MAX = 3
+
+
+def salient_entities(analysis: Analysis, counts: Counter[str]) -> list[str]:
+    """Entity keys whose mention text appears in the title; else the most frequent ones."""
+    title = f" {normalise_text(analysis.article.title or '')} "
+    found: dict[str, int] = {}
+    for m in analysis.mentions:
+        name = normalise_text(m.text)
+        key = ENTITY + (m.entity_id or "~" + name)
+        if key in counts and len(name) >= MIN_TERM_LENGTH and f" {name} " in title:
+            found.setdefault(key, len(found))
+    if found:
+        return sorted(found, key=lambda k: (-counts[k], found[k]))[:SALIENT_MAX]
+    entity_keys = [k for k in counts if k.startswith(ENTITY)]
+    return sorted(entity_keys, key=lambda k: -counts[k])[:2]

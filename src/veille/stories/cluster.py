@@ -33,6 +33,7 @@ from veille.stories.features import (
     ArticleFeatures,
     channel_of,
     features_of,
+    prior_doc_rate,
 )
 from veille.stories.neardup import DuplicateLink, NearDupIndex, signature
 
@@ -52,6 +53,7 @@ class ClusterSettings:
     time_decay_days: float = 30.0  # beyond it, score x exp(-(gap - window) / decay)
     split_check_every: int = 6  # re-check a story for a split every N new articles
     split_check_max: int = 120
+    prior_documents: int = 500  # weight of general word frequencies in IDF, in documents
     salience_floor: float = 0.4  # score factor when none of the article's salient entities is in the story  # larger stories are not re-checked (bounded cost)
 
 
@@ -144,7 +146,14 @@ class StoryIndex:
     # -- scoring ---------------------------------------------------------------------
 
     def idf(self, key: str) -> float:
-        return math.log((self.n_docs + 1) / (self.df.get(key, 0) + 1)) + 1.0
+        """IDF from the stream's counts, smoothed by a prior of ``prior_documents`` pseudo-documents.
+
+        Early in a stream the counts are too few to tell "said" from "Teixeira";
+        general word frequencies stand in until the stream has its own evidence.
+        """
+        m = self.settings.prior_documents
+        expected = self.df.get(key, 0) + m * prior_doc_rate(key)
+        return math.log((self.n_docs + m + 1) / (expected + 0.5))
 
     def vector(self, feats: ArticleFeatures) -> dict[str, float]:
         return {k: w * self.idf(k) for k, w in feats.weighted().items()}

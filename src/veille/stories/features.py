@@ -38,6 +38,33 @@ NAMED_LABELS = frozenset(
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 
+# Share of documents a feature is expected to appear in before the index has seen
+# enough articles to know: common words from wordfreq's word frequencies, other
+# features (names, ids, amounts) assumed rare-ish until the stream says otherwise.
+WORDS_PER_DOCUMENT = 400
+DEFAULT_DOC_RATE = 0.002
+MIN_DOC_RATE = 1e-5
+
+
+@lru_cache(maxsize=200_000)
+def prior_doc_rate(key: str) -> float:
+    """Expected document frequency rate of a feature, from general word frequencies."""
+    if key.startswith(TERM):
+        _, lang, word = key.split(":", 2)
+    elif key.startswith(ENTITY + "~"):
+        lang, word = "", key[3:]
+    else:
+        return DEFAULT_DOC_RATE
+    try:
+        from wordfreq import word_frequency
+    except ImportError:  # optional: without it the stream's own counts decide
+        return DEFAULT_DOC_RATE
+    freq = word_frequency(word, lang or "en") if lang in {"", "en", "fr"} or len(lang) == 2 else 0.0
+    if freq <= 0.0:
+        return DEFAULT_DOC_RATE if not lang else MIN_DOC_RATE
+    return min(1.0, max(MIN_DOC_RATE, freq * WORDS_PER_DOCUMENT))
+
+
 def channel_of(key: str) -> str:
     return key[:2]
 

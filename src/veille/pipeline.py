@@ -32,7 +32,8 @@ def load_extractor(spec: str, settings: Settings) -> Extractor:
         func = getattr(module, attr)
     except (ImportError, AttributeError) as exc:
         raise ConfigError(f"cannot load extractor '{spec}': {exc}") from None
-    return func(settings)  # type: ignore[no-any-return]
+    extractor: Extractor = func(settings)
+    return extractor
 
 
 @dataclass
@@ -41,7 +42,8 @@ class Pipeline:
 
     def __post_init__(self) -> None:
         self.extractors: list[tuple[str, Extractor]] = [
-            (name, load_extractor(self.settings.extractors[name], self.settings)) for name in self.settings.order
+            (name, load_extractor(self.settings.extractors[name], self.settings))
+            for name in self.settings.order
         ]
 
     def analyse(self, articles: Iterable[Article]) -> Iterator[Analysis]:
@@ -58,6 +60,29 @@ class Pipeline:
                 docs[i] = doc
         for i, art in enumerate(batch):
             yield self.run_extractors(art, docs[i])
+
+    def warm_up(self, languages: Iterable[str]) -> None:
+        """Load models and build per-language matchers now rather than on the first article."""
+        for lang in languages:
+            text = "Warm up."
+            self.run_extractors(
+                Article(id="warmup", text=text, language=lang), pipeline_for(lang, self.settings.models)(text)
+            )
+
+    def analyse_safely(self, articles: list[Article]) -> Iterator[tuple[Article, Analysis | Exception]]:
+        """Like ``analyse`` but one article's failure is returned, not raised, so the batch goes on."""
+        by_lang: dict[str, list[Article]] = {}
+        for art in articles:
+            by_lang.setdefault(art.language or "xx", []).append(art)
+        for lang, group in by_lang.items():
+            nlp = pipeline_for(lang, self.settings.models)
+            for art, doc in zip(
+                group, nlp.pipe((a.text for a in group), batch_size=self.settings.batch_size), strict=True
+            ):
+                try:
+                    yield art, self.run_extractors(art, doc)
+                except Exception as exc:  # noqa: BLE001 - reported per article by the caller
+                    yield art, exc
 
     def run_extractors(self, article: Article, doc: Doc) -> Analysis:
         analysis = Analysis(article=article, sentences=sentences_of(article.id, doc))

@@ -10,8 +10,8 @@ from spacy.tokens import Span
 
 # Dependency labels of a subject across the UD (French) and ClearNLP (English) schemes.
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "nsubjpass", "csubj", "agent", "expl:subj"}
-# "selon Moscou", "according to Washington", "pour Téhéran"
-SOURCE_MARKERS = {"selon", "according", "d'après", "pour"}
+# "selon Moscou", "d'après Téhéran", "according to Washington"
+SOURCE_MARKERS = ({"selon"}, {"d'", "après"}, {"d'après"}, {"according", "to"})
 
 
 def is_government_use(span: Span) -> bool:
@@ -21,7 +21,9 @@ def is_government_use(span: Span) -> bool:
         return True
     if root.dep_ == "conj" and root.head.dep_ in SUBJECT_DEPS:
         return True
-    start = span.start
     doc = span.doc
-    before = {doc[i].lower_ for i in range(max(0, start - 2), start)}
-    return bool(before & SOURCE_MARKERS)
+    for marker in SOURCE_MARKERS:
+        before = {doc[i].lower_ for i in range(max(0, span.start - len(marker)), span.start)}
+        if before == marker:
+            return True
+    return False

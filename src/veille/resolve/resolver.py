@@ -1,0 +1,106 @@
+"""Resolve mentions to entities: one canonical entity per real-world thing.
+
+Knowledge-base names resolve directly ("Fédération de Russie", "Russie",
+"russes" -> Russia). A capital used as an agent resolves to its country's
+government ("Moscou cherche…" -> Russia, role "government"); used as a place it
+resolves to the city. People are keyed by full name, and a bare surname joins
+the person of that surname already named in the article ("Kirby" -> John Kirby).
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from veille.config import Settings
+from veille.model import Analysis, Entity, Mention
+from veille.nlp.metonymy import is_government_use
+from veille.resolve.knowledge import CAPITAL, KnowledgeBase, knowledge_base, slug
+
+GOVERNMENT = "government"
+
+# Titles that precede a name but are not part of it.
+HONORIFICS = re.compile(
+    r"^(?:M\.|Mme|Mlle|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Pr\.?|President|Président|Présidente|General|Général|Gen\.)\s+",
+    re.IGNORECASE,
+)
+
+KIND_BY_LABEL = {"PER": "person", "ORG": "organisation", "LOC": "place", "GPE": "place"}
+PREFIX_BY_KIND = {"person": "person", "organisation": "org", "place": "place"}
+
+
+def person_name(text: str) -> str:
+    name = " ".join(text.split())
+    while True:
+        stripped = HONORIFICS.sub("", name)
+        if stripped == name:
+            return name
+        name = stripped
+
+
+class Resolver:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+
+    def __call__(self, analysis: Analysis, doc: Doc) -> None:
+        resolved: list[Mention] = []
+        surnames: dict[str, str] = {}
+        # Full names first, so a later bare surname can join them.
+        order = sorted(
+            analysis.mentions, key=lambda m: (m.label == "PER" and " " not in m.text.strip(), m.start)
+        )
+        for mention in order:
+            entity = self.resolve(mention, doc, surnames)
+            if entity is None:
+                continue
+            mention.entity_id = entity.id
+            analysis.entities.setdefault(entity.id, entity)
+            resolved.append(mention)
+        analysis.mentions = sorted(resolved, key=lambda m: m.start)
+
+    def resolve(self, mention: Mention, doc: Doc, surnames: dict[str, str]) -> Entity | None:
+        if mention.entity_id and mention.role == CAPITAL:
+            return self._capital(mention, doc)
+        if mention.entity_id:
+            return self.kb.entities[mention.entity_id]
+        if mention.label == "PER":
+            return self._person(mention, surnames)
+        kind = KIND_BY_LABEL.get(mention.label)
+        if kind is None:
+            return None
+        known = self.kb.lookup(mention.text)
+        if known:
+            mention.entity_id = known[0].entity_id
+            if known[0].how == CAPITAL:
+                mention.role = CAPITAL
+                return self._capital(mention, doc)
+            return self.kb.entities[known[0].entity_id]
+        name = " ".join(mention.text.split())
+        return Entity(id=f"{PREFIX_BY_KIND[kind]}:{slug(name)}", name=name, kind=kind)
+
+    def _capital(self, mention: Mention, doc: Doc) -> Entity:
+        country_id = mention.entity_id or ""
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is not None and is_government_use(span):
+            mention.role = GOVERNMENT
+            return self.kb.entities[country_id]
+        mention.role = None
+        mention.label = "LOC"
+        place_id = self.kb.capitals.get(country_id.removeprefix("country:"))
+        return self.kb.entities[place_id] if place_id else self.kb.entities[country_id]
+
+    def _person(self, mention: Mention, surnames: dict[str, str]) -> Entity:
+        name = person_name(mention.text)
+        parts = name.split()
+        if len(parts) == 1 and parts[0] in surnames:
+            full = surnames[parts[0]]
+        else:
+            full = name
+            if len(parts) > 1:
+                surnames.setdefault(parts[-1], full)
+        return Entity(id=f"person:{slug(full)}", name=full, kind="person")
+
+
+def create_resolver(settings: Settings) -> Resolver:
+    return Resolver(knowledge_base())

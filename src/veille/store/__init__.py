@@ -1,0 +1,1 @@
+"""The store: the only module that talks to the database."""

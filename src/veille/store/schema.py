@@ -1,0 +1,186 @@
+"""Database schema (SQLAlchemy Core). One table per model object; JSON for lists.
+
+Every fact table carries ``article_id``, ``start``/``end`` character offsets into
+``articles.text``, the ``sentence`` index and the ``extractor`` name.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+
+def _provenance() -> list[Column]:
+    return [
+        Column(
+            "article_id",
+            String(32),
+            ForeignKey("articles.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        Column("start", Integer, nullable=False),
+        Column("end", Integer, nullable=False),
+        Column("sentence", Integer, nullable=False),
+        Column("extractor", String(64), nullable=False),
+    ]
+
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("text_hash", String(64), nullable=False, unique=True),
+    Column("title", Text),
+    Column("source", Text),
+    Column("url", Text),
+    Column("published", String(32), index=True),
+    Column("language", String(8), index=True),
+    Column("origin", Text),
+    Column("ingested_at", String(32), nullable=False),
+    Column("text", Text, nullable=False),
+)
+
+sentences = Table(
+    "sentences",
+    metadata,
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("index", Integer, primary_key=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("kind", String(32), nullable=False, index=True),
+    Column("country", String(8)),
+    Column("aliases", JSON, nullable=False, default=list),
+    Column("attributes", JSON, nullable=False, default=dict),
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    *_provenance(),
+    Column("entity_id", String(200), ForeignKey("entities.id"), nullable=False, index=True),
+    Column("text", Text, nullable=False),
+    Column("label", String(16), nullable=False),
+    Column("role", String(32)),
+)
+
+amounts = Table(
+    "amounts",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    *_provenance(),
+    Column("text", Text, nullable=False),
+    Column("unit", String(32)),
+    Column("value", Float),
+    Column("value_min", Float),
+    Column("value_max", Float),
+    Column("approximate", Boolean, nullable=False, default=False),
+)
+
+dates = Table(
+    "dates",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    *_provenance(),
+    Column("text", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("value", String(32)),
+    Column("end_value", String(32)),
+    Column("resolved", Boolean, nullable=False, default=False),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    *_provenance(),
+    Column("source_entity", String(200), index=True),
+    Column("source_text", Text, nullable=False),
+    Column("cue", Text, nullable=False),
+    Column("content", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("about", JSON, nullable=False, default=list),
+    Column("channel", Text),
+    Column("date", String(32)),
+    Column("source_start", Integer),
+    Column("source_end", Integer),
+    Column("cue_start", Integer),
+    Column("cue_end", Integer),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    *_provenance(),
+    Column("kind", String(48), nullable=False, index=True),
+    Column("actor", String(200), index=True),
+    Column("target", String(200), index=True),
+    Column("object", Text),
+    Column("quantity", JSON),
+    Column("amount", JSON),
+    Column("place", String(200)),
+    Column("time", String(64)),
+    Column("claim_id", String(64)),
+    Column("source_entity", String(200)),
+)
+
+places = Table(
+    "places",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("country", String(8)),
+    Column("feature", String(16)),
+    Column("geonames_id", Integer),
+    Column("population", Integer),
+)
+
+place_mentions = Table(
+    "place_mentions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    *_provenance(),
+    Column("place_id", String(200), ForeignKey("places.id"), nullable=False, index=True),
+    Column("text", Text, nullable=False),
+    Column("metonymy", Boolean, nullable=False, default=False),
+)
+
+routes = Table(
+    "routes",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    *_provenance(),
+    Column("stops", JSON, nullable=False),
+    Column("what", Text),
+    Column("event_id", String(64)),
+    Column("claim_id", String(64)),
+)
+
+Index("ix_mentions_entity_article", mentions.c.entity_id, mentions.c.article_id)
+
+# Tables written per article, in dependency order (entities/places are shared and upserted).
+FACT_TABLES = (sentences, mentions, amounts, dates, claims, events, place_mentions, routes)

@@ -27,9 +27,7 @@ from dataclasses import dataclass, field
 
 from veille.model import Analysis
 from veille.stories.features import (
-    CHANNEL_WEIGHTS,
     CROSSLINGUAL_CHANNELS,
-    ENTITY,
     ArticleFeatures,
     channel_of,
     features_of,
@@ -52,9 +50,8 @@ class ClusterSettings:
     time_window_days: int = 7  # no penalty within this gap
     time_decay_days: float = 30.0  # beyond it, score x exp(-(gap - window) / decay)
     split_check_every: int = 6  # re-check a story for a split every N new articles
-    split_check_max: int = 120
+    split_check_max: int = 120  # larger stories are not re-checked (bounded cost)
     prior_documents: int = 500  # weight of general word frequencies in IDF, in documents
-    salience_floor: float = 0.4  # score factor when none of the article's salient entities is in the story  # larger stories are not re-checked (bounded cost)
 
 
 @dataclass
@@ -184,7 +181,7 @@ class StoryIndex:
             story = self.stories[sid]
             top = sorted(sims, reverse=True)[: min(k, story.counted or 1)]
             score = sum(top) / max(1, min(k, story.counted or 1))
-            score *= self._time_factor(feats.day, story) * self._salience_factor(feats, story)
+            score *= self._time_factor(feats.day, story)
             scored.append((score, sid))
         scored.sort(key=lambda x: (-x[0], x[1]))
         return scored
@@ -195,15 +192,6 @@ class StoryIndex:
             a = {k: w for k, w in a.items() if channel_of(k) in CROSSLINGUAL_CHANNELS}
             b = {k: w for k, w in b.items() if channel_of(k) in CROSSLINGUAL_CHANNELS}
         return cosine(a, b)
-
-    def _salience_factor(self, feats: ArticleFeatures, story: StoryState) -> float:
-        """Lower the score when the story rarely names what the article is about."""
-        if not feats.salient or not story.counted:
-            return 1.0
-        share = [min(1.0, story.centroid.get(k, 0.0) / (CHANNEL_WEIGHTS[ENTITY] * story.counted)) for k in feats.salient]
-        coverage = sum(share) / len(share)
-        floor = self.settings.salience_floor
-        return floor + (1.0 - floor) * coverage
 
     def _threshold_for(self, feats: ArticleFeatures, story: StoryState) -> float:
         if feats.language in story.languages:

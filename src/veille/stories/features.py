@@ -127,10 +127,6 @@ class ArticleFeatures:
     counts: dict[str, float] = field(default_factory=dict)
     title: str = ""
     source: str = ""
-    # Entity keys the article is mostly about (named in its title, else its most
-    # frequent): a story that lacks them is about someone else, however many
-    # other words it shares (same club, other player; same prize, other host).
-    salient: list[str] = field(default_factory=list)
 
     def weighted(self) -> dict[str, float]:
         """Counts dampened (1 + log) and scaled by channel weight; IDF is applied by the index."""
@@ -159,7 +155,6 @@ def features_of(analysis: Analysis) -> ArticleFeatures:
         key = date_key(d.value) if (d.resolved or d.kind == "absolute") else None
         if key:
             counts[DATE + key] += 1
-    salient = salient_entities(analysis, counts)
     term_prefix = f"{TERM}{lang}:"
     for word in terms_of(art.title or "", lang):
         counts[term_prefix + word] += TITLE_BOOST
@@ -172,23 +167,5 @@ def features_of(analysis: Analysis) -> ArticleFeatures:
         counts=dict(counts),
         title=art.title or "",
         source=art.source or "",
-        salient=salient,
     )
 
-
-SALIENT_MAX = 3
-
-
-def salient_entities(analysis: Analysis, counts: Counter[str]) -> list[str]:
-    """Entity keys whose mention text appears in the title; else the most frequent ones."""
-    title = f" {normalise_text(analysis.article.title or '')} "
-    found: dict[str, int] = {}
-    for m in analysis.mentions:
-        name = normalise_text(m.text)
-        key = ENTITY + (m.entity_id or "~" + name)
-        if key in counts and len(name) >= MIN_TERM_LENGTH and f" {name} " in title:
-            found.setdefault(key, len(found))
-    if found:
-        return sorted(found, key=lambda k: (-counts[k], found[k]))[:SALIENT_MAX]
-    entity_keys = [k for k in counts if k.startswith(ENTITY)]
-    return sorted(entity_keys, key=lambda k: -counts[k])[:2]

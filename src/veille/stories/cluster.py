@@ -90,6 +90,10 @@ class StoryIndex:
     df: Counter[str] = field(default_factory=Counter)
     n_docs: int = 0
     postings: dict[str, deque[str]] = field(default_factory=dict)  # feature -> recent article ids
+    order: dict[str, int] = field(default_factory=dict)  # article id -> position in the stream
+    # What changed since the last save, so persisting costs O(changes), not O(store).
+    touched_articles: set[str] = field(default_factory=set)
+    touched_stories: set[str] = field(default_factory=set)
 
     # -- public API -----------------------------------------------------------------
 
@@ -117,6 +121,7 @@ class StoryIndex:
     def place(self, feats: ArticleFeatures, link: DuplicateLink | None = None) -> str:
         """Assign pre-computed features (and the article's duplicate link, if any)."""
         self.features[feats.article_id] = feats
+        self.order.setdefault(feats.article_id, len(self.order))
         if link is not None and self.story_of(link.original_id):
             sid = self.story_of(link.original_id) or ""
             self._attach(self.stories[sid], feats, count=False)
@@ -237,9 +242,15 @@ class StoryIndex:
         self.stories[sid] = story
         return story
 
+    def _new_story_with_id(self, story_id: str) -> StoryState:
+        story = self.stories[story_id] = StoryState(id=story_id)
+        return story
+
     def _attach(self, story: StoryState, feats: ArticleFeatures, count: bool = True) -> None:
         story.article_ids.append(feats.article_id)
         self.article_story[feats.article_id] = story.id
+        self.touched_articles.add(feats.article_id)
+        self.touched_stories.add(story.id)
         story.languages[feats.language] += 1
         if feats.day is not None:
             story.first_day = feats.day if story.first_day is None else min(story.first_day, feats.day)
@@ -287,6 +298,8 @@ class StoryIndex:
             keep, drop = drop, keep
         for aid in drop.article_ids:
             self.article_story[aid] = keep.id
+        self.touched_articles.update(drop.article_ids)
+        self.touched_stories.update((keep.id, drop.id))
         keep.article_ids.extend(drop.article_ids)
         keep.languages.update(drop.languages)
         keep.counted += drop.counted

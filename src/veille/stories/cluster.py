@@ -38,7 +38,7 @@ from veille.stories.neardup import DuplicateLink, NearDupIndex, signature
 
 @dataclass
 class ClusterSettings:
-    threshold: float = 0.25  # same-language cosine needed to join a story
+    threshold: float = 0.22  # same-language cosine needed to join a story
     crosslingual_threshold: float = 0.30  # cosine on language-independent channels only
     merge_threshold: float = 0.45  # centroid cosine for two stories to merge
     split_threshold: float = 0.12  # groups of one story less similar than this split

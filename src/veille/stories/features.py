@@ -29,6 +29,7 @@ CROSSLINGUAL_CHANNELS = (ENTITY, PLACE, AMOUNT, DATE)
 # Relative weight of one feature of each channel: a shared named entity or amount
 # says much more about "same event" than a shared common word.
 CHANNEL_WEIGHTS: dict[str, float] = {ENTITY: 3.0, PLACE: 2.0, AMOUNT: 2.0, DATE: 1.5, TERM: 1.0}
+COUNTRY_WEIGHT = 1.5
 TITLE_BOOST = 2  # title words count this many times
 MIN_TERM_LENGTH = 3
 # Mention labels that name things worth clustering on (not CARDINAL, ORDINAL, ...).
@@ -43,6 +44,7 @@ _WORD = re.compile(r"[^\W\d_]{3,}")
 # features (names, ids, amounts) assumed rare-ish until the stream says otherwise.
 WORDS_PER_DOCUMENT = 400
 DEFAULT_DOC_RATE = 0.002
+COUNTRY_DOC_RATE = 0.05
 MIN_DOC_RATE = 1e-5
 
 
@@ -53,6 +55,8 @@ def prior_doc_rate(key: str) -> float:
         _, lang, word = key.split(":", 2)
     elif key.startswith(ENTITY + "~"):
         lang, word = "", key[3:]
+    elif key.startswith(ENTITY + "country:"):
+        return COUNTRY_DOC_RATE  # countries are named in a large share of all news
     else:
         return DEFAULT_DOC_RATE
     try:
@@ -67,6 +71,13 @@ def prior_doc_rate(key: str) -> float:
 
 def channel_of(key: str) -> str:
     return key[:2]
+
+
+def weight_of(key: str) -> float:
+    """Channel weight of a feature; countries say where, not which event, so they weigh less."""
+    if key.startswith(ENTITY + "country:"):
+        return COUNTRY_WEIGHT
+    return CHANNEL_WEIGHTS[channel_of(key)]
 
 
 @lru_cache(maxsize=32)
@@ -130,7 +141,7 @@ class ArticleFeatures:
 
     def weighted(self) -> dict[str, float]:
         """Counts dampened (1 + log) and scaled by channel weight; IDF is applied by the index."""
-        return {k: CHANNEL_WEIGHTS[channel_of(k)] * (1.0 + math.log(c)) for k, c in self.counts.items() if c > 0}
+        return {k: weight_of(k) * (1.0 + math.log(c)) for k, c in self.counts.items() if c > 0}
 
 
 def features_of(analysis: Analysis) -> ArticleFeatures:

@@ -21,8 +21,15 @@ from veille.model import Analysis, Article, Mention, article_id_for
 from veille.stories.cluster import ClusterSettings, StoryIndex
 from veille.stories.metrics import bcubed
 
-DEFAULT = Path(__file__).resolve().parents[1].parent / "shared/eval/clustering/ecbplus_docs_SAMPLE_topics1-10.jsonl"
-_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+DEFAULT = (
+    Path(__file__).resolve().parents[1].parent / "shared/eval/clustering/ecbplus_docs_SAMPLE_topics1-10.jsonl"
+)
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
+    )
+}
 
 
 def parse_published(raw: str | None) -> str | None:
@@ -108,9 +115,14 @@ def main() -> int:
     predicted = {a.id: index.story_of(a.id) or "" for a in articles}
     gold = {a.id: story for a, story in data}
     p, r, f = bcubed(predicted, gold)
-    ops = {op: sum(1 for h in index.history if h.op == op) for op in ("create", "join", "merge", "split", "duplicate")}
+    ops = {
+        op: sum(1 for h in index.history if h.op == op)
+        for op in ("create", "join", "merge", "split", "duplicate")
+    }
     print(f"file: {args.file.name}  articles: {len(articles)}  gold stories: {len(set(gold.values()))}")
-    print(f"extraction: {args.extract} ({t1 - t0:.1f}s)  clustering: {(t2 - t1) * 1000 / len(articles):.2f} ms/article")
+    print(
+        f"extraction: {args.extract} ({t1 - t0:.1f}s)  clustering: {(t2 - t1) * 1000 / len(articles):.2f} ms/article"
+    )
     print(f"predicted stories: {len(index.stories)}  history: {ops}")
     print(f"B-cubed precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}")
     return 0

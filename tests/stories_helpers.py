@@ -24,6 +24,11 @@ def make_analysis(
             mentions.append(Mention(article_id, start, end, surface, "ORG", 0, "test", entity_id=entity_id))
             start = text.find(surface, end)
     article = Article(
-        id=article_id, text=text, title=title, language=language, published=published, source=source or article_id
+        id=article_id,
+        text=text,
+        title=title,
+        language=language,
+        published=published,
+        source=source or article_id,
     )
     return Analysis(article=article, mentions=mentions)

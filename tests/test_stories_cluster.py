@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from stories_helpers import make_analysis
-
 from veille.stories.cluster import ClusterSettings, StoryIndex
 from veille.stories.summary import story_history, story_summary
 
@@ -30,7 +29,9 @@ SOX_2 = (
 def test_same_event_joins_other_event_starts_a_story() -> None:
     index = StoryIndex()
     a1 = index.add(make_analysis("a1", ANGELS_1, ENTITIES, title="Angels offer Teixeira eight years"))
-    a2 = index.add(make_analysis("a2", ANGELS_2, ENTITIES, title="Teixeira gets eight-year offer from Angels"))
+    a2 = index.add(
+        make_analysis("a2", ANGELS_2, ENTITIES, title="Teixeira gets eight-year offer from Angels")
+    )
     s1 = index.add(make_analysis("s1", SOX_1, ENTITIES, title="Red Sox extend Matsuzaka"))
     s2 = index.add(make_analysis("s2", SOX_2, ENTITIES, title="Matsuzaka stays with the Red Sox"))
     assert a1 == a2

@@ -14,7 +14,9 @@ def article(aid: str, text: str, source: str, language: str = "en") -> Analysis:
 def drones(a: Analysis, source: str | None, count: float | None = None, approximate: bool = False) -> Event:
     qty = None
     if count is not None:
-        qty = Amount(a.article.id, 0, 5, "drones", 0, "test", unit="drone", value=count, approximate=approximate)
+        qty = Amount(
+            a.article.id, 0, 5, "drones", 0, "test", unit="drone", value=count, approximate=approximate
+        )
     ev = Event(
         id=f"{a.article.id}:ev",
         article_id=a.article.id,
@@ -58,7 +60,11 @@ def test_wire_copies_without_named_source_collapse_to_the_original_outlet() -> N
         "Iran has shipped hundreds of attack drones to Russia across the Caspian Sea in recent months, "
         "according to shipping records seen by our reporters in the port of Makhachkala this week."
     )
-    a, b, c = article("a", text, "Wire"), article("b", text + " More at eleven.", "Daily"), article("c", US, "Herald")
+    a, b, c = (
+        article("a", text, "Wire"),
+        article("b", text + " More at eleven.", "Daily"),
+        article("c", US, "Herald"),
+    )
     for x in (a, b, c):
         drones(x, None)
     nd = NearDupIndex()

@@ -45,7 +45,9 @@ ARTICLES = [
 def analyses(pipeline):
     def run(dated: bool) -> list:
         arts = [
-            Article(id=aid, text=text, title=title, language=lang, published=day if dated else None, source=aid)
+            Article(
+                id=aid, text=text, title=title, language=lang, published=day if dated else None, source=aid
+            )
             for aid, lang, title, text, day in ARTICLES
         ]
         return list(pipeline.analyse(arts))

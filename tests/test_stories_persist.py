@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from stories_helpers import make_analysis
 from test_stories_cluster import ANGELS_1, ANGELS_2, ENTITIES, SOX_1, SOX_2
-
 from veille.store.database import Store
 from veille.stories.cluster import StoryIndex
 from veille.stories.persist import StoryTracker, load_index, save_index

@@ -19,12 +19,39 @@ def test_timeline_orders_items_and_says_how_each_was_dated() -> None:
     art = Article(id="a", text=text, language="fr", published="2023-06-13")
     friday = DateRef("a", 21, 29, "vendredi", 0, "test", kind="relative")
     sept = DateRef("a", 56, 70, "Le 30 septembre", 1, "test", kind="absolute", value="--09-30", resolved=True)
-    claim = Claim("a:c1", "a", "person:john-kirby", "John Kirby", "a déclaré", "l'usine serait prête", 33, 53, 0, "statement", "test")
-    doubt = Claim("a:c2", "a", None, "un expert", "a douté", "un expert a douté", 72, 90, 1, "assessment", "test")
-    event = Event("a:e1", "a", "licensed_production", 33, 53, 0, "test", actor="country:IR", target="country:RU", time="2023-01-05")
+    claim = Claim(
+        "a:c1",
+        "a",
+        "person:john-kirby",
+        "John Kirby",
+        "a déclaré",
+        "l'usine serait prête",
+        33,
+        53,
+        0,
+        "statement",
+        "test",
+    )
+    doubt = Claim(
+        "a:c2", "a", None, "un expert", "a douté", "un expert a douté", 72, 90, 1, "assessment", "test"
+    )
+    event = Event(
+        "a:e1",
+        "a",
+        "licensed_production",
+        33,
+        53,
+        0,
+        "test",
+        actor="country:IR",
+        target="country:RU",
+        time="2023-01-05",
+    )
     other = Analysis(article=Article(id="b", text="x", published=None))
     other.claims.append(Claim("b:c", "b", None, "", "", "x", 0, 1, 0, "statement", "test"))
-    timeline = story_timeline([Analysis(article=art, dates=[friday, sept], claims=[claim, doubt], events=[event]), other])
+    timeline = story_timeline(
+        [Analysis(article=art, dates=[friday, sept], claims=[claim, doubt], events=[event]), other]
+    )
     assert [(e.item_id, e.date, e.date_from) for e in timeline] == [
         ("a:c2", "2022-09-30", "text"),  # 30 September with no year: the last one before publication
         ("a:e1", "2023-01-05", "event"),

@@ -20,6 +20,7 @@ and do not weigh on centroids or document frequencies.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, deque
 from collections.abc import Iterable
@@ -168,12 +169,12 @@ class StoryIndex:
         member, and one stray member does not drag a story in.
         """
         vec = self.vector(feats)
-        votes: Counter[str] = Counter()
+        votes: dict[str, float] = {}
         for key in sorted(vec, key=vec.__getitem__, reverse=True)[: self.settings.query_features]:
             for aid in self.postings.get(key, ()):
-                votes[aid] += vec[key]
+                votes[aid] = votes.get(aid, 0.0) + vec[key]
         per_story: dict[str, list[float]] = {}
-        for aid, _ in votes.most_common(self.settings.max_candidates):
+        for aid in heapq.nlargest(self.settings.max_candidates, votes, key=votes.__getitem__):
             sid = self.story_of(aid)
             if sid is None or sid not in self.stories:
                 continue
@@ -281,7 +282,9 @@ class StoryIndex:
 
     # -- merge and split ---------------------------------------------------------------
 
-    def _merge_bridged(self, story: StoryState, feats: ArticleFeatures, others: list[tuple[float, str]]) -> None:
+    def _merge_bridged(
+        self, story: StoryState, feats: ArticleFeatures, others: list[tuple[float, str]]
+    ) -> None:
         for score, sid in others:
             other = self.stories.get(self.resolve(sid))
             if other is None or other.id == story.id or score < self._threshold_for(feats, other):
@@ -289,7 +292,9 @@ class StoryIndex:
             if self.story_similarity(story, other) >= self.settings.merge_threshold:
                 self.merge(story.id, other.id, article_id=feats.article_id, score=score)
 
-    def merge(self, keep_id: str, drop_id: str, article_id: str | None = None, score: float | None = None) -> str:
+    def merge(
+        self, keep_id: str, drop_id: str, article_id: str | None = None, score: float | None = None
+    ) -> str:
         """Merge two stories; the larger keeps its id, the other becomes an alias of it."""
         keep, drop = self.stories[self.resolve(keep_id)], self.stories[self.resolve(drop_id)]
         if keep.id == drop.id:

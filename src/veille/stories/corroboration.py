@@ -22,6 +22,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from veille.model import Amount, Analysis, Claim, Event
 from veille.stories.features import terms_of
@@ -189,7 +190,7 @@ def _same_figures(a: Assertion, b: Assertion) -> bool:
     return any(ua == ub and _agree(x, y) for ua, *x in a.numbers for ub, *y in b.numbers)
 
 
-def _agree(x: list, y: list) -> bool:  # type: ignore[type-arg]
+def _agree(x: list[Any], y: list[Any]) -> bool:
     lo1, hi1, approx1 = x
     lo2, hi2, approx2 = y
     if approx1 or approx2:  # ranges and round figures agree when they overlap, give or take a factor 2
@@ -224,7 +225,9 @@ def contradictions(members: list[Assertion]) -> list[Contradiction]:
             for ua, *x in a.numbers:
                 clash = next((y for ub, *y in b.numbers if ub == ua and not _agree(x, y)), None)
                 if clash is not None:
-                    out.append(Contradiction(a.id, b.id, f"different numbers: {_fmt(x)} vs {_fmt(clash)} {ua}"))
+                    out.append(
+                        Contradiction(a.id, b.id, f"different numbers: {_fmt(x)} vs {_fmt(clash)} {ua}")
+                    )
                     break
             else:
                 if a.negated != b.negated and a.language == b.language:
@@ -232,7 +235,7 @@ def contradictions(members: list[Assertion]) -> list[Contradiction]:
     return out
 
 
-def _fmt(x: list) -> str:  # type: ignore[type-arg]
+def _fmt(x: list[Any]) -> str:
     lo, hi, _ = x
     if hi == math.inf:
         return f">={lo:g}"
@@ -242,4 +245,3 @@ def _fmt(x: list) -> str:  # type: ignore[type-arg]
 def source_names(group: CorroborationGroup, names: Mapping[str, str]) -> list[str]:
     """Independent sources with display names where known (entity id -> name)."""
     return [names.get(o, o.removeprefix("outlet:")) for o in group.independent_sources]
-

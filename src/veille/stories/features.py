@@ -179,4 +179,3 @@ def features_of(analysis: Analysis) -> ArticleFeatures:
         title=art.title or "",
         source=art.source or "",
     )
-

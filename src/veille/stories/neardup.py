@@ -115,7 +115,9 @@ class NearDupIndex:
         root = self.original.get(article_id)
         if root is None or article_id not in self.signatures:
             return None
-        return DuplicateLink(article_id, root, float(self.signatures[article_id].jaccard(self.signatures[root])))
+        return DuplicateLink(
+            article_id, root, float(self.signatures[article_id].jaccard(self.signatures[root]))
+        )
 
     def copies_of(self, original_id: str) -> list[str]:
         return sorted(a for a, r in self.original.items() if r == original_id)

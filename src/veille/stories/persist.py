@@ -35,12 +35,16 @@ def _upsert(conn: Connection, table: Any, rows: list[dict[str, Any]], key: str) 
 def save_index(engine: Engine, index: StoryIndex, articles: Mapping[str, Article] | None = None) -> int:
     """Persist what changed in ``index`` since it was loaded or last saved; returns rows written."""
     with engine.begin() as conn:
-        saved_seq = conn.execute(select(schema.story_history.c.seq).order_by(schema.story_history.c.seq.desc())).first()
+        saved_seq = conn.execute(
+            select(schema.story_history.c.seq).order_by(schema.story_history.c.seq.desc())
+        ).first()
         start = saved_seq[0] + 1 if saved_seq else 0
         history = [_history_row(h) for h in index.history[start:]]
         if history:
             conn.execute(schema.story_history.insert(), history)
-        rows = [_article_row(index, aid) for aid in sorted(index.touched_articles, key=index.order.__getitem__)]
+        rows = [
+            _article_row(index, aid) for aid in sorted(index.touched_articles, key=index.order.__getitem__)
+        ]
         _upsert(conn, schema.story_articles, rows, "article_id")
         now = datetime.now(UTC).isoformat(timespec="seconds")
         live = [sid for sid in sorted(index.touched_stories) if sid in index.stories]
@@ -85,7 +89,9 @@ def _article_row(index: StoryIndex, article_id: str) -> dict[str, Any]:
     }
 
 
-def _story_row(index: StoryIndex, story_id: str, articles: Mapping[str, Article] | None, now: str) -> dict[str, Any]:
+def _story_row(
+    index: StoryIndex, story_id: str, articles: Mapping[str, Article] | None, now: str
+) -> dict[str, Any]:
     s = story_summary(index, story_id, articles)
     return {
         "id": s.id,
@@ -106,8 +112,12 @@ def load_index(engine: Engine, settings: ClusterSettings | None = None) -> Story
     """Rebuild the story index saved in the store (an empty one for a new store)."""
     index = StoryIndex(settings=settings or ClusterSettings())
     with engine.connect() as conn:
-        rows = conn.execute(select(schema.story_articles).order_by(schema.story_articles.c.seq)).mappings().all()
-        history = conn.execute(select(schema.story_history).order_by(schema.story_history.c.seq)).mappings().all()
+        rows = (
+            conn.execute(select(schema.story_articles).order_by(schema.story_articles.c.seq)).mappings().all()
+        )
+        history = (
+            conn.execute(select(schema.story_history).order_by(schema.story_history.c.seq)).mappings().all()
+        )
     nd = index.neardup
     for r in rows:
         aid = r["article_id"]
@@ -128,7 +138,9 @@ def load_index(engine: Engine, settings: ClusterSettings | None = None) -> Story
             story = index._new_story_with_id(r["story_id"])
         index._attach(story, feats, count=not is_copy)
     for h in history:
-        entry = HistoryEntry(h["seq"], h["op"], h["story_id"], h["article_id"], h["other_story_id"], h["score"])
+        entry = HistoryEntry(
+            h["seq"], h["op"], h["story_id"], h["article_id"], h["other_story_id"], h["score"]
+        )
         index.history.append(entry)
         if entry.op == "merge" and entry.other_story_id:
             index.aliases[entry.other_story_id] = entry.story_id

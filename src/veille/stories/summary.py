@@ -7,7 +7,7 @@ from datetime import date
 
 from veille.model import Article, Story
 from veille.stories.cluster import HistoryEntry, StoryIndex, cosine
-from veille.stories.features import ENTITY
+from veille.stories.features import ENTITY, ArticleFeatures
 
 KEY_ENTITIES = 10
 
@@ -44,11 +44,13 @@ def story_summary(index: StoryIndex, story_id: str, articles: Mapping[str, Artic
         entities=[k.removeprefix(ENTITY) for k in entities[:KEY_ENTITIES]],
         sources=sorted({f.source for f in members if f.source}),
         independent_sources=sorted({f.source for f in originals if f.source}),
-        merged_from=sorted(h.other_story_id for h in story_history(index, state.id) if h.op == "merge" and h.other_story_id),
+        merged_from=sorted(
+            h.other_story_id for h in story_history(index, state.id) if h.op == "merge" and h.other_story_id
+        ),
     )
 
 
-def _title(index: StoryIndex, centroid: Mapping[str, float], members: list) -> str:  # type: ignore[type-arg]
+def _title(index: StoryIndex, centroid: Mapping[str, float], members: list[ArticleFeatures]) -> str:
     """The title of the member closest to the story's centroid: the most typical headline."""
     weighted = {k: w * index.idf(k) for k, w in centroid.items()}
     titled = [f for f in members if f.title]

@@ -16,7 +16,10 @@ from datetime import date, timedelta
 from veille.model import Analysis, DateRef, normalise_text
 
 WEEKDAYS: dict[str, int] = {
-    **{d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])},
+    **{
+        d: i
+        for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+    },
     **{d: i for i, d in enumerate(["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"])},
 }
 DAY_OFFSETS: dict[str, int] = {
@@ -94,7 +97,9 @@ def _sentence_date(analysis: Analysis, sentence: int) -> tuple[str | None, str |
     return None, None
 
 
-def _dated(analysis: Analysis, own: str | None, own_kind: str, sentence: int) -> tuple[str | None, str, str | None]:
+def _dated(
+    analysis: Analysis, own: str | None, own_kind: str, sentence: int
+) -> tuple[str | None, str, str | None]:
     published = analysis.article.published
     if own and _ISO_PREFIX.match(own):
         return own, own_kind, None
@@ -118,10 +123,24 @@ def story_timeline(analyses: Iterable[Analysis]) -> list[TimelineEntry]:
         for ev in analysis.events:
             when, how, said = _dated(analysis, ev.time, "event", ev.sentence)
             entries.append(
-                TimelineEntry(when, how, "event", ev.kind, text[ev.start : ev.end], ev.article_id, ev.id, ev.source_entity, said)
+                TimelineEntry(
+                    when,
+                    how,
+                    "event",
+                    ev.kind,
+                    text[ev.start : ev.end],
+                    ev.article_id,
+                    ev.id,
+                    ev.source_entity,
+                    said,
+                )
             )
         for c in analysis.claims:
             when, how, said = _dated(analysis, c.date, "claim", c.sentence)
-            entries.append(TimelineEntry(when, how, "claim", c.kind, c.content, c.article_id, c.id, c.source_entity, said))
+            entries.append(
+                TimelineEntry(
+                    when, how, "claim", c.kind, c.content, c.article_id, c.id, c.source_entity, said
+                )
+            )
     entries.sort(key=lambda e: (e.date is None, e.date or "", e.article_id, e.item_id))
     return entries

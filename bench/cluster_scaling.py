@@ -1,6 +1,6 @@
 """Ingest time per article vs. store size: story assignment at 1k and 20k stored articles.
 
-    PYTHONPATH=src python bench/cluster_scaling.py [--sizes 1000 20000] [--probe 200]
+    PYTHONPATH=src python bench/cluster_scaling.py [--sizes 1000 20000] [--probe 500]
 
 Synthetic articles (random events: entities, places, amounts and words drawn from
 fixed vocabularies, several articles per event) are streamed into one index; at
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import statistics
 import sys
 import time
 
@@ -44,7 +45,9 @@ def synthetic_article(rng: random.Random, event: dict[str, object], n: int) -> A
         if i % 12 == 0 and entities:
             ent = entities[(i // 12) % len(entities)]
             label = ent.split(":")[1]
-            mentions.append(Mention(aid, offset, offset + len(label), label, "ORG", 0, "bench", entity_id=ent))
+            mentions.append(
+                Mention(aid, offset, offset + len(label), label, "ORG", 0, "bench", entity_id=ent)
+            )
             text_parts.append(label)
             offset += len(label) + 1
         text_parts.append(word)
@@ -52,7 +55,9 @@ def synthetic_article(rng: random.Random, event: dict[str, object], n: int) -> A
     text = " ".join(text_parts)
     day = 738000 + int(event["id"]) // 20  # type: ignore[call-overload]
     published = time.strftime("%Y-%m-%d", time.gmtime((day - 719163) * 86400))
-    article = Article(id=aid, text=text, title=" ".join(rng.sample(words, 6)), language="en", published=published)
+    article = Article(
+        id=aid, text=text, title=" ".join(rng.sample(words, 6)), language="en", published=published
+    )
     amount = Amount(aid, 0, 1, "x", 0, "bench", unit="USD", value=float(event["amount"]))  # type: ignore[arg-type]
     return Analysis(article=article, mentions=mentions, amounts=[amount])
 
@@ -71,7 +76,7 @@ def stream(rng: random.Random):  # type: ignore[no-untyped-def]
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000])
-    parser.add_argument("--probe", type=int, default=200)
+    parser.add_argument("--probe", type=int, default=500)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -85,14 +90,17 @@ def main() -> int:
             stored += 1
         fill = time.perf_counter() - t0
         probes = [next(articles) for _ in range(args.probe)]
-        t1 = time.perf_counter()
+        times = []
         for analysis in probes:
+            t1 = time.perf_counter()
             index.add(analysis)
-        per = (time.perf_counter() - t1) * 1000 / len(probes)
+            times.append((time.perf_counter() - t1) * 1000)
         stored += len(probes)
+        times.sort()
         print(
-            f"stored {size:>6} articles ({len(index.stories)} stories): {per:.2f} ms/article "
-            f"over the next {len(probes)} (fill {fill:.1f}s)"
+            f"stored {size:>6} articles ({len(index.stories)} stories): next {len(probes)} articles "
+            f"mean {statistics.fmean(times):.2f} ms, median {statistics.median(times):.2f} ms, "
+            f"p95 {times[int(len(times) * 0.95)]:.2f} ms (fill {fill:.1f}s)"
         )
     return 0
 

@@ -10,6 +10,7 @@ from veille.ingest.runner import Ingestor
 from veille.model import Analysis
 from veille.store.database import Store
 from veille.stories.corroboration import corroborate
+from veille.stories.export import export_stories
 from veille.stories.persist import StoryTracker, load_index
 from veille.stories.summary import story_summary
 
@@ -39,6 +40,8 @@ def test_the_two_seeds_form_one_story(seeded):
     assert {"country:RU", "country:IR"} <= set(summary.entities)
     saved = load_index(store.engine)
     assert saved.article_story == tracker.index.article_story
+    (exported,) = export_stories(store.engine)
+    assert sorted(exported["article_ids"]) == sorted(a.article.id for a in analyses)
 
 
 @pytest.mark.slow

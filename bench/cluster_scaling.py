@@ -75,7 +75,7 @@ def stream(rng: random.Random):  # type: ignore[no-untyped-def]
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
     parser.add_argument("--probe", type=int, default=500)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()

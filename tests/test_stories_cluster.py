@@ -103,3 +103,25 @@ def test_postings_are_capped_so_lookups_stay_bounded() -> None:
     for i in range(6):
         index.add(make_analysis(f"x{i}", f"{ANGELS_1} Note {i}.", ENTITIES))
     assert max(len(p) for p in index.postings.values()) <= 3
+
+
+def test_article_bridging_two_stories_merges_them() -> None:
+    # A high join threshold keeps the two Angels reports apart until a fuller report matches both.
+    index = StoryIndex(settings=ClusterSettings(threshold=0.9, merge_threshold=0.5))
+    first = index.add(make_analysis("a1", ANGELS_1, ENTITIES))
+    second = index.add(make_analysis("a2", ANGELS_2, ENTITIES))
+    assert first != second
+    bridge = index.add(make_analysis("both", ANGELS_2 + " " + ANGELS_1, ENTITIES))
+    assert index.story_of("a1") == index.story_of("a2") == bridge
+    assert [h.op for h in index.history][-2:] == ["join", "merge"]
+
+
+def test_unrelated_stories_are_not_merged_by_a_bridge() -> None:
+    # A round-up close to both stories joins one; the two stories stay apart (their centroids differ).
+    index = StoryIndex(settings=ClusterSettings(threshold=0.5, merge_threshold=0.5))
+    index.add(make_analysis("a1", ANGELS_1, ENTITIES))
+    index.add(make_analysis("s1", SOX_1, ENTITIES))
+    joined = index.add(make_analysis("both", ANGELS_1 + " " + SOX_1, ENTITIES))
+    assert joined in (index.story_of("a1"), index.story_of("s1"))
+    assert index.story_of("a1") != index.story_of("s1")
+    assert "merge" not in [h.op for h in index.history]

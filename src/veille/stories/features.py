@@ -138,10 +138,13 @@ class ArticleFeatures:
     counts: dict[str, float] = field(default_factory=dict)
     title: str = ""
     source: str = ""
+    _weighted: dict[str, float] | None = field(default=None, init=False, repr=False, compare=False)
 
     def weighted(self) -> dict[str, float]:
         """Counts dampened (1 + log) and scaled by channel weight; IDF is applied by the index."""
-        return {k: weight_of(k) * (1.0 + math.log(c)) for k, c in self.counts.items() if c > 0}
+        if self._weighted is None:  # counts never change once collected; computed on every lookup otherwise
+            self._weighted = {k: weight_of(k) * (1.0 + math.log(c)) for k, c in self.counts.items() if c > 0}
+        return self._weighted
 
 
 def features_of(analysis: Analysis) -> ArticleFeatures:

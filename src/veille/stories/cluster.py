@@ -336,7 +336,7 @@ class StoryIndex:
 
     def _regroup(self, story: StoryState) -> list[list[str]]:
         """Re-cluster one story's own (non-copy) articles in order, with this index's IDF."""
-        copies = set(self.neardup.original)
+        copies = self.neardup.original
         members = [a for a in story.article_ids if a not in copies]
         groups: list[tuple[list[str], dict[str, float]]] = []
         for aid in members:
@@ -359,7 +359,7 @@ class StoryIndex:
         """Move ``article_ids`` (and their copies) out of a story into a new one."""
         story = self.stories[self.resolve(story_id)]
         moving = set(article_ids)
-        moving |= {c for c, o in self.neardup.original.items() if o in moving and c in story.article_ids}
+        moving |= {a for a in story.article_ids if self.neardup.original.get(a) in moving}
         moved = [a for a in story.article_ids if a in moving]
         remaining = [a for a in story.article_ids if a not in moving]
         new = self._new_story(moved[0])

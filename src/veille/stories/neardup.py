@@ -119,10 +119,8 @@ class NearDupIndex:
             article_id, root, float(self.signatures[article_id].jaccard(self.signatures[root]))
         )
 
-    def copies_of(self, original_id: str) -> list[str]:
-        return sorted(a for a, r in self.original.items() if r == original_id)
-
     def _reroot(self, old_root: str, new_root: str) -> None:
+        # O(copies); only runs when an earlier original is ingested after its copies.
         for copy, root in list(self.original.items()):
             if root == old_root:
                 self.original[copy] = new_root

@@ -30,8 +30,10 @@ from veille.stories.features import terms_of
 NUMBER_TOLERANCE = 0.25  # relative gap two exact figures may have and still agree
 CLAIM_OVERLAP = 0.3  # content-word Jaccard for two claims to say the same thing
 
+# Denial or doubt: "never supplied", "denies", "il est peu probable que", "unlikely".
 _NEGATION = re.compile(
-    r"\b(not|never|no|denied|denies|deny|false|n'|ne|pas|jamais|aucun|aucune|dément|démenti|nie|nié)\b",
+    r"\b(not|never|no|denied|denies|deny|false|unlikely|doubt|n'|ne|pas|jamais|aucun|aucune|dément|démenti"
+    r"|nie|nié|peu probable|improbable|doute)\b",
     re.IGNORECASE,
 )
 
@@ -201,7 +203,10 @@ def _agree(x: list[Any], y: list[Any]) -> bool:
 
 def _group(key: str, members: list[Assertion]) -> CorroborationGroup:
     first = members[0]
-    origins = sorted({m.origin for m in members})
+    # An article's own unsourced wording of a fact it also attributes adds no origin:
+    # the outlet counts only for articles that cite no source for this fact.
+    cited_in = {m.article_id for m in members if m.source}
+    origins = sorted({m.origin for m in members if m.source or m.article_id not in cited_in})
     about = sorted({x for m in members for x in m.about})
     return CorroborationGroup(
         key=key,

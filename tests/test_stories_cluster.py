@@ -125,3 +125,16 @@ def test_unrelated_stories_are_not_merged_by_a_bridge() -> None:
     assert joined in (index.story_of("a1"), index.story_of("s1"))
     assert index.story_of("a1") != index.story_of("s1")
     assert "merge" not in [h.op for h in index.history]
+
+
+def test_bridge_into_a_smaller_story_keeps_the_larger_id() -> None:
+    index = StoryIndex(settings=ClusterSettings(threshold=0.9, merge_threshold=0.5))
+    first = index.add(make_analysis("a1", ANGELS_1, ENTITIES))
+    index.add(make_analysis("a2", ANGELS_2, ENTITIES))
+    for extra in ("Reagins added nothing.", "Boras did not comment."):  # wire copies grow the second story
+        index.add(make_analysis(extra, f"{ANGELS_2} {extra}", ENTITIES))
+    larger = index.story_of("a2")
+    assert larger != first and len(index.stories[larger].article_ids) == 3
+    index.add(make_analysis("both", ANGELS_1 + " " + ANGELS_2, ENTITIES))
+    assert index.story_of("a1") == index.story_of("a2") == index.story_of("both") == larger
+    assert index.resolve(first) == larger

@@ -290,7 +290,8 @@ class StoryIndex:
             if other is None or other.id == story.id or score < self._threshold_for(feats, other):
                 continue
             if self.story_similarity(story, other) >= self.settings.merge_threshold:
-                self.merge(story.id, other.id, article_id=feats.article_id, score=score)
+                kept = self.merge(story.id, other.id, article_id=feats.article_id, score=score)
+                story = self.stories[kept]  # the larger story survives, whichever it was
 
     def merge(
         self, keep_id: str, drop_id: str, article_id: str | None = None, score: float | None = None

@@ -14,7 +14,7 @@ Claims. A predicted claim matches a gold claim when
   * its source is the gold source, where a gold `source_org` is accepted too
     ("La Maison Blanche a averti" for a claim gold gives to its spokesman), and a
     person whose affiliation the pipeline linked to the gold source counts as that
-    organisation ("John Kirby, porte-parole de la Maison Blanche"); and
+    organisation ("Marc Dubois, porte-parole de la Maison Blanche"); and
   * its content contains the gold `key` phrase (case, apostrophes and spacing
     normalised).
 Recall = gold claims matched by at least one prediction; precision = predictions

@@ -97,7 +97,7 @@ def test_offsets_point_at_the_text(fr: Language) -> None:
 @pytest.mark.parametrize(
     ("text", "lang", "value"),
     [
-        ("2,76", "fr", 2.76),
+        ("3,14", "fr", 3.14),
         ("1.500", "fr", 1500),
         ("1,500", "en", 1500),
         ("2.5", "en", 2.5),
@@ -106,3 +106,8 @@ def test_offsets_point_at_the_text(fr: Language) -> None:
 )
 def test_parse_number_per_language(text: str, lang: str, value: float | None) -> None:
     assert parse_number(text, lang) == value
+
+
+def test_year_then_count_are_two_things(fr: Language) -> None:
+    [amount] = find_amounts(fr("En 2022 500 soldats sont partis."), "fr")
+    assert (amount.value, amount.unit) == (500, "soldat")

@@ -7,8 +7,11 @@ from collections.abc import Callable
 import spacy
 from spacy.tokens import Doc
 
-from veille.claims.attribution import segments
-from veille.model import Analysis, Claim
+from veille.claims.attribution import AttributionExtractor, segments
+from veille.config import Settings
+from veille.model import Analysis, Article, Claim, Entity, Mention
+from veille.nlp.models import pipeline_for
+from veille.pipeline import sentences_of
 
 Analyse = Callable[..., Analysis]
 
@@ -165,3 +168,28 @@ def test_merged_sentence_is_split_at_full_stop_but_not_after_a_title() -> None:
 def test_direct_speech_before_an_inverted_cue(analyse: Analyse) -> None:
     claim = only_claim(analyse("« Nous ne reculerons pas », a déclaré Anna Petrova."))
     assert (claim.source_entity, claim.content) == ("person:anna-petrova", "Nous ne reculerons pas")
+
+
+def test_affiliation_does_not_change_an_entity_shared_between_articles(settings: Settings) -> None:
+    text = "Marc Dubois, porte-parole de la Maison Blanche, a déclaré que le port ouvrirait."
+    doc = pipeline_for("fr", settings.models)(text)
+    shared = Entity("person:marc-dubois", "Marc Dubois", "person")
+    analysis = Analysis(article=Article(id="a", text=text, language="fr"), sentences=sentences_of("a", doc))
+    start = text.index("Maison Blanche")
+    analysis.mentions = [
+        Mention("a", 0, 11, "Marc Dubois", "PER", 0, "test", "person:marc-dubois"),
+        Mention("a", start, start + 14, "Maison Blanche", "ORG", 0, "test", "org:white-house"),
+    ]
+    analysis.entities = {
+        shared.id: shared,
+        "org:white-house": Entity("org:white-house", "White House", "organisation"),
+    }
+    AttributionExtractor()(analysis, doc)
+    assert analysis.entities[shared.id].attributes["affiliation"] == "org:white-house"
+    assert shared.attributes == {}
+
+
+def test_weekday_of_the_statement_resolved_with_publication(analyse: Analyse) -> None:
+    # 2024-03-07 is a Thursday: "vendredi" is the Friday before, 2024-03-01.
+    claim = only_claim(analyse("Anna Petrova a déclaré vendredi que le port ouvrirait.", "fr", "2024-03-07"))
+    assert claim.date == "2024-03-01"

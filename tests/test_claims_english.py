@@ -71,3 +71,22 @@ def test_event_reported_after_the_fact_keeps_the_source(analyse: Analyse) -> Non
     analysis = analyse("The drones were shipped from Iran to Russia, the White House said on Friday.", "en")
     [event] = [e for e in analysis.events if e.kind == "shipment"]
     assert (event.actor, event.target, event.source_entity) == ("country:IR", "country:RU", "org:white-house")
+
+
+def test_agentless_passive_carries_the_previous_source(analyse: Analyse) -> None:
+    analysis = analyse(
+        "The White House warned that deliveries would resume. It was noted that stocks were low.", "en"
+    )
+    assert [c.source_entity for c in analysis.claims] == ["org:white-house", "org:white-house"]
+
+
+def test_the_message_said_carries_source_and_channel(analyse: Analyse) -> None:
+    analysis = analyse(
+        'The White House posted a message on Telegram. "Talks are moving slowly," the message said.', "en"
+    )
+    quoted = analysis.claims[-1]
+    assert (quoted.source_entity, quoted.channel, quoted.content) == (
+        "org:white-house",
+        "Telegram",
+        "Talks are moving slowly",
+    )

@@ -33,8 +33,8 @@ RELATIVE_DEPS = {"relcl", "acl:relcl"}
 EDGE_SKIP = {"PUNCT", "SPACE", "SCONJ", "CCONJ"}
 COMPLEMENTISERS = {"que", "qu'", "qu’", "that"}
 PERSONAL_PRONOUNS = {"il", "elle", "he", "she"}
-CARRY_WINDOW = 5
-QUOTE_MAX_TOKENS = 200  # longest quotation looked back over  # sentences an attribution stays available to pronouns and connectives
+CARRY_WINDOW = 5  # sentences an attribution stays available to pronouns and connectives
+QUOTE_MAX_TOKENS = 200  # longest quotation looked back over
 
 
 @dataclass(frozen=True)
@@ -104,12 +104,8 @@ def segments(sent: Span) -> list[Span]:
 
 def is_abbreviation(token: Token) -> bool:
     """A title or initial before a full stop ("M", "Mme", "Dr", "J")."""
-    return (
-        token.is_alpha
-        and len(token.text) <= 3
-        and (token.is_title or token.is_upper)
-        and not token.whitespace_
-    )
+    short_title = token.is_title and len(token.text) <= 3  # "M", "Mme", "Dr"; "USA." still ends a sentence
+    return token.is_alpha and short_title and not token.whitespace_
 
 
 def clip(span: Span | None, bounds: Span) -> Span | None:
@@ -210,7 +206,8 @@ class AttributionExtractor:
         lex = cue_lexicon(lang)
         matches = self.matcher_for(doc, lang, lex)(doc)
         speech = {verb: noun for _m, (verb, noun) in self.speech_matcher_for(doc, lang, lex)(doc)}
-        matches += [(doc.vocab.strings.add("speech"), verb, verb + 1) for verb in speech]
+        cue_starts = {s for _m, s, _e in matches}  # a verb both cue and speech verb is read once
+        matches += [(doc.vocab.strings.add("speech"), v, v + 1) for v in speech if v not in cue_starts]
         reader = ArticleReader(analysis, doc, lex, speech)
         for index, sent in enumerate(doc.sents):
             for segment in segments(sent):
@@ -394,14 +391,18 @@ class ArticleReader:
         return word in self.lex.pronouns or subject.lemma_.lower() in self.lex.anaphoric_nouns
 
     def link_affiliation(self, mention: Mention | None, span: Span) -> None:
-        """Person -> organisation link from the source phrase ("John Kirby, porte-parole de la Maison Blanche")."""
+        """Person -> organisation link from the source phrase ("Marc Dubois, porte-parole de la Maison Blanche")."""
         if mention is None or not (mention.entity_id or "").startswith("person:"):
             return
         person = self.analysis.entities.get(mention.entity_id or "")
+        if person is None or "affiliation" in person.attributes:
+            return
         for other in mentions_in(self.analysis, span.start_char, span.end_char):
             org = self.analysis.entities.get(other.entity_id or "")
-            if org is not None and org.kind == "organisation" and person is not None:
-                person.attributes.setdefault("affiliation", org.id)
+            if org is not None and org.kind == "organisation":
+                # a copy: the resolver may share one Entity object between articles
+                linked = replace(person, attributes={**person.attributes, "affiliation": org.id})
+                self.analysis.entities[person.id] = linked
                 return
 
     def content_of(self, cue: Token, sent: Span) -> Span | None:

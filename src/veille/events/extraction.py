@@ -187,9 +187,9 @@ class EventExtractor:
         }
 
     def is_military(self, trigger: Token, obj: Span | None) -> bool:
-        words = {t.lemma_.lower() for t in trigger.subtree} | {t.lower_ for t in trigger.subtree}
-        if obj is not None:
-            words |= {t.lemma_.lower() for t in obj} | {t.lower_ for t in obj}
+        # the trigger, its own modifiers and its object: not the whole sentence it may govern
+        near = [trigger, *trigger.children, *(obj if obj is not None else [])]
+        words = {t.lemma_.lower() for t in near} | {t.lower_ for t in near}
         return bool(words & self.ontology.military_words)
 
 

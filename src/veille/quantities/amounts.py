@@ -1,6 +1,6 @@
 """Amounts of money, counts, distances and percentages, read from spaCy tokens.
 
-"2,76 milliards de dollars" -> 2.76e9 USD; "des centaines de drones" -> at least
+"4,35 milliards de dollars" -> 4.35e9 USD; "des centaines de drones" -> at least
 200 drones, approximate; "à environ 900 kilomètres" -> 900 km, approximate.
 Numbers are normalised per language (French decimal comma and spaced thousands,
 English thousands comma); scale and unit words come from ``units.toml``.
@@ -58,7 +58,7 @@ def lexicon_for(lang: str) -> Lexicon:
 
 
 def parse_number(text: str, lang: str) -> float | None:
-    """A numeral as written in ``lang`` ("2,76" fr, "1,500" en, "1 500" fr), or None."""
+    """A numeral as written in ``lang`` ("4,35" fr, "1,500" en, "1 500" fr), or None."""
     text = text.strip()
     if lang == "fr":
         if not _FR_NUMBER.match(text):
@@ -111,7 +111,8 @@ def _read_amount(doc: Doc, i: int, lang: str, lex: Lexicon) -> tuple[Amount, int
     if number is None and vague is None:
         return None
     i += 1
-    if number is not None and lang == "fr":  # "1 500": spaCy splits spaced thousands
+    if number is not None and lang == "fr" and token.text.isdigit() and len(token.text) <= 3:
+        # "1 500": spaCy splits spaced thousands ("en 2022 500 soldats" is not one number)
         while i < len(doc) and _THREE_DIGITS.match(doc[i].text) and doc[i - 1].whitespace_:
             number = number * 1000 + float(doc[i].text)
             i += 1
@@ -157,8 +158,7 @@ def _read_amount(doc: Doc, i: int, lang: str, lex: Lexicon) -> tuple[Amount, int
     if number is not None:
         amount.value = number * scale
         amount.value_min = amount.value_max = amount.value
-    else:
-        assert vague is not None
+    elif vague is not None:
         amount.value_min = vague * scale
     return amount, i
 

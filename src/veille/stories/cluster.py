@@ -130,8 +130,10 @@ class StoryIndex:
             return sid
         self._count(feats)
         scored = self._score_candidates(feats)
-        best = scored[0] if scored else None
-        if best is None or best[0] < self._threshold_for(feats, self.stories[best[1]]):
+        # Same-language and cross-language stories have their own thresholds: best that passes wins.
+        passing = [(sc, sid) for sc, sid in scored if sc >= self._threshold_for(feats, self.stories[sid])]
+        best = passing[0] if passing else None
+        if best is None:
             story = self._new_story(feats.article_id)
             self._attach(story, feats)
             self._log("create", story.id, feats.article_id)
@@ -139,7 +141,7 @@ class StoryIndex:
         story = self.stories[best[1]]
         self._attach(story, feats)
         self._log("join", story.id, feats.article_id, score=best[0])
-        self._merge_bridged(story, feats, scored[1:])
+        self._merge_bridged(story, feats, [x for x in scored if x[1] != story.id])
         self._maybe_split(self.stories[self.resolve(story.id)])
         return self.story_of(feats.article_id) or story.id
 

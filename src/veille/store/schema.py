@@ -181,10 +181,36 @@ routes = Table(
     Column("claim_id", String(64)),
 )
 
+relative_locations = Table(
+    "relative_locations",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    *_provenance(),
+    Column("text", Text, nullable=False),
+    Column("anchor", String(200), nullable=False),
+    Column("target", String(200)),
+    Column("distance_km", Float, nullable=False),
+    Column("bearing", Float),
+    Column("approximate", Boolean, nullable=False, default=False),
+    Column("computed_km", Float),
+    Column("computed_bearing", Float),
+    Column("consistent", Boolean),
+)
+
 Index("ix_mentions_entity_article", mentions.c.entity_id, mentions.c.article_id)
 
 # Tables written per article, in dependency order (entities/places are shared and upserted).
-FACT_TABLES = (sentences, mentions, amounts, dates, claims, events, place_mentions, routes)
+FACT_TABLES = (
+    sentences,
+    mentions,
+    amounts,
+    dates,
+    claims,
+    events,
+    place_mentions,
+    routes,
+    relative_locations,
+)
 
 
 # -- stories (issue 5) ----------------------------------------------------------------

@@ -30,6 +30,8 @@ CROSSLINGUAL_CHANNELS = (ENTITY, PLACE, AMOUNT, DATE)
 # says much more about "same event" than a shared common word.
 CHANNEL_WEIGHTS: dict[str, float] = {ENTITY: 3.0, PLACE: 2.0, AMOUNT: 2.0, DATE: 1.5, TERM: 1.0}
 COUNTRY_WEIGHT = 1.5
+# GeoNames feature codes of places too broad to tell events apart (countries, continents).
+BROAD_PLACE_FEATURES = ("A.PCL", "L.CONT")
 TITLE_BOOST = 2  # title words count this many times
 MIN_TERM_LENGTH = 3
 # Mention labels that name things worth clustering on (not CARDINAL, ORDINAL, ...).
@@ -160,6 +162,9 @@ def features_of(analysis: Analysis) -> ArticleFeatures:
             if len(name) >= MIN_TERM_LENGTH:
                 counts[ENTITY + "~" + name] += 1
     for pm in analysis.place_mentions:
+        place = analysis.places.get(pm.place_id)
+        if place is not None and (place.feature or "").startswith(BROAD_PLACE_FEATURES):
+            continue  # countries and continents: already an entity id, and they say where, not what
         counts[PLACE + pm.place_id] += 1
     for a in analysis.amounts:
         key = amount_key(a.unit, a.value if a.value is not None else a.value_min)

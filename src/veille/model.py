@@ -255,6 +255,9 @@ class Story:
     last_seen: str | None = None
     languages: list[str] = field(default_factory=list)
     entities: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # outlets of all its articles
+    independent_sources: list[str] = field(default_factory=list)  # outlets of originals (copies collapsed)
+    merged_from: list[str] = field(default_factory=list)  # story ids merged into this one
 
 
 @dataclass

@@ -142,6 +142,8 @@ def web_db(tmp_path_factory: pytest.TempPathFactory, settings: Settings, pipelin
         seed_ids = report.article_ids
     handmade = handmade_analysis()
     store.write([handmade])
+    for hook in ingestor.after_write:  # what Ingestor does after a write: e.g. track stories
+        hook([handmade])
     xss = Article(id=article_id_for(XSS_TEXT), text=XSS_TEXT, title="<b>Broken</b> <script>window.__pwned=3</script> feed",
                   source="Test Wire", language="en", origin="test")  # fmt: skip
     assert ingestor.ingest_items([xss]).ingested == 1

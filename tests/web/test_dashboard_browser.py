@@ -58,11 +58,10 @@ def page(browser: object, live_server: str) -> Iterator[object]:
 
 
 def _open_story_with(page: object, live_server: str, article_id: str) -> None:
+    """Open, from the story list, the story whose page shows ``article_id``."""
     page.goto(live_server + "/")  # type: ignore[attr-defined]
-    page.locator("li.story:has(a[href]) >> nth=0").wait_for()  # type: ignore[attr-defined]
-    story = page.locator("li.story").filter(has=page.locator('a[href^="/stories/"]'))  # type: ignore[attr-defined]
-    for i in range(story.count()):
-        href = story.nth(i).locator("a.story-title").get_attribute("href")
+    hrefs = page.locator("li.story a.story-title").evaluate_all("els => els.map(e => e.getAttribute('href'))")  # type: ignore[attr-defined]
+    for href in hrefs:
         page.goto(live_server + href)  # type: ignore[attr-defined]
         if page.locator(f"#a-{article_id}").count():  # type: ignore[attr-defined]
             return

@@ -70,6 +70,8 @@ def test_seed_articles_form_one_story(client: TestClient, web_db: WebDB) -> None
     assert len(holding) == 1, [s["article_ids"] for s in stories]
     story = client.get(f"/api/stories/{holding[0]['id']}").json()
     assert {a["id"] for a in story["articles"]} >= set(web_db.seed_ids)
+    if story["id"].startswith("story-"):  # the stories stage ran: the seeds corroborate each other
+        assert any(len(g["sources"]) >= 2 for g in story["corroborated"]), story["corroborated"]
     # every sentence the page can highlight exists, and the article text is fully covered by segments
     for art in story["articles"]:
         full = client.get(f"/api/articles/{art['id']}").json()["text"]

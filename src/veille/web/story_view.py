@@ -153,6 +153,7 @@ def build_story(store: Store, row: dict[str, Any]) -> dict[str, Any]:
         "id": row["id"],
         "title": row.get("title") or (arts[0]["title"] if arts else row["id"]),
         "summary": summarise(store, {**row, "article_ids": ids}),
+        "corroborated": _corroborated(store, row["id"], names),
         "articles_left_out": left_out,
         "articles": [
             {
@@ -173,6 +174,32 @@ def build_story(store: Store, row: dict[str, Any]) -> dict[str, Any]:
         "timeline": _timeline(arts, dates, out_events, titles, sentences),
         "graph": _graph(claims, events, mentions, names, sentences),
     }
+
+
+def _corroborated(store: Store, story_id: str, names: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Facts the stories stage found told by two or more independent sources (none without that stage)."""
+    try:
+        from veille.stories.export import story_record
+    except ImportError:
+        return []
+    record = story_record(store.engine, story_id) if story_id.startswith("story-") else None
+    if not record:
+        return []
+    known = dict(names) | dashboard.entities_by_id(
+        store, (s for g in record["corroboration"] for s in g["independent_sources"])
+    )
+    return [
+        {
+            "kind": g["kind"],
+            "actor": _name(known, g.get("actor")),
+            "target": _name(known, g.get("target")),
+            "sources": [_name(known, s) or s for s in g["independent_sources"]],
+            "article_ids": g["article_ids"],
+            "contested": bool(g["contradictions"]),
+        }
+        for g in record["corroboration"]
+        if len(g["independent_sources"]) >= 2
+    ]
 
 
 def _is_web_url(url: str | None) -> bool:

@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from veille.model import Amount, Analysis, Article, Claim, DateRef, Entity, Event, Mention, PlaceMention
 from veille.store import schema
@@ -52,15 +52,16 @@ def load_analyses(engine: Engine, article_ids: Iterable[str]) -> list[Analysis]:
         for r in rows(schema.mentions):
             out[r["article_id"]].mentions.append(from_row(Mention, r))
         entity_ids = {m.entity_id for a in out.values() for m in a.mentions if m.entity_id}
-        known = {
-            r["id"]: from_row(Entity, dict(r))
-            for r in conn.execute(
-                select(schema.entities).where(schema.entities.c.id.in_(entity_ids))
-            ).mappings()
-        }
+        known = _entities(conn, entity_ids)
+        # A person's organisation travels with him (corroboration collapses a spokesman to it).
+        known |= _entities(
+            conn,
+            {str(e.attributes["affiliation"]) for e in known.values() if e.attributes.get("affiliation")},
+        )
         for analysis in out.values():
             named = {m.entity_id for m in analysis.mentions if m.entity_id in known}
-            analysis.entities = {i: known[i] for i in named if i}
+            affiliated = {str(known[i].attributes.get("affiliation")) for i in named if i}
+            analysis.entities = {i: known[i] for i in named | affiliated if i in known}
         for r in rows(schema.place_mentions):
             out[r["article_id"]].place_mentions.append(from_row(PlaceMention, r))
         for r in rows(schema.amounts):
@@ -75,6 +76,13 @@ def load_analyses(engine: Engine, article_ids: Iterable[str]) -> list[Analysis]:
             ev.amount = from_row(Amount, r["amount"]) if r["amount"] else None
             out[r["article_id"]].events.append(ev)
     return [out[i] for i in ids if i in out]
+
+
+def _entities(conn: Connection, ids: set[str]) -> dict[str, Entity]:
+    if not ids:
+        return {}
+    rows = conn.execute(select(schema.entities).where(schema.entities.c.id.in_(ids))).mappings()
+    return {r["id"]: from_row(Entity, dict(r)) for r in rows}
 
 
 def list_story_records(engine: Engine, limit: int | None = None) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,15 +17,18 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
 from veille.errors import VeilleError
 from veille.model import Analysis, fact_id
-from veille.store import schema
+from veille.store import backends, schema
 
 FTS_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
     "article_id UNINDEXED, title, text, tokenize='unicode61 remove_diacritics 2')"
 )
+
+WRITE_ATTEMPTS = 5  # a batch that loses a deadlock to a concurrent writer is retried this often
 
 
 def _now() -> str:
@@ -71,19 +75,23 @@ class Store:
             if str(path) != ":memory:":
                 path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.engine: Engine = create_engine(url, future=True)
+            self.engine: Engine = create_engine(backends.normalise_url(url), future=True)
         except Exception as exc:  # bad URL or missing driver
             raise VeilleError(f"cannot open database {url}: {exc}") from None
         self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self.is_postgres = self.engine.dialect.name == "postgresql"
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.create()
 
     def create(self) -> None:
         with self.engine.begin() as conn:
+            backends.lock_schema(conn)
             schema.metadata.create_all(conn)
             if self.is_sqlite:
                 conn.exec_driver_sql(FTS_DDL)
+            elif self.is_postgres:
+                backends.create_postgres_search(conn)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -105,32 +113,50 @@ class Store:
             return {r[0] for r in rows}
 
     def write(self, analyses: Iterable[Analysis]) -> int:
-        """Write analyses, one transaction for the batch; returns how many articles were new."""
-        written = 0
-        with self.engine.begin() as conn:
-            for analysis in analyses:
-                written += self._write_one(conn, analysis)
-        return written
+        """Write analyses, one transaction for the batch; returns how many articles were new.
+
+        Safe with concurrent writers (several processes on one PostgreSQL database): rows are
+        written in key order, and a batch that still loses a deadlock is retried whole.
+        """
+        batch = sorted(analyses, key=lambda a: a.article.id)
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                with self.engine.begin() as conn:
+                    self._write_shared(conn, batch)
+                    return sum(self._write_one(conn, analysis) for analysis in batch)
+            except DBAPIError as exc:
+                if attempt + 1 == WRITE_ATTEMPTS or not backends.is_retryable(exc):
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _write_shared(self, conn: Connection, batch: list[Analysis]) -> None:
+        """Entities and places of the whole batch first, once each, in key order."""
+        entities = {k: e for a in batch for k, e in a.entities.items()}
+        places = {k: p for a in batch for k, p in a.places.items()}
+        if entities:
+            conn.execute(
+                self._insert_ignore(schema.entities),
+                [_row(entities[k], schema.entities) for k in sorted(entities)],
+            )
+        if places:
+            conn.execute(
+                self._insert_ignore(schema.places), [_row(places[k], schema.places) for k in sorted(places)]
+            )
 
     def _write_one(self, conn: Connection, analysis: Analysis) -> int:
         art = analysis.article
         art.ingested_at = art.ingested_at or _now()
-        result = conn.execute(self._insert_ignore(schema.articles), [_row(art, schema.articles)])
-        if result.rowcount == 0:  # already stored (same text): nothing to add
+        # RETURNING, not rowcount: psycopg reports -1 for a skipped INSERT ... ON CONFLICT.
+        inserted = conn.execute(
+            self._insert_ignore(schema.articles).returning(schema.articles.c.id), _row(art, schema.articles)
+        ).first()
+        if inserted is None:  # already stored (same text): nothing to add
             return 0
         if self.is_sqlite:
             conn.execute(
                 text("INSERT INTO articles_fts(article_id, title, text) VALUES (:id, :title, :text)"),
                 {"id": art.id, "title": art.title or "", "text": art.text},
-            )
-        if analysis.entities:
-            conn.execute(
-                self._insert_ignore(schema.entities),
-                [_row(e, schema.entities) for e in analysis.entities.values()],
-            )
-        if analysis.places:
-            conn.execute(
-                self._insert_ignore(schema.places), [_row(p, schema.places) for p in analysis.places.values()]
             )
         self._write_facts(conn, analysis)
         return 1
@@ -241,11 +267,13 @@ class Store:
             return [dict(r._mapping) for r in conn.execute(query)]
 
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
-        """Full-text search over titles and bodies (FTS5 on SQLite)."""
+        """Full-text search over titles and bodies (FTS5 on SQLite, tsvector on PostgreSQL)."""
         query = query.strip()
         if not query:
             return []
         with self.engine.connect() as conn:
+            if self.is_postgres:
+                return backends.search_postgres(conn, query, limit)
             if self.is_sqlite:
                 sql = text(
                     "SELECT f.article_id AS id, a.title, a.language, a.source, "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -20,6 +21,14 @@ from veille.cli.app import app, console, print_json, print_table, state
 from veille.errors import VeilleError
 from veille.model import ENTITY_KINDS
 
+if TYPE_CHECKING:
+    from veille.ingest.distributed import RayIngestor
+
+
+class Engine(StrEnum):
+    local = "local"
+    ray = "ray"
+
 
 @app.command()
 def ingest(
@@ -28,6 +37,20 @@ def ingest(
         False, "--allow-private", help="Allow fetching private/loopback addresses."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    engine: Engine = typer.Option(
+        Engine.local,
+        "--engine",
+        help="local: this process; ray: analyse on Ray workers (pip install veille[ray]).",
+    ),
+    ray_address: str = typer.Option(
+        None,
+        "--ray-address",
+        envvar="RAY_ADDRESS",
+        help="Ray cluster to use, e.g. ray://head:10001 [default: start a local Ray].",
+    ),
+    workers: int = typer.Option(
+        None, "--workers", min=1, help="Ray workers (one spaCy pipeline each) [default: one per CPU]."
+    ),
 ) -> None:
     """Read articles, extract facts and store them. Re-ingesting the same text adds nothing."""
     from veille.ingest.runner import Ingestor
@@ -35,7 +58,13 @@ def ingest(
 
     settings, store = state.settings, state.store
     inputs = list_inputs(paths)
-    ingestor = Ingestor(settings, store)
+    ingestor: Ingestor | RayIngestor
+    if engine is Engine.ray:
+        from veille.ingest.distributed import RayIngestor, RayOptions
+
+        ingestor = RayIngestor(settings, store, RayOptions.from_settings(settings, ray_address, workers))
+    else:
+        ingestor = Ingestor(settings, store)
     show = not as_json and console.is_terminal
     with Progress(
         SpinnerColumn(),

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from synthetic_news import write_corpus
 
 ARTICLES = 120
@@ -28,7 +29,18 @@ CLI = "from veille.cli import main; main()"
 
 
 def _command(db: Path, config: Path, corpus: Path) -> list[str]:
-    return [sys.executable, "-c", CLI, "--db", str(db), "--config", str(config), "ingest", "--json", str(corpus)]
+    return [
+        sys.executable,
+        "-c",
+        CLI,
+        "--db",
+        str(db),
+        "--config",
+        str(config),
+        "ingest",
+        "--json",
+        str(corpus),
+    ]
 
 
 def _rows_per_article(db: Path) -> dict[str, dict[str, int]]:
@@ -63,7 +75,9 @@ def _assert_consistent(db: Path, reference: dict[str, dict[str, int]]) -> int:
     stored = _rows_per_article(db)
     for article_id, rows in stored.items():
         assert article_id in reference, f"article {article_id} is not in the clean run"
-        assert rows == reference[article_id], f"article {article_id} is partial: {rows} != {reference[article_id]}"
+        assert rows == reference[article_id], (
+            f"article {article_id} is partial: {rows} != {reference[article_id]}"
+        )
     return len(stored)
 
 

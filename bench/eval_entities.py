@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from veille.config import load_settings
-from veille.model import Analysis, Article, article_id_for
+from veille.model import Analysis, Article
 from veille.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,10 +41,18 @@ def score_article(analysis: Analysis, gold_entities: list[dict]) -> dict:
             if texts and any(t == gm.casefold() or t.startswith(gm.casefold()) for t in texts):
                 mentions_found += 1
     gold_names = {g["name"].casefold() for g in gold_entities}
-    extra = sorted({analysis.entities[m.entity_id or ""].name for m in analysis.mentions} - {n for n in gold_names})
+    extra = sorted(
+        {analysis.entities[m.entity_id or ""].name for m in analysis.mentions} - {n for n in gold_names}
+    )
     extra = [e for e in extra if e.casefold() not in gold_names]
-    return {"gold": len(gold_entities), "found": found, "missing": missing, "mentions": mentions_total,
-            "mentions_found": mentions_found, "extra": extra}
+    return {
+        "gold": len(gold_entities),
+        "found": found,
+        "missing": missing,
+        "mentions": mentions_total,
+        "mentions_found": mentions_found,
+        "extra": extra,
+    }
 
 
 def analyse_seeds(seeds: Path, gold: dict) -> list[tuple[dict, Analysis]]:
@@ -71,10 +79,14 @@ def main() -> int:
         s = score_article(analysis, g["entities"])
         total, found = total + s["gold"], found + s["found"]
         mtotal, mfound = mtotal + s["mentions"], mfound + s["mentions_found"]
-        print(f"{g['file']}: language={analysis.article.language} entities {s['found']}/{s['gold']} "
-              f"mentions {s['mentions_found']}/{s['mentions']} missing={s['missing']}")
+        print(
+            f"{g['file']}: language={analysis.article.language} entities {s['found']}/{s['gold']} "
+            f"mentions {s['mentions_found']}/{s['mentions']} missing={s['missing']}"
+        )
         print(f"  beyond gold: {s['extra']}")
-    print(f"entity recall {found / total:.3f} ({found}/{total}); mention grouping recall {mfound / mtotal:.3f} ({mfound}/{mtotal})")
+    print(
+        f"entity recall {found / total:.3f} ({found}/{total}); mention grouping recall {mfound / mtotal:.3f} ({mfound}/{mtotal})"
+    )
     print("command: python bench/eval_entities.py")
     return 0
 

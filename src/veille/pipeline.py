@@ -61,6 +61,14 @@ class Pipeline:
         for i, art in enumerate(batch):
             yield self.run_extractors(art, docs[i])
 
+    def warm_up(self, languages: Iterable[str]) -> None:
+        """Load models and build per-language matchers now rather than on the first article."""
+        for lang in languages:
+            text = "Warm up."
+            self.run_extractors(
+                Article(id="warmup", text=text, language=lang), pipeline_for(lang, self.settings.models)(text)
+            )
+
     def analyse_safely(self, articles: list[Article]) -> Iterator[tuple[Article, Analysis | Exception]]:
         """Like ``analyse`` but one article's failure is returned, not raised, so the batch goes on."""
         by_lang: dict[str, list[Article]] = {}

@@ -38,7 +38,13 @@ MAX_TEASER_WORDS = 8
 # Fallback title length when the first line is a full paragraph rather than a title.
 FALLBACK_TITLE_CHARS = 150
 
+# C0/C1 controls except tab and newline, DEL, zero-width space and stray BOMs.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\ufeff]")
+# Unicode space separators (category Zs) other than the plain space.
+_UNICODE_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+
 _SENTENCE_END = (".", "!", "?", "…", ";", ",")
+_TITLE_NEVER_ENDS = (".", "…", ";", ",")
 
 
 @dataclass(frozen=True)
@@ -91,20 +97,9 @@ def normalise_layout(text: str) -> str:
     """
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
-    text = "".join(_layout_char(ch) for ch in text)
+    text = _UNICODE_SPACE.sub(" ", _INVISIBLE.sub("", text))
     lines = [line.rstrip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
-def _layout_char(ch: str) -> str:
-    if ch in "\n\t":
-        return ch
-    category = unicodedata.category(ch)
-    if category == "Zs":
-        return " "
-    if category == "Cc" or ch in "\u200b\ufeff":  # controls, zero-width space, stray BOM
-        return ""
-    return ch
 
 
 def _split_lines(text: str) -> list[_Line]:
@@ -138,8 +133,12 @@ def is_furniture(line: str, patterns: BoilerplatePatterns) -> bool:
 
 
 def is_title_like(line: str) -> bool:
-    """One line, short, not ending like a sentence in running text."""
-    return len(line.split()) >= 2 and len(line) <= MAX_TITLE_CHARS and not line.endswith(_SENTENCE_END)
+    """One line, short, not ending like a sentence in running text (a question or exclamation may)."""
+    return (
+        len(line) <= MAX_TITLE_CHARS
+        and any(ch.isalpha() for ch in line)
+        and not line.endswith(_TITLE_NEVER_ENDS)
+    )
 
 
 def is_rubric(line: str) -> bool:
@@ -221,12 +220,15 @@ def clean_text(
     lines = _split_lines(normalise_layout(raw))
 
     kept: list[_Line] = []
+    pending_break = False
     for line in lines:
         if is_furniture(line.text, patterns):
             dropped.append(line.text)
             # The paragraph break that preceded the dropped line still separates its neighbours.
+            pending_break = pending_break or line.blank_before
             continue
-        kept.append(line)
+        kept.append(_Line(line.text, line.blank_before or pending_break))
+        pending_break = False
     lines = kept
 
     lines, title = _clean_head(lines, title, dropped)

@@ -46,9 +46,19 @@ class ParsedFeed:
     entries: list[FeedEntry] = field(default_factory=list)
 
 
+def _as_searchable(data: bytes) -> list[bytes]:
+    """The document as bytes a byte pattern can search: UTF-16/32 XML hides ``<!ENTITY`` between NULs."""
+    if b"\x00" not in data[:_SNIFF_BYTES]:
+        return [data]
+    views = [data]
+    for encoding in ("utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be"):
+        views.append(data.decode(encoding, errors="ignore").encode("utf-8", errors="ignore"))
+    return views
+
+
 def refuse_entities(data: bytes, what: str) -> None:
     """InputError when ``data`` declares XML entities (billion laughs, external entities)."""
-    if _ENTITY_DECLARATION.search(data):
+    if any(_ENTITY_DECLARATION.search(view) for view in _as_searchable(data)):
         raise InputError(
             f"{what} declares XML entities, which veille refuses (possible entity-expansion attack)"
         )

@@ -76,8 +76,8 @@ def resolve_host(host: str, port: int) -> list[IPAddress]:
     return addresses
 
 
-def checked_address(url: httpx.URL, *, allow_private: bool) -> IPAddress:
-    """The address to connect to for ``url``, after refusing bad schemes and private targets."""
+def checked_addresses(url: httpx.URL, *, allow_private: bool) -> list[IPAddress]:
+    """Addresses to connect to for ``url`` (IPv4 first), after refusing bad schemes and private targets."""
     if url.scheme not in _DEFAULT_PORTS:
         raise FetchRefused(f"refused {url}: only http and https URLs are fetched")
     if not url.host:
@@ -91,7 +91,8 @@ def checked_address(url: httpx.URL, *, allow_private: bool) -> IPAddress:
             raise FetchRefused(
                 f"refused {url}: {url.host} resolves to non-public address {bad[0]} (allow private networks to fetch it)"
             )
-    return addresses[0]
+    # Many hosts publish AAAA records that machines without IPv6 routes cannot reach.
+    return sorted(addresses, key=lambda a: a.version)
 
 
 def _pinned_request(
@@ -100,15 +101,31 @@ def _pinned_request(
     """A request for ``url`` that connects to ``address`` but still names the host (Host, SNI, cert check)."""
     ip_host = str(address)
     target = url.copy_with(host=ip_host)
-    host_header = url.host if url.port is None else f"{url.host}:{url.port}"
-    if ":" in url.host and url.port is None:  # IPv6 literal in the URL
-        host_header = f"[{url.host}]"
+    name = f"[{url.host}]" if ":" in url.host else url.host  # IPv6 literals keep their brackets
+    host_header = name if url.port is None else f"{name}:{url.port}"
     return client.build_request(
         "GET",
         target,
         headers={"Host": host_header, "User-Agent": user_agent, "Accept": "*/*"},
         extensions={"sni_hostname": url.host},
     )
+
+
+def _send_to_first_reachable(
+    client: httpx.Client, url: httpx.URL, addresses: list[IPAddress], user_agent: str, timeout: float
+) -> httpx.Response:
+    """Send to each checked address in turn until one accepts the connection."""
+    failure = "no address"
+    for address in addresses:
+        try:
+            return client.send(_pinned_request(client, url, address, user_agent), stream=True)
+        except httpx.ConnectError as exc:
+            failure = f"{exc.__class__.__name__}: {exc}"
+        except httpx.TimeoutException:
+            raise InputError(f"timed out after {timeout:g}s fetching {url}") from None
+        except httpx.HTTPError as exc:
+            raise InputError(f"could not fetch {url}: {exc.__class__.__name__}: {exc}") from None
+    raise InputError(f"could not fetch {url}: {failure}")
 
 
 def _media_type(header: str | None) -> tuple[str, str | None]:
@@ -133,14 +150,9 @@ def fetch(url: str, settings: Settings, *, allow_private: bool = False) -> Fetch
     # trust_env=False: an HTTP(S)_PROXY from the environment would make the address check meaningless.
     with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
         for _hop in range(MAX_REDIRECTS + 1):
-            address = checked_address(current, allow_private=allow_private)
-            request = _pinned_request(client, current, address, user_agent)
-            try:
-                response = client.send(request, stream=True)
-            except httpx.TimeoutException:
-                raise InputError(f"timed out after {timeout:g}s fetching {current}") from None
-            except httpx.HTTPError as exc:
-                raise InputError(f"could not fetch {current}: {exc.__class__.__name__}: {exc}") from None
+            response = _send_to_first_reachable(
+                client, current, checked_addresses(current, allow_private=allow_private), user_agent, timeout
+            )
             try:
                 if response.status_code in _REDIRECT_CODES and "location" in response.headers:
                     try:

@@ -30,13 +30,26 @@ _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"SQLite format 3", "SQLite"),
 )
 
+# When several legacy encodings decode a text equally well, the first of these wins.
+PREFERRED_LEGACY_ENCODINGS: tuple[str, ...] = (
+    "cp1252",
+    "iso8859_15",
+    "latin_1",
+    "cp1251",
+    "koi8_r",
+    "cp1256",
+)
+
 _SNIFF_BYTES = 8192
 # Text decoded by guesswork that is more than this share of control characters was never text.
 _MAX_CONTROL_SHARE = 0.02
+_MIN_CONTROLS = 8
 
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
     """The file's bytes, refusing files over ``max_bytes`` before reading them."""
+    if path.is_dir():
+        raise InputError("is a folder, not a file")
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -61,13 +74,17 @@ def _too_large(size: int, max_bytes: int) -> str:
     return f"too large ({size:,} bytes; the limit is ingest.max_bytes = {max_bytes:,})"
 
 
-def binary_kind(data: bytes) -> str | None:
-    """A name for the binary format of ``data``, or None when it may be text."""
+def binary_kind(data: bytes, max_nul_bytes: int = 0) -> str | None:
+    """A name for the binary format of ``data``, or None when it may be text.
+
+    More than ``max_nul_bytes`` NUL bytes in the first 8 KiB mean binary (unless a UTF-16/32 BOM
+    explains them); line-oriented readers allow a few, so that one bad line fails alone.
+    """
     for magic, name in _BINARY_MAGIC:
         if data.startswith(magic):
             return name
     head = data[:_SNIFF_BYTES]
-    if b"\x00" in head and not head.startswith(tuple(bom for bom, _ in _BOMS[1:])):
+    if head.count(b"\x00") > max_nul_bytes and not head.startswith(tuple(bom for bom, _ in _BOMS[1:])):
         return "binary data"
     return None
 
@@ -97,10 +114,55 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
             return _checked_text(data.decode(declared))
         except (LookupError, UnicodeDecodeError):
             pass  # a wrong or unknown declared charset is common; fall through to detection
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None:
+    mixed = _decode_mixed_lines(data)
+    if mixed is not None:
+        return _checked_text(mixed)
+    matches = list(charset_normalizer.from_bytes(data))
+    if not matches:
         raise InputError("undecodable text: not UTF-8 and no other encoding fits")
-    return _checked_text(str(best))
+    return _checked_text(str(_preferred_match(matches)))
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _decode_mixed_lines(data: bytes) -> str | None:
+    """Text pasted together from UTF-8 and a legacy encoding, decoded line by line.
+
+    A whole-file guess would turn the UTF-8 part into mojibake ("Ã©"); only used when some
+    lines are non-ASCII valid UTF-8 and others are not UTF-8 at all. None otherwise.
+    """
+    lines = data.split(b"\n")
+    valid = [_is_utf8(line) for line in lines]
+    if all(valid) or not any(ok and not line.isascii() for ok, line in zip(valid, lines, strict=True)):
+        return None
+    legacy = b"\n".join(line for ok, line in zip(valid, lines, strict=True) if not ok)
+    matches = list(charset_normalizer.from_bytes(legacy))
+    encoding = _preferred_match(matches).encoding if matches else "cp1252"
+    return "\n".join(
+        line.decode("utf-8") if ok else line.decode(encoding, errors="replace")
+        for ok, line in zip(valid, lines, strict=True)
+    )
+
+
+def _preferred_match(matches: list[charset_normalizer.CharsetMatch]) -> charset_normalizer.CharsetMatch:
+    """charset-normalizer's best match, or among equally good ones the likeliest for news text.
+
+    Short accented French fits cp1250 (Central European) as well as cp1252 and the tie goes
+    to the first code page by name: "enquête" would come out as "enquęte".
+    """
+    best = matches[0]
+    tied = [m for m in matches if m.chaos == best.chaos and m.coherence == best.coherence]
+    for encoding in PREFERRED_LEGACY_ENCODINGS:
+        for match in tied:
+            if match.encoding == encoding:
+                return match
+    return best
 
 
 def _checked_text(text: str) -> str:
@@ -108,7 +170,8 @@ def _checked_text(text: str) -> str:
         raise InputError("empty: no text in it")
     sample = text[:_SNIFF_BYTES]
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
-    if controls > _MAX_CONTROL_SHARE * len(sample):
+    # A minimum count keeps a stray escape character in a short text from condemning it.
+    if controls >= _MIN_CONTROLS and controls > _MAX_CONTROL_SHARE * len(sample):
         raise InputError("binary data (control characters), not text")
     return text
 

@@ -3,10 +3,23 @@
 ``read_sources`` yields an ``Article`` or an ``IngestFailure`` per item and never stops
 on a bad one: a batch of ten thousand files with three broken ones gives three
 one-line failures and the rest of the articles.
+
+For a progress bar, expand first and read item by item::
+
+    items = list_inputs(paths_and_urls)
+    for item in items:                      # advance the bar once per item
+        for result in read_input(item, settings, allow_private=False):
+            ...                             # Article or IngestFailure
+
+Supported: ``.txt``, ``.html``/``.htm``, ``.jsonl``/``.ndjson`` (one object per line with
+``text`` or ``html`` and optional ``url``, ``title``, ``published``, ``source``),
+``.xml``/``.rss``/``.atom`` feeds, ``.opml`` lists, and ``http(s)://`` URLs of pages,
+feeds or OPML lists.
 """
 
 from __future__ import annotations
 
+import codecs
 import email.utils
 import json
 import logging
@@ -24,8 +37,8 @@ from veille.config import Settings
 from veille.errors import InputError
 from veille.ingest.feeds import FeedEntry, looks_like_feed, looks_like_opml, parse_feed, parse_opml
 from veille.ingest.fetch import fetch
-from veille.ingest.files import decode_bytes, read_bytes, read_text
-from veille.language import detect_language
+from veille.ingest.files import binary_kind, decode_bytes, read_bytes, read_text
+from veille.language import detect_language, language_codes
 from veille.model import Article, article_id_for
 
 log = logging.getLogger(__name__)
@@ -37,6 +50,8 @@ FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
 OPML_SUFFIXES = frozenset({".opml"})
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES | OPML_SUFFIXES
 
+# A stray NUL spoils one JSONL line (reported alone); many mean the file is not text at all.
+_JSONL_MAX_NUL_BYTES = 16
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}charset\s*=\s*["']?([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
 _HTML_SNIFF = re.compile(rb"<(!doctype\s+html|html|head|body)\b", re.IGNORECASE)
 
@@ -62,8 +77,10 @@ class IngestOptions:
     max_bytes: int
     max_html_chars: int
     languages: tuple[str, ...] | None
+    language_high_accuracy: bool
     feed_min_entry_chars: int
     fetch_linked_pages: bool
+    max_feed_entries: int
 
     @classmethod
     def from_settings(cls, settings: Settings) -> IngestOptions:
@@ -72,9 +89,12 @@ class IngestOptions:
         return cls(
             max_bytes=int(ingest.get("max_bytes", 20_000_000)),
             max_html_chars=int(ingest.get("max_html_chars", DEFAULT_MAX_HTML_CHARS)),
-            languages=tuple(str(code) for code in languages) if languages else None,
+            # Checked here, once per batch: a bad code is a ConfigError for the CLI, not a failure per item.
+            languages=language_codes(languages) if languages else None,
+            language_high_accuracy=bool(ingest.get("language_high_accuracy", False)),
             feed_min_entry_chars=int(ingest.get("feed_min_entry_chars", 400)),
             fetch_linked_pages=bool(ingest.get("fetch_linked_pages", True)),
+            max_feed_entries=int(ingest.get("max_feed_entries", 1000)),
         )
 
 
@@ -119,6 +139,7 @@ def read_sources(
     inputs: Iterable[str], settings: Settings, *, allow_private: bool = False
 ) -> Iterator[IngestResult]:
     """Articles from every input, with a failure (not an exception) for each bad item."""
+    IngestOptions.from_settings(settings)  # a configuration error stops the batch before it starts
     for item in list_inputs(inputs):
         yield from read_input(item, settings, allow_private=allow_private)
 
@@ -134,12 +155,18 @@ def read_input(item: str, settings: Settings, *, allow_private: bool = False) ->
             raise InputError("unsupported URL scheme; only http and https URLs are fetched")
         else:
             yield from reader.file(Path(item))
-    except InputError as exc:
-        yield IngestFailure(item, str(exc))
     # Third-party parsers meet hostile input here; whatever they raise, the batch goes on.
     except Exception as exc:  # noqa: BLE001
-        log.debug("unexpected error reading %s", item, exc_info=True)
-        yield IngestFailure(item, f"could not read ({exc.__class__.__name__}: {str(exc)[:200]})")
+        yield failure_for(item, exc)
+
+
+def failure_for(origin: str, exc: Exception) -> IngestFailure:
+    """The one-line failure for an exception met while reading ``origin``."""
+    if isinstance(exc, InputError):
+        return IngestFailure(origin, str(exc))
+    log.debug("unexpected error reading %s", origin, exc_info=True)
+    first_line = (str(exc).splitlines() or [""])[0][:200]
+    return IngestFailure(origin, f"could not read ({exc.__class__.__name__}: {first_line})")
 
 
 def normalise_published(value: Any) -> str | None:
@@ -147,14 +174,12 @@ def normalise_published(value: Any) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
-    try:
-        return datetime.fromisoformat(text).isoformat()
-    except ValueError:
-        pass
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        pass
+    # A bare date stays a date: "2024-03-05" must not gain an invented midnight.
+    for parse in (date.fromisoformat, datetime.fromisoformat):
+        try:
+            return parse(text).isoformat()
+        except ValueError:
+            pass
     try:
         return email.utils.parsedate_to_datetime(text).isoformat()
     except (TypeError, ValueError, IndexError):
@@ -193,7 +218,9 @@ class _Reader:
             source=source,
             url=url,
             published=normalise_published(published),
-            language=detect_language(text, self.options.languages),
+            language=detect_language(
+                text, self.options.languages, high_accuracy=self.options.language_high_accuracy
+            ),
             origin=origin,
         )
 
@@ -233,21 +260,34 @@ class _Reader:
             data = read_bytes(path, self.options.max_bytes)
             yield self.from_html(decode_bytes(data, _declared_charset(data)), origin=origin)
         elif suffix in JSONL_SUFFIXES:
-            yield from self.jsonl(read_text(path, self.options.max_bytes), origin)
+            yield from self.jsonl(read_bytes(path, self.options.max_bytes), origin)
         elif suffix in OPML_SUFFIXES:
             yield from self.opml(read_bytes(path, self.options.max_bytes), origin)
         else:
             yield from self.feed(read_bytes(path, self.options.max_bytes), origin)
 
-    def jsonl(self, content: str, origin: str) -> Iterator[IngestResult]:
-        for number, line in enumerate(content.splitlines(), start=1):
-            if not line.strip():
+    def jsonl(self, data: bytes, origin: str) -> Iterator[IngestResult]:
+        data = data.removeprefix(codecs.BOM_UTF8)
+        kind = binary_kind(data, max_nul_bytes=_JSONL_MAX_NUL_BYTES)
+        if kind:
+            raise InputError(f"binary file ({kind}), not JSON lines")
+        lines = data.split(b"\n")  # only "\n" ends a JSON line; str.splitlines would also cut at U+2028
+        if not any(line.strip() for line in lines):
+            raise InputError("empty: no JSON lines in it")
+        for number, raw in enumerate(lines, start=1):
+            if not raw.strip():
                 continue
             line_origin = f"{origin}:{number}"
             try:
+                # JSON text is UTF-8 (RFC 8259): a line in another encoding is that line's failure.
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield IngestFailure(line_origin, f"not valid UTF-8 (byte {exc.start + 1} of the line)")
+                continue
+            try:
                 yield self.jsonl_record(line, line_origin)
-            except InputError as exc:
-                yield IngestFailure(line_origin, str(exc))
+            except Exception as exc:  # noqa: BLE001 - one bad line, whatever the cause, is that line's failure
+                yield failure_for(line_origin, exc)
 
     def jsonl_record(self, line: str, origin: str) -> IngestResult:
         try:
@@ -266,12 +306,12 @@ class _Reader:
         text, html = record.get("text"), record.get("html")
         if isinstance(text, str) and text.strip():
             return self.from_plain_text(
-                text, origin=meta["url"] or origin, title=meta["title"],
+                text, origin=origin, title=meta["title"],
                 source=meta["source"], url=meta["url"], published=meta["published"],
             )  # fmt: skip
         if isinstance(html, str) and html.strip():
             return self.from_html(
-                html, origin=meta["url"] or origin, url=meta["url"], title=meta["title"],
+                html, origin=origin, url=meta["url"], title=meta["title"],
                 source=meta["source"], published=meta["published"],
             )  # fmt: skip
         raise InputError("no non-empty 'text' or 'html' string field")
@@ -282,12 +322,19 @@ class _Reader:
         parsed = parse_feed(data, origin)
         if not parsed.entries:
             raise InputError("feed has no entries")
-        for index, entry in enumerate(parsed.entries):
+        limit = self.options.max_feed_entries
+        if len(parsed.entries) > limit:
+            # Each teaser entry may cost a page fetch: a feed of a million items is an attack.
+            yield IngestFailure(
+                origin,
+                f"feed has {len(parsed.entries):,} entries; read the first {limit:,} (ingest.max_feed_entries)",
+            )
+        for index, entry in enumerate(parsed.entries[:limit]):
             entry_origin = entry.link or f"{origin}#{entry.entry_id or index}"
             try:
                 yield self.feed_entry(entry, entry_origin, source=parsed.title)
-            except InputError as exc:
-                yield IngestFailure(entry_origin, str(exc))
+            except Exception as exc:  # noqa: BLE001 - one bad entry is that entry's failure
+                yield failure_for(entry_origin, exc)
 
     def feed_entry(self, entry: FeedEntry, origin: str, *, source: str | None) -> IngestResult:
         body = html_to_plain_text(entry.content) if entry.content else ""
@@ -320,8 +367,8 @@ class _Reader:
             try:
                 response = fetch(url, self.settings, allow_private=self.allow_private)
                 yield from self.feed(response.content, url)
-            except InputError as exc:
-                yield IngestFailure(url, str(exc))
+            except Exception as exc:  # noqa: BLE001 - one bad feed is that feed's failure
+                yield failure_for(url, exc)
 
     # --- URLs --------------------------------------------------------------------------
 

@@ -11,6 +11,8 @@ with the same pipelines, and prints articles/s, words/s and the ratio.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import sys
 import tempfile
 import time
@@ -57,6 +59,9 @@ def main() -> int:
     print(f"veille ingest+NLP : {n / full:8.1f} articles/s {words / full:10.0f} words/s ({full:.1f}s)")
     print(f"bare spaCy pipe   : {n / bare:8.1f} articles/s {words / bare:10.0f} words/s ({bare:.1f}s)")
     print(f"ratio veille/bare time: {full / bare:.2f}x")
+    print(
+        f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; load average {os.getloadavg()[0]:.1f}"
+    )
     print(f"command: python bench/throughput.py --articles {args.articles}")
     return 0
 

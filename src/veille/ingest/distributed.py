@@ -40,7 +40,9 @@ class RayOptions:
 
     address: str | None = None  # None: start a local Ray on this machine
     workers: int | None = None  # actors (one spaCy pipeline each); None: one per CPU
-    window: int = 2048  # articles per Ray Dataset: bounds driver memory, keeps workers busy
+    # Articles per Ray Dataset. Each window starts its own actor pool (one model load per
+    # worker), so larger windows amortise that; smaller ones bound the driver's memory.
+    window: int = 10_000
     object_store_mb: int = 512  # local Ray only
 
     @classmethod
@@ -51,7 +53,7 @@ class RayOptions:
         return cls(
             address=address or raw.get("address") or os.environ.get("RAY_ADDRESS") or None,
             workers=workers or raw.get("workers") or None,
-            window=int(raw.get("window", 2048)),
+            window=int(raw.get("window", 10_000)),
             object_store_mb=int(raw.get("object_store_mb", 512)),
         )
 

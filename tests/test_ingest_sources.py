@@ -12,7 +12,7 @@ import pytest
 from local_http import LocalServer, Route, local_server
 from veille.config import Settings, load_settings
 from veille.errors import ConfigError
-from veille.ingest.sources import IngestFailure, list_inputs, normalise_published, read_sources
+from veille.ingest.sources import IngestFailure, list_inputs, normalise_published, read_sources, with_headline
 from veille.model import Article, article_id_for
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
@@ -65,8 +65,8 @@ def test_text_file_becomes_article(tmp_path: Path, settings: Settings) -> None:
     path.write_text(f"Justice\n\nTerrasses : l'arrêté suspendu\n\n{FR_BODY}\n", encoding="utf-8")
     (article,) = read_sources([str(path)], settings)
     assert isinstance(article, Article)
-    assert article.text == FR_BODY
-    assert article.id == article_id_for(FR_BODY)
+    assert article.text == with_headline(article.title, FR_BODY)
+    assert article.id == article_id_for(article.text)
     assert article.title == "Terrasses : l'arrêté suspendu"
     assert article.language == "fr"
     assert article.origin == str(path)
@@ -81,7 +81,9 @@ def test_bad_files_are_reported_and_the_batch_goes_on(tmp_path: Path, settings: 
     inputs = [str(tmp_path), str(tmp_path / "missing.txt"), str(tmp_path / "6.doc"), "ftp://example.org/a"]
     (tmp_path / "6.doc").write_text("x", encoding="utf-8")
     articles, failures = split(list(read_sources(inputs, settings)))
-    assert [a.text for a in articles] == [EN_BODY, FR_BODY]
+    assert [a.text for a in articles] == [
+        with_headline(a.title, b) for a, b in zip(articles, [EN_BODY, FR_BODY], strict=True)
+    ]
     reasons = {Path(f.origin).name: f.reason for f in failures}
     assert reasons["2_empty.txt"].startswith("empty")
     assert "binary file (PDF)" in reasons["3_binary.txt"]
@@ -118,11 +120,11 @@ def test_jsonl_bad_lines_are_skipped_one_by_one(tmp_path: Path, settings: Settin
     articles, failures = split(list(read_sources([str(path)], settings)))
     first, second = articles
     assert (first.text, first.title, first.url, first.source) == (
-        EN_BODY, "Seating ban suspended", "https://a.example/1", "The Courier",
+        f"Seating ban suspended\n\n{EN_BODY}", "Seating ban suspended", "https://a.example/1", "The Courier",
     )  # fmt: skip
     assert first.published == "2024-03-05T10:00:00+00:00"
     assert first.origin == f"{path}:1"
-    assert second.text == FR_BODY and second.origin == f"{path}:7"
+    assert second.text == with_headline(second.title, FR_BODY) and second.origin == f"{path}:7"
     assert [(f.origin.rsplit(":", 1)[1], f.reason) for f in failures] == [
         ("2", "invalid JSON (Expecting property name enclosed in double quotes)"),
         ("3", "expected a JSON object with a 'text' or 'html' field"),
@@ -155,7 +157,7 @@ def test_url_of_page_private_refused_then_allowed(server: LocalServer, settings:
     assert isinstance(refused, IngestFailure) and "non-public address" in refused.reason
     (article,) = read_sources([server.url("/article")], settings, allow_private=True)
     assert isinstance(article, Article)
-    assert article.text == LONG_EN
+    assert article.text == with_headline(article.title, LONG_EN)
     assert article.url == server.url("/article")
     assert article.language == "en"
 
@@ -163,7 +165,7 @@ def test_url_of_page_private_refused_then_allowed(server: LocalServer, settings:
 def test_url_of_plain_text(server: LocalServer, settings: Settings) -> None:
     server.routes["/a.txt"] = Route(f"Ruling\n\n{EN_BODY}".encode("utf-16"), content_type="text/plain")
     (article,) = read_sources([server.url("/a.txt")], settings, allow_private=True)
-    assert isinstance(article, Article) and article.text == EN_BODY
+    assert isinstance(article, Article) and article.text == with_headline(article.title, EN_BODY)
 
 
 def rss(items: list[tuple[str, str, str]]) -> bytes:
@@ -192,9 +194,9 @@ def test_feed_url_fetches_pages_of_teaser_entries(server: LocalServer, settings:
     results = list(read_sources([server.url("/feed")], settings, allow_private=True))
     articles, failures = split(results)
     assert [a.title for a in articles] == ["Seating ban suspended", "Full entry", "Teaser with dead link"]
-    assert articles[0].text == LONG_EN and articles[0].source == "Courier"
-    assert articles[1].text == LONG_EN
-    assert articles[2].text == "A teaser that is all we have."
+    assert articles[0].text == with_headline(articles[0].title, LONG_EN) and articles[0].source == "Courier"
+    assert articles[1].text == with_headline(articles[1].title, LONG_EN)
+    assert articles[2].text == "Teaser with dead link\n\nA teaser that is all we have."
     (failure,) = failures
     assert failure.origin == server.url("/gone") and "HTTP 404" in failure.reason
     assert "/elsewhere" not in [path for path, _ in server.requests]  # full entries need no fetch
@@ -212,7 +214,8 @@ def test_opml_file_reads_each_feed(tmp_path: Path, server: LocalServer, settings
         encoding="utf-8",
     )
     articles, failures = split(list(read_sources([str(opml)], settings, allow_private=True)))
-    assert [a.text for a in articles] == [LONG_EN]
+    assert [a.text for a in articles] == [with_headline(a.title, LONG_EN) for a in articles]
+    assert len(articles) == 1
     assert [f.origin for f in failures] == [server.url("/notfeed"), server.url("/nothing")]
     assert failures[0].reason.startswith("not an RSS/Atom feed")
 
@@ -264,7 +267,8 @@ def test_opml_url_and_unsupported_content(server: LocalServer, settings: Setting
         read_sources([server.url("/list.opml"), server.url("/report.pdf")], settings, allow_private=True)
     )
     articles, failures = split(results)
-    assert [a.text for a in articles] == [LONG_EN]
+    assert [a.text for a in articles] == [with_headline(a.title, LONG_EN) for a in articles]
+    assert len(articles) == 1
     assert [f.reason for f in failures] == [
         "unsupported content type application/pdf; expected HTML, text or a feed"
     ]

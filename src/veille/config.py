@@ -48,7 +48,9 @@ def default_config() -> dict[str, Any]:
 def load_settings(path: str | Path | None = None, db: str | None = None) -> Settings:
     """Packaged defaults, then ``path`` (or $VEILLE_CONFIG, or ./veille.toml), then ``db``/$VEILLE_DB."""
     data = default_config()
-    candidate = path or os.environ.get(ENV_CONFIG) or ("veille.toml" if Path("veille.toml").is_file() else None)
+    candidate = (
+        path or os.environ.get(ENV_CONFIG) or ("veille.toml" if Path("veille.toml").is_file() else None)
+    )
     if candidate:
         p = Path(candidate)
         try:

@@ -42,7 +42,8 @@ class Pipeline:
 
     def __post_init__(self) -> None:
         self.extractors: list[tuple[str, Extractor]] = [
-            (name, load_extractor(self.settings.extractors[name], self.settings)) for name in self.settings.order
+            (name, load_extractor(self.settings.extractors[name], self.settings))
+            for name in self.settings.order
         ]
 
     def analyse(self, articles: Iterable[Article]) -> Iterator[Analysis]:

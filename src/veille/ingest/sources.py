@@ -39,7 +39,7 @@ from veille.ingest.feeds import FeedEntry, looks_like_feed, looks_like_opml, par
 from veille.ingest.fetch import fetch
 from veille.ingest.files import binary_kind, decode_bytes, read_bytes, read_text
 from veille.language import detect_language, language_codes
-from veille.model import Article, article_id_for
+from veille.model import Article, article_id_for, normalise_text
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +169,16 @@ def failure_for(origin: str, exc: Exception) -> IngestFailure:
     return IngestFailure(origin, f"could not read ({exc.__class__.__name__}: {first_line})")
 
 
+def with_headline(title: str | None, body: str) -> str:
+    """The stored text: headline, blank line, body. Headlines carry facts too
+    ("… - British intelligence"), and every fact's offsets point into this text."""
+    title = (title or "").strip()
+    # A title cut from the body's first sentence ("…") is already in the body.
+    if not title or normalise_text(body).startswith(normalise_text(title.rstrip("…"))):
+        return body
+    return f"{title}\n\n{body}"
+
+
 def normalise_published(value: Any) -> str | None:
     """An ISO 8601 string for a date given as ISO or RFC 2822 text; None when unreadable."""
     if not isinstance(value, str) or not value.strip():
@@ -211,6 +221,7 @@ class _Reader:
     ) -> IngestResult:
         if not text.strip():
             return IngestFailure(origin, "no article text (empty after removing markup and boilerplate)")
+        text = with_headline(title, text)
         return Article(
             id=article_id_for(text),
             text=text,

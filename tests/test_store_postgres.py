@@ -129,3 +129,16 @@ def test_cli_ingest_and_search_on_postgres(postgres_url: str, tmp_path: Path) ->
     found = runner.invoke(app, ["--db", postgres_url, "search", "--json", "teheran"])
     assert found.exit_code == 0, found.output
     assert len(json.loads(found.output)) == 1
+
+
+def test_unreachable_server_is_one_line_without_the_password(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    url = f"postgresql://someone:s3cret@/veille?host={tmp_path}&port=1"
+    done = subprocess.run(
+        [sys.executable, "-m", "veille", "--db", url, "articles"], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: cannot open database postgresql+psycopg://someone:***@")
+    assert "s3cret" not in done.stderr and "Traceback" not in done.stderr

@@ -40,16 +40,16 @@ def ingest(
     engine: Engine = typer.Option(
         Engine.local,
         "--engine",
-        help="local: this process; ray: analyse on Ray workers (pip install veille[ray]).",
+        help="local: this process; ray: analyse on Ray workers (pip install 'veille\\[ray]').",
     ),
     ray_address: str = typer.Option(
         None,
         "--ray-address",
         envvar="RAY_ADDRESS",
-        help="Ray cluster to use, e.g. ray://head:10001 [default: start a local Ray].",
+        help="Ray cluster to use, e.g. ray://head:10001 (default: start a local Ray).",
     ),
     workers: int = typer.Option(
-        None, "--workers", min=1, help="Ray workers (one spaCy pipeline each) [default: one per CPU]."
+        None, "--workers", min=1, help="Ray workers, one spaCy pipeline each (default: one per CPU)."
     ),
 ) -> None:
     """Read articles, extract facts and store them. Re-ingesting the same text adds nothing."""

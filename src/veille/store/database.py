@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from veille.errors import VeilleError
 from veille.model import Analysis, fact_id
@@ -82,7 +82,12 @@ class Store:
         self.is_postgres = self.engine.dialect.name == "postgresql"
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        self.create()
+        try:
+            self.create()
+        except OperationalError as exc:  # server down, wrong socket, bad credentials, locked file
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            shown = self.engine.url.render_as_string(hide_password=True)
+            raise VeilleError(f"cannot open database {shown}: {reason}") from None
 
     def create(self) -> None:
         with self.engine.begin() as conn:

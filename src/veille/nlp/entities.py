@@ -11,14 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import jellyfish
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from veille.config import Settings
 from veille.model import Analysis, Mention
-from veille.nlp.models import pipeline_for
-from veille.resolve.knowledge import CAPITAL, DEMONYM, KnowledgeBase, knowledge_base
+from veille.resolve.knowledge import CAPITAL, DEMONYM, KnowledgeBase, fold_token, knowledge_base
 
 GAZETTEER = "entities.gazetteer"
 NER = "entities.ner"
@@ -55,7 +53,6 @@ class MentionExtractor:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.kb = knowledge_base()
-        self._matchers: dict[int, PhraseMatcher] = {}
         self._phonetic = self._phonetic_keys()
 
     def _phonetic_keys(self) -> dict[str, str]:
@@ -68,31 +65,36 @@ class MentionExtractor:
                         keys.setdefault(jellyfish.metaphone(alias), t.entity_id)
         return keys
 
-    def matcher_for(self, doc: Doc, lang: str | None) -> PhraseMatcher:
-        key = id(doc.vocab)
-        if key not in self._matchers:
-            nlp = pipeline_for(lang, self.settings.models)
-            matcher = PhraseMatcher(doc.vocab, attr="LOWER")
-            aliases = list(self.kb.names)
-            for alias, pattern in zip(aliases, (nlp.make_doc(a) for a in aliases), strict=True):
-                matcher.add(alias, [pattern])
-            self._matchers[key] = matcher
-        return self._matchers[key]
+    def gazetteer_spans(self, doc: Doc) -> list[Span]:
+        """Longest knowledge-base names in the doc, case- and accent-insensitive.
 
-    def gazetteer_spans(self, doc: Doc, lang: str | None) -> list[Span]:
+        A scan over tokens that extends a span while its folded text is a prefix
+        of some alias: no per-language matcher to build, any tokenizer works.
+        """
+        aliases, prefixes = self.kb.folded_aliases()
+        folded = [fold_token(t.text) for t in doc]
+        spaced = [bool(t.whitespace_) for t in doc]
+        n = len(folded)
         spans = []
-        strings = doc.vocab.strings
-        for match_id, start, end in self.matcher_for(doc, lang)(doc):
-            alias = strings[match_id]
-            span = doc[start:end]
-            targets = self.kb.names[alias]
-            if any(_case_ok(alias, span.text, t.how) for t in targets):
-                spans.append(Span(doc, start, end, label=alias))
+        for i in range(n):
+            if folded[i].strip()[:1] not in prefixes:
+                continue
+            key = ""
+            for j in range(i, n):
+                key = (key + folded[j]).replace("  ", " ").lstrip()
+                candidate = key.rstrip()
+                if candidate not in prefixes:
+                    break
+                for alias in aliases.get(candidate, ()):
+                    if any(_case_ok(alias, doc[i : j + 1].text, t.how) for t in self.kb.names[alias]):
+                        spans.append(Span(doc, i, j + 1, label=alias))
+                        break
+                if spaced[j]:
+                    key += " "
         return filter_spans(spans)
 
     def __call__(self, analysis: Analysis, doc: Doc) -> None:
-        art = analysis.article
-        gaz = self.gazetteer_spans(doc, art.language)
+        gaz = self.gazetteer_spans(doc)
         taken = {i for span in gaz for i in range(span.start, span.end)}
         for span in gaz:
             target = self.kb.names[span.label_][0]

@@ -64,15 +64,32 @@ class KnowledgeBase:
             out.setdefault(fold(alias), []).extend(t for t in targets if t not in out.get(fold(alias), []))
         return out
 
+    @lru_cache(maxsize=1)  # noqa: B019 - one knowledge base per process
+    def folded_aliases(self) -> tuple[dict[str, list[str]], frozenset[str]]:
+        """Folded alias -> aliases, and every character prefix of a folded alias (to stop scans early)."""
+        aliases: dict[str, list[str]] = {}
+        prefixes: set[str] = set()
+        for alias in self.names:
+            key = fold(alias)
+            aliases.setdefault(key, []).append(alias)
+            prefixes.update(key[:i] for i in range(1, len(key) + 1))
+        return aliases, frozenset(prefixes)
+
     def __hash__(self) -> int:
         return id(self)
 
 
-def fold(text: str) -> str:
-    """Case- and accent-insensitive key ("Téhéran" == "teheran")."""
+@lru_cache(maxsize=200_000)
+def fold_token(text: str) -> str:
+    """``fold`` without the final strip, so folded tokens can be joined (cached: tokens repeat)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[\s\u2019']+", " ", stripped).strip()
+    return re.sub(r"[\s\u2019']+", " ", stripped)
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive key ("Téhéran" == "teheran")."""
+    return re.sub(" +", " ", fold_token(text)).strip()
 
 
 def slug(text: str) -> str:

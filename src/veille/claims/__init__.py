@@ -1,0 +1,1 @@
+"""Claims: who said, assessed, warned or forecast what, with the source resolved."""

@@ -1,0 +1,58 @@
+"""The attribution cue lexicons (``cues.toml``), loaded once per language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from veille.lexicons import package_toml, words_of
+
+
+@dataclass(frozen=True)
+class CueLexicon:
+    verbs: dict[str, str]  # lemma -> claim kind
+    forms: dict[str, str]  # inflected form -> lemma, where the lemmatiser fails
+    modals: frozenset[str]
+    according: tuple[tuple[str, ...], ...]  # token sequences ("according", "to")
+    pronouns: frozenset[str]
+    anaphoric_nouns: frozenset[str]
+    connectives: tuple[tuple[str, ...], ...]
+    stative: frozenset[str]
+    channels: frozenset[str]
+    channel_markers: frozenset[str]
+    speech_nouns: dict[str, str]  # noun -> claim kind, for "exprimer son inquiétude"
+    speech_verbs: frozenset[str]  # the light verbs that take them ("exprimer", "make", "take")
+
+    def kind_of(self, lemma: str, form: str) -> str | None:
+        """Claim kind of a cue verb, by lemma or by a known inflected form."""
+        return self.verbs.get(lemma) or self.verbs.get(self.forms.get(form, ""))
+
+    def lemma_of(self, lemma: str, form: str) -> str:
+        return lemma if lemma in self.verbs else self.forms.get(form, lemma)
+
+
+@lru_cache(maxsize=1)
+def _raw() -> dict[str, Any]:
+    return package_toml("veille.claims", "cues.toml")
+
+
+@lru_cache(maxsize=8)
+def cue_lexicon(lang: str) -> CueLexicon:
+    """Cues of ``lang``; languages without a lexicon use the English one."""
+    raw = _raw()
+    section = raw.get(lang) or raw["en"]
+    return CueLexicon(
+        verbs=dict(section["verbs"]),
+        forms=dict(section.get("forms", {})),
+        modals=frozenset(section["modals"]["words"]),
+        according=tuple(words_of(p) for p in section["according"]["phrases"]),
+        pronouns=frozenset(section["anaphora"]["pronouns"]),
+        anaphoric_nouns=frozenset(section["anaphora"]["nouns"]),
+        connectives=tuple(words_of(p) for p in section["connectives"]["phrases"]),
+        stative=frozenset(section["stative"]["lemmas"]),
+        channels=frozenset(raw["channels"]["names"]),
+        channel_markers=frozenset(raw["channels"]["markers"]),
+        speech_nouns=dict(section.get("speech_nouns", {})),
+        speech_verbs=frozenset(section.get("speech_verbs", {}).get("lemmas", [])),
+    )

@@ -1,0 +1,350 @@
+"""Event extraction: typed "who did what to whom" from trigger words and the dependency parse.
+
+A spaCy Matcher finds trigger verbs and nouns of the ontology (``ontology.toml``,
+docs/events.md). Each trigger's arguments come from its parse: the subject, the
+passive agent, the direct object and the prepositional phrases, mapped to actor
+and target by the trigger's group. Entities come from ``analysis.mentions``;
+places from ``analysis.place_mentions`` when geoparsing ran. An event inside the
+content of a claim keeps that claim and its source.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+
+from veille.claims.attribution import is_passive, mention_for, segments, subject_of, subtree_span
+from veille.config import Settings
+from veille.events.ontology import STATEMENT, Ontology, TriggerGroup, load_ontology
+from veille.model import Amount, Analysis, Claim, Event, fact_id
+
+EXTRACTOR = "events.extraction"
+CURRENCIES = {"USD", "EUR", "GBP", "RUB", "IRR", "CNY"}
+OTHER_CLAUSES = {"relcl", "acl:relcl", "ccomp", "parataxis", "advcl", "csubj"}
+OBJECT_DEPS = {"obj", "dobj"}
+AGENT_CASES = {"par", "by"}
+GENITIVE = {"de", "d'", "d’", "du", "des", "of"}
+PLACE_PREPS = {"en", "à", "au", "dans", "in", "at", "près", "near", "sur"}
+
+
+@dataclass
+class Roles:
+    actor: str | None = None
+    target: str | None = None
+    place: str | None = None
+    object: Span | None = None
+    used: set[int] = field(default_factory=set)  # token indices of argument phrases
+
+    def fill(self, role: str, entity: str | None) -> None:
+        if entity and role in {"actor", "target"} and getattr(self, role) is None:
+            setattr(self, role, entity)
+
+
+class EventExtractor:
+    """Finds events in an article; the trigger matcher is built once per vocabulary."""
+
+    def __init__(self, ontology: Ontology) -> None:
+        self.ontology = ontology
+        self._matchers: dict[int, Matcher] = {}
+
+    def matcher_for(self, doc: Doc) -> Matcher:
+        key = id(doc.vocab)
+        if key not in self._matchers:
+            matcher = Matcher(doc.vocab)
+            for i, group in enumerate(self.ontology.groups):
+                if group.verbs:
+                    matcher.add(f"{i}", [[{"LEMMA": {"IN": sorted(group.verbs)}, "POS": "VERB"}]])
+                if group.nouns:
+                    matcher.add(f"{i}", [[{"LEMMA": {"IN": sorted(group.nouns)}, "POS": "NOUN"}]])
+            self._matchers[key] = matcher
+        return self._matchers[key]
+
+    def __call__(self, analysis: Analysis, doc: Doc) -> None:
+        if not (doc.has_annotation("DEP") and doc.has_annotation("POS")):
+            analysis.events.extend(statement_events(analysis))
+            return  # a blank pipeline (language without a model): no parse to read arguments from
+        segs = [seg for sent in doc.sents for seg in segments(sent)]
+        seen: set[tuple[int, str, str | None, str | None]] = set()
+        for match_id, start, _end in self.matcher_for(doc)(doc):
+            group = self.ontology.groups[int(doc.vocab.strings[match_id])]
+            trigger = doc[start]
+            segment = next((s for s in segs if s.start <= start < s.end), trigger.sent)
+            event = self.read_event(analysis, group, trigger, segment)
+            if event is None:
+                continue
+            key = (segment.start, event.kind, event.actor, event.target)
+            if key not in seen:
+                seen.add(key)
+                analysis.events.append(event)
+        analysis.events.extend(statement_events(analysis))
+
+    def read_event(
+        self, analysis: Analysis, group: TriggerGroup, trigger: Token, segment: Span
+    ) -> Event | None:
+        roles = Roles()
+        kind = group.kind
+        self.read_subject(analysis, group, trigger, roles)
+        self.read_object(analysis, group, trigger, roles)
+        for prep, phrase in prepositional_phrases(trigger):
+            if phrase.i in roles.used or not segment.start <= phrase.i < segment.end:
+                continue
+            if is_claim_source(analysis, phrase.idx):
+                continue  # "according to the White House": the source, not a party
+            span = subtree_span(phrase, OTHER_CLAUSES)
+            mention = mention_for(analysis, span)
+            if prep in AGENT_CASES and mention:
+                roles.fill("actor", mention.entity_id)
+            elif prep in group.preps and mention:
+                entity, place = country_of(analysis, mention.entity_id)
+                roles.fill(group.preps[prep], entity)
+                roles.place = roles.place or place
+            if roles.place is None and prep in PLACE_PREPS:
+                roles.place = place_in(analysis, span)
+        if trigger.pos_ == "NOUN":
+            kind = self.read_noun_modifiers(analysis, trigger, roles, kind)
+        if group.origin and roles.object is not None:
+            for token in roles.object:
+                if token.dep_ == "amod":
+                    mention = mention_for(analysis, token.doc[token.i : token.i + 1])
+                    roles.fill("actor", mention.entity_id if mention else None)
+        if group.military and not self.is_military(trigger, roles.object):
+            kind = group.fallback or kind
+        if roles.actor is None and roles.target is None:
+            return None
+        complete_dyad(analysis, segment, trigger, roles, self.instrument_origins(segment, kind))
+        if roles.actor == roles.target:
+            roles.target = None
+        return build_event(analysis, kind, trigger, segment, roles)
+
+    def read_subject(self, analysis: Analysis, group: TriggerGroup, trigger: Token, roles: Roles) -> None:
+        subject: Token | None = None
+        if trigger.pos_ == "VERB":
+            subject = subject_of(trigger)
+            if subject is not None and is_passive(trigger):  # "Kiev a été frappée": the subject undergoes it
+                if group.object == "target":
+                    mention = mention_for(analysis, subtree_span(subject, OTHER_CLAUSES))
+                    roles.fill("target", country_of(analysis, mention.entity_id)[0] if mention else None)
+                else:
+                    roles.object = subtree_span(subject, OTHER_CLAUSES)
+                roles.used.add(subject.i)
+                return
+        elif trigger.dep_ in OBJECT_DEPS:  # "accueillir une usine": the governing verb's subject
+            subject = subject_of(trigger.head)
+        if subject is None or subject.i == trigger.i:
+            return
+        roles.used.add(subject.i)
+        mention = mention_for(analysis, subtree_span(subject, OTHER_CLAUSES))
+        if mention:
+            entity, place = country_of(analysis, mention.entity_id)
+            roles.fill(group.subject, entity)
+            roles.place = roles.place or place
+
+    def read_object(self, analysis: Analysis, group: TriggerGroup, trigger: Token, roles: Roles) -> None:
+        candidates = [c for c in trigger.children if c.dep_ in OBJECT_DEPS]
+        if trigger.pos_ == "NOUN":  # "production d'UAV", "livraison des drones": genitive complements
+            candidates += [
+                c
+                for c in trigger.children
+                if c.dep_ == "nmod" and c.i > trigger.i and any(g.lower_ in GENITIVE for g in c.children)
+            ]
+        for child in candidates:
+            span = subtree_span(child, OTHER_CLAUSES)
+            mention = mention_for(analysis, span)
+            if child.dep_ in OBJECT_DEPS and group.object == "target" and mention is not None:
+                entity, place = country_of(analysis, mention.entity_id)
+                roles.fill("target", entity)
+                roles.place = roles.place or place
+                roles.used.add(child.i)
+            elif mention is None or mention.start > child.idx:  # a thing, maybe with a demonym on it
+                roles.object = roles.object or span
+                roles.used.add(child.i)
+
+    def read_noun_modifiers(self, analysis: Analysis, trigger: Token, roles: Roles, kind: str) -> str:
+        """Demonyms on a noun trigger ("assistance militaire iranienne") and campaigns ("campagne russe de frappes")."""
+        holders = [trigger]
+        if trigger.head.lemma_.lower() in self.ontology.campaign_nouns and kind == "strike":
+            holders.append(trigger.head)
+            kind = self.ontology.campaign_kind
+        for holder in holders:
+            for child in holder.children:
+                if child.dep_ == "amod":
+                    mention = mention_for(analysis, trigger.doc[child.i : child.i + 1])
+                    roles.fill("actor", mention.entity_id if mention else None)
+        return kind
+
+    def instrument_origins(self, segment: Span, kind: str) -> set[int]:
+        """Character offsets of demonyms on weapons ("drones iraniens"): in a strike they name the maker, not the attacker."""
+        if kind not in {"strike", self.ontology.campaign_kind}:
+            return set()
+        return {
+            t.idx
+            for t in segment
+            if t.dep_ == "amod" and t.head.lemma_.lower() in self.ontology.military_words
+        }
+
+    def is_military(self, trigger: Token, obj: Span | None) -> bool:
+        # the trigger, its own modifiers and its object: not the whole sentence it may govern
+        near = [trigger, *trigger.children, *(obj if obj is not None else [])]
+        words = {t.lemma_.lower() for t in near} | {t.lower_ for t in near}
+        return bool(words & self.ontology.military_words)
+
+
+def prepositional_phrases(trigger: Token) -> Iterator[tuple[str, Token]]:
+    """(preposition, noun) pairs under the trigger, without entering other clauses."""
+    stack = list(trigger.children)
+    while stack:
+        token = stack.pop(0)
+        if token.dep_ in OTHER_CLAUSES:
+            continue
+        cases = [c for c in token.children if c.dep_ == "case"]
+        if cases:
+            yield cases[-1].lower_, token  # "en provenance de Russie": the nearest preposition
+            yield cases[0].lower_, token
+        elif token.dep_ == "pobj" and token.head.dep_ in {"prep", "agent"}:
+            yield token.head.lower_, token
+        stack.extend(token.children)
+
+
+def is_claim_source(analysis: Analysis, offset: int) -> bool:
+    return any(
+        c.source_start is not None and c.source_end is not None and c.source_start <= offset < c.source_end
+        for c in analysis.claims
+    )
+
+
+def country_of(analysis: Analysis, entity_id: str | None) -> tuple[str | None, str | None]:
+    """A place stands for its country in actor/target roles; the place itself is kept as `place`."""
+    if entity_id is None:
+        return None, None
+    place = analysis.places.get(entity_id)
+    if place is not None:
+        return (f"country:{place.country}" if place.country else None), place.id
+    entity = analysis.entities.get(entity_id)
+    if entity is not None and entity.kind == "place":
+        return (f"country:{entity.country}" if entity.country else None), entity_id
+    return entity_id, None
+
+
+def place_in(analysis: Analysis, span: Span) -> str | None:
+    for pm in analysis.place_mentions:
+        if span.start_char <= pm.start < span.end_char:
+            return pm.place_id
+    return None
+
+
+def countries_mentioned(analysis: Analysis, start: int, end: int) -> list[tuple[int, str]]:
+    return [
+        (m.start, m.entity_id)
+        for m in analysis.mentions
+        if m.entity_id and m.entity_id.startswith("country:") and start <= m.start < end
+    ]
+
+
+def complete_dyad(analysis: Analysis, segment: Span, trigger: Token, roles: Roles, skip: set[int]) -> None:
+    """Name the missing party of a two-party event from context.
+
+    First another country named in the same sentence (nearest to the trigger), else
+    the article's most mentioned country other than the known party: bilateral
+    reporting ("cet arrangement ... à l'entreprise russe") leaves the partner implicit.
+    """
+    known = roles.actor or roles.target
+    missing = "target" if roles.actor else "actor"
+    nearby = [
+        (abs(pos - trigger.idx), eid)
+        for pos, eid in countries_mentioned(analysis, segment.start_char, segment.end_char)
+        if eid != known and pos not in skip
+    ]
+    if nearby:
+        roles.fill(missing, min(nearby)[1])
+        return
+    counts = Counter(eid for _pos, eid in countries_mentioned(analysis, 0, len(analysis.article.text)))
+    for eid, _n in counts.most_common():
+        if eid != known:
+            roles.fill(missing, eid)
+            return
+
+
+def build_event(analysis: Analysis, kind: str, trigger: Token, segment: Span, roles: Roles) -> Event:
+    claim = claim_around(analysis, trigger.idx)
+    quantity, amount = amounts_for(analysis, segment, roles.object)
+    return Event(
+        id=fact_id(analysis.article.id, "event", kind, trigger.idx, roles.actor, roles.target),
+        article_id=analysis.article.id,
+        kind=kind,
+        start=segment.start_char,
+        end=segment.end_char,
+        sentence=analysis.sentence_at(trigger.idx),
+        extractor=EXTRACTOR,
+        actor=roles.actor,
+        target=roles.target,
+        object=roles.object.text if roles.object is not None else None,
+        quantity=quantity,
+        amount=amount,
+        place=roles.place,
+        time=time_in(analysis, segment),
+        claim_id=claim.id if claim else None,
+        source_entity=claim.source_entity if claim else None,
+    )
+
+
+def claim_around(analysis: Analysis, offset: int) -> Claim | None:
+    """The innermost claim whose content holds ``offset``: the event is reported by its source."""
+    around = [c for c in analysis.claims if c.start <= offset < c.end]
+    return min(around, key=lambda c: c.end - c.start) if around else None
+
+
+def amounts_for(analysis: Analysis, segment: Span, obj: Span | None) -> tuple[Amount | None, Amount | None]:
+    """(quantity, money) of the event: amounts in its object, else anywhere in its sentence."""
+    quantity = money = None
+    in_segment = [a for a in analysis.amounts if segment.start_char <= a.start < segment.end_char]
+    if obj is not None:
+        in_object = [a for a in in_segment if obj.start_char <= a.start < obj.end_char]
+        in_segment = in_object + [a for a in in_segment if a not in in_object]
+    for a in in_segment:
+        if a.unit in CURRENCIES:
+            money = money or a
+        elif a.unit not in {"km", "m", "mi", "percent"}:
+            quantity = quantity or a
+    return quantity, money
+
+
+def time_in(analysis: Analysis, segment: Span) -> str | None:
+    for ref in analysis.dates:
+        if segment.start_char <= ref.start < segment.end_char and ref.value:
+            return f"{ref.value}/{ref.end_value}" if ref.end_value else ref.value
+    return None
+
+
+def statement_events(analysis: Analysis) -> list[Event]:
+    """Every attributed claim is also a `statement` event by its source."""
+    events = []
+    for claim in analysis.claims:
+        if not claim.source_entity:
+            continue
+        start = min(claim.start, claim.source_start if claim.source_start is not None else claim.start)
+        events.append(
+            Event(
+                id=fact_id(analysis.article.id, "event", STATEMENT, claim.id),
+                article_id=analysis.article.id,
+                kind=STATEMENT,
+                start=start,
+                end=claim.end,
+                sentence=claim.sentence,
+                extractor=EXTRACTOR,
+                actor=claim.source_entity,
+                object=claim.content,
+                time=claim.date,
+                claim_id=claim.id,
+                source_entity=claim.source_entity,
+            )
+        )
+    return events
+
+
+def create_event_extractor(settings: Settings) -> Callable[[Analysis, Doc], None]:
+    """Pipeline factory (``[extractors] events``)."""
+    return EventExtractor(load_ontology())

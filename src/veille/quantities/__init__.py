@@ -1,0 +1,1 @@
+"""Quantities named in text: amounts of money, counts, distances, and dates."""

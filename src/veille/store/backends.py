@@ -48,12 +48,19 @@ PG_SEARCH_COLUMN = (
     "setweight(to_tsvector('simple', veille_unaccent(text)), 'B')) STORED"
 )
 PG_SEARCH_INDEX = "CREATE INDEX IF NOT EXISTS ix_articles_search ON articles USING gin (search)"
+# Ranking reads every match's vector: for a word in most of 200k articles that is seconds.
+# So at most SEARCH_CANDIDATES matches are ranked (all of them for any selective query);
+# the top n of those get a headline. See docs/benchmarks.md for the latencies.
+SEARCH_CANDIDATES = 5000
 PG_SEARCH_QUERY = (
-    "SELECT a.id, a.title, a.language, a.source, "
-    "ts_headline('simple', a.text, q, 'StartSel=[,StopSel=],MaxWords=24,MinWords=8,MaxFragments=1') "
-    "AS snippet "
-    "FROM articles a, plainto_tsquery('simple', veille_unaccent(:q)) AS q "
-    "WHERE a.search @@ q ORDER BY ts_rank_cd(a.search, q) DESC, a.id LIMIT :n"
+    "SELECT c.id, c.title, c.language, c.source, "
+    "ts_headline('simple', c.text, c.q, 'StartSel=[,StopSel=],MaxWords=24,MinWords=8,MaxFragments=1') "
+    "AS snippet FROM ("
+    "SELECT a.id, a.title, a.language, a.source, a.text, q, ts_rank_cd(a.search, q) AS rank "
+    "FROM (SELECT id FROM articles, plainto_tsquery('simple', veille_unaccent(:q)) AS q "
+    "WHERE search @@ q LIMIT :candidates) m "
+    "JOIN articles a ON a.id = m.id, plainto_tsquery('simple', veille_unaccent(:q)) AS q "
+    "ORDER BY rank DESC, a.id LIMIT :n) c ORDER BY c.rank DESC, c.id"
 )
 
 
@@ -127,7 +134,7 @@ def _try_create_unaccent(conn: Connection) -> bool:
 
 def search_postgres(conn: Connection, query: str, limit: int) -> list[dict[str, Any]]:
     """Ranked full-text search on PostgreSQL (see the module docstring)."""
-    rows = conn.execute(text(PG_SEARCH_QUERY), {"q": query, "n": limit})
+    rows = conn.execute(text(PG_SEARCH_QUERY), {"q": query, "n": limit, "candidates": SEARCH_CANDIDATES})
     return [dict(r._mapping) for r in rows]
 
 

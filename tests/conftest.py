@@ -109,3 +109,34 @@ def postgres_url(postgres_server_url: str) -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+# --- geo: one small gazetteer per session, built into tmp (towns of 15,000+ people) ---
+
+
+@pytest.fixture(scope="session")
+def geo_gazetteer(tmp_path_factory: pytest.TempPathFactory):
+    from veille.geo.embedded_sources import ensure_embedded_gazetteer
+    from veille.geo.gazetteer import Gazetteer
+
+    path = tmp_path_factory.mktemp("geo") / "gazetteer.sqlite"
+    return Gazetteer(ensure_embedded_gazetteer(path, 15000))
+
+
+@pytest.fixture(scope="session")
+def geoparse(geo_gazetteer, settings: Settings):
+    """Run only the geo extractor on a text: ``geoparse("Moscou a déclaré…", "fr")``."""
+    from veille.geo.geoparse import Geoparser
+    from veille.nlp.models import pipeline_for
+    from veille.pipeline import sentences_of
+
+    parser = Geoparser(geo_gazetteer)
+
+    def run(text: str, language: str = "fr") -> Analysis:
+        doc = pipeline_for(language, settings.models)(text)
+        article = Article(id=article_id_for(text), text=text, language=language)
+        analysis = Analysis(article=article, sentences=sentences_of(article.id, doc))
+        parser(analysis, doc)
+        return analysis
+
+    return run

@@ -24,7 +24,9 @@ import pytest
 from synthetic_news import write_corpus
 
 ARTICLES = 120
-FACT_TABLES = ("sentences", "mentions", "amounts", "dates", "claims", "events", "place_mentions", "routes")
+FACT_TABLES = (
+    "sentences", "mentions", "amounts", "dates", "claims", "events", "place_mentions", "routes", "relative_locations",
+)  # fmt: skip
 CLI = "from veille.cli import main; main()"
 
 

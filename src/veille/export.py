@@ -8,7 +8,10 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from veille.geo.geojson import to_geojson
+from veille.model import Claim, Place, PlaceMention, Route
 from veille.store.database import Store
+from veille.store.records import from_row
 
 EXPORT_VERSION = 1
 
@@ -141,6 +144,28 @@ def build_export(store: Store) -> dict[str, Any]:
         }
         for r in store.table_rows("routes")
     ]
+    relative = [
+        {
+            k: r[k]
+            for k in (
+                "id",
+                "article_id",
+                "text",
+                "anchor",
+                "target",
+                "distance_km",
+                "bearing",
+                "approximate",
+                "computed_km",
+                "consistent",
+                "start",
+                "end",
+                "sentence",
+                "extractor",
+            )
+        }
+        for r in store.table_rows("relative_locations")
+    ]
     return {
         "veille_export": EXPORT_VERSION,
         "articles": articles,
@@ -149,6 +174,7 @@ def build_export(store: Store) -> dict[str, Any]:
         "events": [_event(e) for e in store.table_rows("events")],
         "places": places,
         "routes": routes,
+        "relative_locations": relative,
         "stories": [],
     }
 
@@ -162,7 +188,17 @@ def write_json(store: Store, out: Path) -> dict[str, int]:
     return {k: len(v) for k, v in data.items() if isinstance(v, list)}
 
 
-CSV_TABLES = ("articles", "entities", "mentions", "claims", "events", "places", "place_mentions", "routes")
+CSV_TABLES = (
+    "articles",
+    "entities",
+    "mentions",
+    "claims",
+    "events",
+    "places",
+    "place_mentions",
+    "routes",
+    "relative_locations",
+)
 
 
 def write_csv(store: Store, out: Path) -> dict[str, int]:
@@ -185,3 +221,16 @@ def write_csv(store: Store, out: Path) -> dict[str, int]:
                     }
                 )
     return counts
+
+
+def write_geojson(store: Store, out: Path) -> dict[str, int]:
+    """Places as points and routes as lines, with article/claim provenance in properties."""
+    places = {row["id"]: from_row(Place, row) for row in store.table_rows("places")}
+    mentions = [from_row(PlaceMention, row) for row in store.table_rows("place_mentions")]
+    routes = [from_row(Route, row) for row in store.table_rows("routes")]
+    claims = {row["id"]: from_row(Claim, row) for row in store.table_rows("claims")}
+    collection = to_geojson(places, mentions, routes, claims)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(collection, ensure_ascii=False, indent=1), encoding="utf-8")
+    kinds = [f["geometry"]["type"] for f in collection["features"]]
+    return {"points": kinds.count("Point"), "routes": kinds.count("LineString")}

@@ -224,6 +224,29 @@ class Route:
 
 
 @dataclass
+class RelativeLocation:
+    """A stated position relative to an anchor place, checked against the gazetteer.
+
+    ``consistent`` is None when either place could not be geocoded.
+    """
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    sentence: int
+    extractor: str
+    anchor: str  # place id the distance is measured from ("Moscou")
+    target: str | None  # place id that is said to lie there ("Kazan")
+    distance_km: float  # as stated, in km
+    bearing: float | None  # stated direction, degrees from north; None for "30 km from"
+    approximate: bool
+    computed_km: float | None = None
+    computed_bearing: float | None = None
+    consistent: bool | None = None
+
+
+@dataclass
 class Story:
     id: str
     title: str
@@ -232,6 +255,9 @@ class Story:
     last_seen: str | None = None
     languages: list[str] = field(default_factory=list)
     entities: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # outlets of all its articles
+    independent_sources: list[str] = field(default_factory=list)  # outlets of originals (copies collapsed)
+    merged_from: list[str] = field(default_factory=list)  # story ids merged into this one
 
 
 @dataclass
@@ -249,6 +275,7 @@ class Analysis:
     places: dict[str, Place] = field(default_factory=dict)
     place_mentions: list[PlaceMention] = field(default_factory=list)
     routes: list[Route] = field(default_factory=list)
+    relative_locations: list[RelativeLocation] = field(default_factory=list)  # "900 km east of Moscow"
 
     def sentence_at(self, offset: int) -> int:
         """Index of the sentence containing ``offset`` (-1 if none)."""

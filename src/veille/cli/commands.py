@@ -191,11 +191,12 @@ def show(
 class ExportFormat(StrEnum):
     json = "json"
     csv = "csv"
+    geojson = "geojson"
 
 
 @app.command()
 def export(
-    out: Path = typer.Argument(..., help="Output file (json) or folder (csv)."),
+    out: Path = typer.Argument(..., help="Output file (json, geojson) or folder (csv)."),
     fmt: ExportFormat = typer.Option(ExportFormat.json, "--format", "-f", help="json, csv or geojson."),
     as_json: bool = typer.Option(False, "--json", help="Print counts as JSON."),
 ) -> None:
@@ -204,8 +205,10 @@ def export(
 
     if fmt is ExportFormat.json:
         counts = exporter.write_json(state.store, out)
-    else:
+    elif fmt is ExportFormat.csv:
         counts = exporter.write_csv(state.store, out)
+    else:
+        counts = exporter.write_geojson(state.store, out)
     if as_json:
         print_json({"out": str(out), "format": fmt.value, "counts": counts})
     else:

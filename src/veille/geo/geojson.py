@@ -1,0 +1,115 @@
+"""Place and route export: GeoJSON (points and route lines) and plain rows, with provenance."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from veille.model import Claim, Place, PlaceMention, Route
+
+
+def _mention_props(m: PlaceMention) -> dict[str, Any]:
+    return {
+        "article_id": m.article_id,
+        "start": m.start,
+        "end": m.end,
+        "text": m.text,
+        "sentence": m.sentence,
+        "extractor": m.extractor,
+        "metonymy": m.metonymy,
+    }
+
+
+def to_geojson(
+    places: Mapping[str, Place],
+    place_mentions: Iterable[PlaceMention],
+    routes: Iterable[Route] = (),
+    claims: Mapping[str, Claim] | None = None,
+) -> dict[str, Any]:
+    """A FeatureCollection: one Point per place (with its mentions), one LineString per route.
+
+    Coordinates are [lon, lat] as GeoJSON requires. A route whose stops are not all in
+    ``places`` is skipped rather than drawn with a gap.
+    """
+    by_place: dict[str, list[PlaceMention]] = defaultdict(list)
+    for m in place_mentions:
+        by_place[m.place_id].append(m)
+    features: list[dict[str, Any]] = []
+    for pid in sorted(by_place):
+        place = places.get(pid)
+        if place is None:
+            continue
+        mentions = sorted(by_place[pid], key=lambda m: (m.article_id, m.start))
+        features.append(
+            {
+                "type": "Feature",
+                "id": place.id,
+                "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
+                "properties": {
+                    "kind": "place",
+                    "name": place.name,
+                    "country": place.country,
+                    "feature": place.feature,
+                    "geonames_id": place.geonames_id,
+                    "article_ids": sorted({m.article_id for m in mentions}),
+                    "mentions": [_mention_props(m) for m in mentions],
+                },
+            }
+        )
+    for route in routes:
+        stops = [places.get(s) for s in route.stops]
+        if any(p is None for p in stops) or len(stops) < 2:
+            continue
+        claim = claims.get(route.claim_id) if claims and route.claim_id else None
+        features.append(
+            {
+                "type": "Feature",
+                "id": route.id,
+                "geometry": {"type": "LineString", "coordinates": [[p.lon, p.lat] for p in stops if p]},
+                "properties": {
+                    "kind": "route",
+                    "stops": route.stops,
+                    "stop_names": [p.name for p in stops if p],
+                    "what": route.what,
+                    "article_id": route.article_id,
+                    "start": route.start,
+                    "end": route.end,
+                    "sentence": route.sentence,
+                    "extractor": route.extractor,
+                    "event_id": route.event_id,
+                    "claim_id": route.claim_id,
+                    "claim_source": claim.source_text if claim else None,
+                    "claim_content": claim.content if claim else None,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def place_rows(places: Mapping[str, Place], place_mentions: Iterable[PlaceMention]) -> list[dict[str, Any]]:
+    """One row per mentioned place (name, lat, lon, country, geonames_id, feature, mentions),
+    most mentioned first: what `veille places` lists and the `places` export holds."""
+    by_place: dict[str, list[PlaceMention]] = defaultdict(list)
+    for m in place_mentions:
+        by_place[m.place_id].append(m)
+    rows = []
+    for pid, mentions in by_place.items():
+        place = places.get(pid)
+        if place is None:
+            continue
+        rows.append(
+            {
+                "id": place.id,
+                "name": place.name,
+                "lat": place.lat,
+                "lon": place.lon,
+                "country": place.country,
+                "geonames_id": place.geonames_id,
+                "feature": place.feature,
+                "mentions": [
+                    _mention_props(m) for m in sorted(mentions, key=lambda m: (m.article_id, m.start))
+                ],
+            }
+        )
+    return sorted(rows, key=lambda r: (-len(r["mentions"]), r["name"]))

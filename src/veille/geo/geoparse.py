@@ -1,0 +1,284 @@
+"""The geo extractor: place mentions, resolved places, relative locations and routes.
+
+Candidate spans come from the spaCy model's NER (place labels, and other labels when
+the gazetteer knows the name well) and from gazetteer matching over token n-grams,
+so languages with only a blank pipeline still get places.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from veille.config import Settings
+from veille.geo.embedded_sources import default_gazetteer_path, ensure_embedded_gazetteer
+from veille.geo.gazetteer import Gazetteer, name_key
+from veille.geo.routes import extract_routes
+from veille.geo.spatial import (
+    bearing_deg,
+    check_consistency,
+    find_stated_offsets,
+    haversine_km,
+)
+from veille.geo.toponyms import is_area, resolve_toponyms
+from veille.model import Analysis, Place, PlaceMention, RelativeLocation
+from veille.nlp.metonymy import is_government_use
+
+log = logging.getLogger(__name__)
+
+EXTRACTOR = "geo"
+PLACE_LABELS = {"LOC", "GPE", "FAC"}
+# Labels NER sometimes gives to places; kept only when the gazetteer knows the name well.
+OTHER_LABELS = {"ORG", "MISC", "NORP", "PERSON", "PER"}
+TRAILING_WORDS = {"'s", "’s", "'"}
+LEADING_WORDS = {"the", "la", "le", "les", "l'", "l’", "d'", "d’", "de", "du", "des"}
+STRONG_POPULATION = 100_000
+SUPPORT_KM = 500.0
+
+
+@lru_cache(maxsize=4)
+def open_gazetteer(path: str, cities: int) -> Gazetteer:
+    """The gazetteer at ``path``; the embedded default is built there first if missing."""
+    p = Path(path).expanduser() if path else default_gazetteer_path(cities)
+    if not path or not p.exists():
+        ensure_embedded_gazetteer(p, cities)
+    return Gazetteer(p)
+
+
+def gazetteer_from_settings(section: dict[str, Any]) -> Gazetteer:
+    return open_gazetteer(str(section.get("gazetteer", "")), int(section.get("cities", 5000)))
+
+
+def is_strong(place: Place) -> bool:
+    """A place a name means even without NER's say-so: countries, regions, seas, curated sites, big cities."""
+    feature = place.feature or ""
+    if feature.startswith(("A.PCL", "L.", "H.", "S.")) or feature in {"A.ADM1", "P.PPLC"}:
+        return True
+    return (place.population or 0) >= STRONG_POPULATION
+
+
+@dataclass
+class Candidate:
+    start: int  # token indices
+    end: int
+    source: str  # "ner" or "gazetteer"
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Drop the articles and prepositions NER includes before a name, and a possessive after it."""
+    while end - start > 1 and doc[start].lower_ in LEADING_WORDS:
+        start += 1
+    while end - start > 1 and (doc[end - 1].lower_ in TRAILING_WORDS or doc[end - 1].is_punct):
+        end -= 1
+    return start, end
+
+
+def _has_name_shape(span: Span) -> bool:
+    """Some token is capitalised, and the span neither starts nor ends on a stop word or punctuation."""
+    first, last = span[0], span[-1]
+    if not first.is_alpha or not last.is_alpha or first.is_stop or last.is_stop:
+        return False
+    return any(t.is_title or (t.is_upper and len(t) > 1) for t in span)
+
+
+class Geoparser:
+    def __init__(
+        self, gazetteer: Gazetteer, min_population_no_ner: int = 15_000, demonyms: bool = False
+    ) -> None:
+        self.gazetteer = gazetteer
+        self.min_population_no_ner = min_population_no_ner
+        # "Syrian" as a mention of Syria: what GeoWebNews counts, off by default.
+        self.demonyms = demonyms
+
+    # -- candidate spans -------------------------------------------------------------
+    def gazetteer_matches(self, doc: Doc) -> list[Candidate]:
+        """Longest gazetteer names over token n-grams, left to right, without overlaps."""
+        out: list[Candidate] = []
+        i, n = 0, len(doc)
+        max_words = self.gazetteer.max_words
+        while i < n:
+            found = None
+            for j in range(min(n, i + max_words), i, -1):
+                span = doc[i:j]
+                if span[-1].is_sent_start and j - 1 > i:
+                    continue  # names do not cross sentences
+                if _has_name_shape(span) and self.gazetteer.has_key(name_key(span.text), self.demonyms):
+                    found = j
+                    break
+            if found:
+                out.append(Candidate(i, found, "gazetteer"))
+                i = found
+            else:
+                i += 1
+        return out
+
+    def candidate_spans(self, doc: Doc) -> list[Candidate]:
+        has_ner = doc.has_annotation("ENT_IOB")
+        chosen: list[Candidate] = []
+        if has_ner:
+            for ent in doc.ents:
+                start, end = _trim(doc, ent.start, ent.end)
+                cands = self.gazetteer.lookup(name_key(doc[start:end].text), self.demonyms)
+                if ent.label_ in PLACE_LABELS and not cands:
+                    # "Greece Italy", "Mississippi State": the known names inside the span.
+                    chosen += [
+                        Candidate(start + g.start, start + g.end, "ner")
+                        for g in self.gazetteer_matches(doc[start:end].as_doc())
+                    ]
+                elif ent.label_ in PLACE_LABELS or (
+                    ent.label_ in OTHER_LABELS and any(is_strong(p) for p in cands) and start == ent.start
+                ):
+                    chosen.append(Candidate(start, end, "ner"))
+        for g in self.gazetteer_matches(doc):
+            span = doc[g.start : g.end]
+            overlapping = [c for c in chosen if c.start < g.end and g.start < c.end]
+            if overlapping:
+                # A longer gazetteer name wins over the NER span inside it
+                # ("base aérienne d'Engels" over "Engels").
+                if all(
+                    g.start <= c.start and c.end <= g.end and (c.end - c.start) < (g.end - g.start)
+                    for c in overlapping
+                ):
+                    chosen = [c for c in chosen if c not in overlapping] + [g]
+                continue
+            places = self.gazetteer.lookup(name_key(span.text), self.demonyms)
+            if has_ner:
+                inside_other = any(t.ent_type_ and t.ent_type_ not in PLACE_LABELS for t in span)
+                if inside_other or not any(is_strong(p) for p in places):
+                    continue
+                if (
+                    len(span) == 1
+                    and span[0].is_sent_start
+                    and not any((p.feature or "").startswith(("A.PCL", "H.", "L.")) for p in places)
+                ):
+                    continue  # sentence-initial capitals say nothing
+            elif not any(is_strong(p) or (p.population or 0) >= self.min_population_no_ner for p in places):
+                continue
+            chosen.append(g)
+        return sorted(chosen, key=lambda c: c.start)
+
+    # -- the extractor ----------------------------------------------------------------
+    def __call__(self, analysis: Analysis, doc: Doc) -> None:
+        spans = [doc[c.start : c.end] for c in self.candidate_spans(doc)]
+        countries = [
+            m.entity_id.split(":", 1)[1]
+            for m in analysis.mentions
+            if m.entity_id and m.entity_id.startswith("country:")
+        ]
+        spans = [s for s in spans if not _named_as_non_place(analysis, s)]
+        places = resolve_toponyms(
+            [s.text for s in spans], self.gazetteer, countries, qualifiers(doc, spans), self.demonyms
+        )
+        places = drop_unsupported(places, countries)
+        mentions: list[PlaceMention] = []
+        for span, place in zip(spans, places, strict=True):
+            if place is None:
+                continue
+            analysis.places.setdefault(place.id, place)
+            mentions.append(
+                PlaceMention(
+                    article_id=analysis.article.id,
+                    place_id=place.id,
+                    start=span.start_char,
+                    end=span.end_char,
+                    text=span.text,
+                    sentence=analysis.sentence_at(span.start_char),
+                    extractor=EXTRACTOR,
+                    # Without a parser only the "selon Moscou" cue can fire.
+                    metonymy=is_government_use(span),
+                )
+            )
+        analysis.place_mentions.extend(mentions)
+        analysis.relative_locations.extend(relative_locations(analysis, mentions))
+        analysis.routes.extend(extract_routes(analysis, doc, mentions))
+
+
+def qualifiers(doc: Doc, spans: list[Span]) -> list[int | None]:
+    """Index of the name right after ", " that qualifies each name ("Paris, Texas"), else None."""
+    out: list[int | None] = []
+    for i, span in enumerate(spans):
+        nxt = spans[i + 1] if i + 1 < len(spans) else None
+        between = doc.text[span.end_char : nxt.start_char] if nxt is not None else ""
+        out.append(i + 1 if nxt is not None and between.strip() == "," else None)
+    return out
+
+
+def _named_as_non_place(analysis: Analysis, span: Span) -> bool:
+    """Entity resolution already linked this span to an organisation or a person ("Pentagone" as the ministry)."""
+    return any(
+        m.start <= span.start_char < m.end
+        and m.entity_id is not None
+        and m.entity_id.split(":", 1)[0] in {"org", "person"}
+        for m in analysis.mentions
+    )
+
+
+def drop_unsupported(places: list[Place | None], countries: list[str]) -> list[Place | None]:
+    """Forget small places that nothing else in the article backs up.
+
+    A village or district that is neither in a country the article names nor within
+    SUPPORT_KM of another place it names is more likely a misread name (an office, a
+    person) than the article's location.
+    """
+    out: list[Place | None] = []
+    for i, p in enumerate(places):
+        if p is None or is_strong(p):
+            out.append(p)
+            continue
+        others = [q for j, q in enumerate(places) if q is not None and j != i and q.id != p.id]
+        backing = {q.country for q in others if q.country and is_strong(q)} | {c.upper() for c in countries}
+        near = any(haversine_km(p.lat, p.lon, q.lat, q.lon) <= SUPPORT_KM for q in others if not is_area(q))
+        out.append(p if (p.country in backing or near) else None)
+    return out
+
+
+def relative_locations(analysis: Analysis, mentions: list[PlaceMention]) -> list[RelativeLocation]:
+    """Each "N km <direction> of ANCHOR" phrase, tied to the place named just before it."""
+    out: list[RelativeLocation] = []
+    text = analysis.article.text
+    by_start = sorted(mentions, key=lambda m: m.start)
+    for stated in find_stated_offsets(text):
+        anchor = next((m for m in by_start if 0 <= m.start - stated.end <= 2), None)
+        if anchor is None:
+            continue
+        sentence = analysis.sentence_at(stated.start)
+        before = [m for m in by_start if m.end <= stated.start and m.sentence == sentence]
+        target = before[-1] if before else None
+        rel = RelativeLocation(
+            article_id=analysis.article.id,
+            start=stated.start,
+            end=anchor.end,
+            text=text[stated.start : anchor.end],
+            sentence=sentence,
+            extractor=EXTRACTOR,
+            anchor=anchor.place_id,
+            target=target.place_id if target else None,
+            distance_km=stated.distance_km,
+            bearing=stated.bearing,
+            approximate=stated.approximate,
+        )
+        a = analysis.places.get(anchor.place_id)
+        t = analysis.places.get(target.place_id) if target else None
+        if a and t:
+            rel.computed_km = round(haversine_km(a.lat, a.lon, t.lat, t.lon), 1)
+            rel.computed_bearing = round(bearing_deg(a.lat, a.lon, t.lat, t.lon), 1)
+            rel.consistent = check_consistency(
+                rel.distance_km, rel.bearing, rel.computed_km, rel.computed_bearing, rel.approximate
+            )
+        out.append(rel)
+    return out
+
+
+def create_geoparser(settings: Settings) -> Geoparser:
+    """Factory named in [extractors]: geo = "veille.geo.geoparse:create_geoparser"."""
+    section = settings.section("geo")
+    return Geoparser(
+        gazetteer_from_settings(section),
+        int(section.get("min_population_no_ner", 15_000)),
+        bool(section.get("demonyms", False)),
+    )

@@ -1,0 +1,155 @@
+"""Toponym resolution: pick one gazetteer place for each name in an article.
+
+A candidate's score adds four signals:
+- prior: how likely a name means this place out of context (population, feature:
+  countries and capitals first, curated features treated like notable towns);
+- country context: the candidate lies in a country the article names;
+- proximity: the candidate is close to the places other names resolve to;
+- exact name: the name is the place's own name rather than an alternate.
+Proximity needs the other names resolved first, so resolution runs twice.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from veille.geo.gazetteer import Gazetteer, name_key
+from veille.geo.spatial import haversine_km
+from veille.model import Place
+
+FEATURE_BONUS: dict[str, float] = {
+    "A.PCLI": 3.0,
+    "L.CONT": 2.5,
+    "H.OCN": 2.5,
+    "H.SEA": 2.0,
+    "P.PPLC": 1.5,
+    # A region and a town of one name (New York, Kiev, Odessa, Washington): news means the town
+    # more often.
+    "A.ADM1": -0.5,
+}
+# Features too wide for their point to say where the article is.
+AREA_FEATURES = ("A.PCL", "L.CONT", "L.RGN", "H.OCN", "H.SEA", "H.GULF")
+# Regions lend their point as context ("Parkland" near "Florida") but take no proximity
+# bonus themselves: nearness to a region's middle says little about which region is meant.
+NO_PROXIMITY_FEATURES = (*AREA_FEATURES, "A.ADM1")
+COUNTRY_BONUS = 2.5
+PROXIMITY_BONUS = 3.0
+PROXIMITY_SCALE_KM = 400.0
+EXACT_NAME_BONUS = 1.0
+# A first-level region's towns lie within this distance of its middle point.
+REGION_RADIUS_KM = 900.0
+
+
+def is_area(place: Place) -> bool:
+    return (place.feature or "").startswith(AREA_FEATURES)
+
+
+def own_name_keys(place: Place) -> set[str]:
+    """The place's own name, also without a trailing "City" ("New York City" is "New York")."""
+    key = name_key(place.name)
+    return {key, key.removesuffix(" city")}
+
+
+def prior(place: Place) -> float:
+    """Out-of-context likelihood: log population plus a bonus by feature."""
+    feature = place.feature or ""
+    bonus = FEATURE_BONUS.get(feature, 0.0)
+    if feature.startswith("A.PCL") and feature not in FEATURE_BONUS:
+        bonus = FEATURE_BONUS["A.PCLI"]
+    return math.log10((place.population or 0) + 10) + bonus
+
+
+@dataclass
+class Context:
+    """What the rest of the article says about where it happens."""
+
+    countries: frozenset[str] = frozenset()
+    points: tuple[tuple[float, float], ...] = ()
+
+
+def score(place: Place, surface: str, ctx: Context) -> float:
+    s = prior(place)
+    if place.country and place.country in ctx.countries:
+        s += COUNTRY_BONUS
+    if ctx.points and not (place.feature or "").startswith(NO_PROXIMITY_FEATURES):
+        nearest = min(haversine_km(place.lat, place.lon, lat, lon) for lat, lon in ctx.points)
+        s += PROXIMITY_BONUS * math.exp(-nearest / PROXIMITY_SCALE_KM)
+    if name_key(surface) in own_name_keys(place):
+        s += EXACT_NAME_BONUS
+    return s
+
+
+def best(candidates: Sequence[Place], surface: str, ctx: Context) -> Place | None:
+    if not candidates:
+        return None
+    return max(candidates, key=lambda p: (score(p, surface, ctx), -len(p.id), p.id))
+
+
+def context_countries(places: Iterable[Place | None], extra: Iterable[str] = ()) -> frozenset[str]:
+    """Countries the article names outright, plus countries named by other means (entity links)."""
+    codes = {
+        p.country for p in places if p is not None and p.country and (p.feature or "").startswith("A.PCL")
+    }
+    return frozenset(codes | {c.upper() for c in extra if c})
+
+
+def inside(candidates: Sequence[Place], container: Place | None) -> Sequence[Place]:
+    """Candidates that can lie in ``container`` ("Paris, Texas"); all of them if none can."""
+    if (
+        container is None
+        or not (container.feature or "").startswith(("A.PCL", "A.ADM1"))
+        or not container.country
+    ):
+        return candidates
+    kept = [
+        c
+        for c in candidates
+        if c.id != container.id
+        and c.country == container.country
+        and (
+            container.feature != "A.ADM1"
+            or haversine_km(c.lat, c.lon, container.lat, container.lon) <= REGION_RADIUS_KM
+        )
+    ]
+    return kept or candidates
+
+
+def resolve_toponyms(
+    surfaces: Sequence[str],
+    gazetteer: Gazetteer,
+    countries: Iterable[str] = (),
+    qualified_by: Sequence[int | None] | None = None,
+    demonyms: bool = False,
+) -> list[Place | None]:
+    """One place (or None) per surface name, using the whole list as context.
+
+    ``qualified_by[i] = j`` says name i is qualified by name j ("Paris, Texas"): name i
+    must then lie in the region or country j resolves to.
+    """
+    candidates: list[Sequence[Place]] = [gazetteer.candidates(s, demonyms) for s in surfaces]
+    extra = tuple(countries)
+    # Pass 1: priors and the countries the article names unambiguously.
+    unambiguous = [c[0] if len(c) == 1 else None for c in candidates]
+    ctx = Context(countries=context_countries(unambiguous, extra))
+    first = [best(c, s, ctx) for c, s in zip(candidates, surfaces, strict=True)]
+    if qualified_by:
+        candidates = [
+            inside(c, first[j]) if j is not None else c for c, j in zip(candidates, qualified_by, strict=True)
+        ]
+        first = [best(c, s, ctx) for c, s in zip(candidates, surfaces, strict=True)]
+    # Pass 2: add the countries of the other names' pass-1 choices, and proximity to their places.
+    resolved: list[Place | None] = []
+    for i, (cands, surface) in enumerate(zip(candidates, surfaces, strict=True)):
+        if len(cands) <= 1:
+            resolved.append(cands[0] if cands else None)
+            continue
+        key = name_key(surface)
+        others = [p for j, p in enumerate(first) if p is not None and j != i and name_key(surfaces[j]) != key]
+        ctx = Context(
+            countries=context_countries(others, extra) | {p.country for p in others if p.country},
+            points=tuple((p.lat, p.lon) for p in others if not is_area(p)),
+        )
+        resolved.append(best(cands, surface, ctx))
+    return resolved

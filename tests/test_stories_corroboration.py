@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from veille.model import Amount, Analysis, Article, Claim, Event
+from veille.model import Amount, Analysis, Article, Claim, Entity, Event
 from veille.stories.corroboration import corroborate
 from veille.stories.neardup import NearDupIndex
 
@@ -116,3 +116,28 @@ def test_denial_contradicts_assertion_and_claims_group_by_content() -> None:
     assert {x.id for x in top.assertions} == {"a:c", "b:c"}
     assert top.independent_sources == ["country:IR", "country:US"]
     assert [x.reason for x in top.contradictions] == ["one asserts what the other denies"]
+
+
+def test_a_spokesman_his_office_and_his_government_are_one_origin() -> None:
+    from veille.resolve.knowledge import knowledge_base
+
+    kb = knowledge_base()
+    kirby = Entity("person:john-kirby", "John Kirby", "person", attributes={"affiliation": "org:white-house"})
+    a, b, c, d = (article(x, US, f"Outlet {x}") for x in "abcd")
+    for analysis, source in (
+        (a, kirby.id),
+        (b, "org:white-house"),
+        (c, "country:US"),
+        (d, "org:uk-ministry-of-defence"),
+    ):
+        analysis.entities = {
+            e.id: e
+            for e in (
+                kirby,
+                *(kb.entities[i] for i in ("org:white-house", "country:US", "org:uk-ministry-of-defence")),
+            )
+        }
+        drones(analysis, source)
+    (group,) = corroborate([a, b, c, d])
+    # Two origins (US, UK), each named by its most specific source.
+    assert group.independent_sources == ["org:uk-ministry-of-defence", "org:white-house"]

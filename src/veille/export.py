@@ -12,6 +12,7 @@ from veille.geo.geojson import to_geojson
 from veille.model import Claim, Place, PlaceMention, Route
 from veille.store.database import Store
 from veille.store.records import from_row
+from veille.stories.export import export_stories
 
 EXPORT_VERSION = 1
 
@@ -175,7 +176,7 @@ def build_export(store: Store) -> dict[str, Any]:
         "places": places,
         "routes": routes,
         "relative_locations": relative,
-        "stories": [],
+        "stories": export_stories(store.engine),
     }
 
 

@@ -49,11 +49,23 @@ Progress = Callable[[int], None]  # called with the number of items just handled
 class Ingestor:
     """Holds the pipeline (models load once) and writes through the store."""
 
-    def __init__(self, settings: Settings, store: Store, pipeline: Pipeline | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        pipeline: Pipeline | None = None,
+        *,
+        track_stories: bool = True,
+    ) -> None:
         self.settings = settings
         self.store = store
         self.pipeline = pipeline or Pipeline(settings)
-        self.after_write: list[Callable[[list[Analysis]], None]] = []  # hooks: stories, alerts
+        # Run after each committed batch with its new analyses: story grouping, alerts.
+        self.after_write: list[Callable[[list[Analysis]], Any]] = []
+        if track_stories:
+            from veille.stories.persist import StoryTracker
+
+            self.after_write.append(StoryTracker(store.engine).add)
 
     def ingest(
         self, inputs: Iterable[str], *, allow_private: bool = False, progress: Progress | None = None

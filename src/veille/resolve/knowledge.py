@@ -188,6 +188,7 @@ def _add_organisations(kb: KnowledgeBase) -> None:
             kind=entry.get("kind", "organisation"),
             country=entry.get("country"),
             aliases=list(entry.get("aliases", [])),
+            attributes={"government": True} if entry.get("government") else {},
         )
         for alias in [entry["name"], *entry.get("aliases", [])]:
             kb.add_name(alias, entity_id, NAME)

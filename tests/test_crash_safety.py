@@ -1,0 +1,127 @@
+"""SIGKILL ``veille ingest`` at random moments: the store stays consistent, a re-run completes it.
+
+One clean run gives the reference store and the run's length; then ingest runs are killed
+at random delays over that length, each resuming the store the last one left. After every
+kill the SQLite file must pass its integrity check, hold only whole articles (each one's
+rows equal to the reference's), and keep FTS in step; a final run must complete the corpus
+with exactly the reference's rows. $VEILLE_CRASH_RUNS sets the number of kills (default 8).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from synthetic_news import write_corpus
+
+ARTICLES = 120
+FACT_TABLES = (
+    "sentences", "mentions", "amounts", "dates", "claims", "events", "place_mentions", "routes", "relative_locations",
+)  # fmt: skip
+CLI = "from veille.cli import main; main()"
+
+
+def _command(db: Path, config: Path, corpus: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-c",
+        CLI,
+        "--db",
+        str(db),
+        "--config",
+        str(config),
+        "ingest",
+        "--json",
+        str(corpus),
+    ]
+
+
+def _rows_per_article(db: Path) -> dict[str, dict[str, int]]:
+    """article id -> {table: row count} for every fact table."""
+    con = sqlite3.connect(db)
+    try:
+        out: dict[str, dict[str, int]] = {r[0]: {} for r in con.execute("SELECT id FROM articles")}
+        for table in FACT_TABLES:
+            for article_id, n in con.execute(f"SELECT article_id, count(*) FROM {table} GROUP BY article_id"):
+                out.setdefault(article_id, {})[table] = n
+        return out
+    finally:
+        con.close()
+
+
+def _assert_consistent(db: Path, reference: dict[str, dict[str, int]]) -> int:
+    """Integrity, foreign keys, FTS in step, whole articles only; returns the article count."""
+    con = sqlite3.connect(db)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        for table in FACT_TABLES:
+            orphans = con.execute(
+                f"SELECT count(*) FROM {table} WHERE article_id NOT IN (SELECT id FROM articles)"
+            ).fetchone()[0]
+            assert orphans == 0, f"{orphans} {table} rows without their article"
+        articles = {r[0] for r in con.execute("SELECT id FROM articles")}
+        fts = [r[0] for r in con.execute("SELECT article_id FROM articles_fts")]
+        assert len(fts) == len(articles) and set(fts) == articles, "FTS index out of step with articles"
+    finally:
+        con.close()
+    stored = _rows_per_article(db)
+    for article_id, rows in stored.items():
+        assert article_id in reference, f"article {article_id} is not in the clean run"
+        assert rows == reference[article_id], (
+            f"article {article_id} is partial: {rows} != {reference[article_id]}"
+        )
+    return len(stored)
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_points_leaves_a_consistent_store(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus", ARTICLES)
+    config = tmp_path / "veille.toml"
+    # Small batches: many transactions per run, so kills land between and inside them.
+    config.write_text("[pipeline]\nbatch_size = 8\n")
+
+    clean_db = tmp_path / "clean.db"
+    started = time.monotonic()
+    done = subprocess.run(_command(clean_db, config, corpus), capture_output=True, text=True, check=False)
+    run_seconds = time.monotonic() - started
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout)["ingested"] == ARTICLES
+    reference = _rows_per_article(clean_db)
+    assert len(reference) == ARTICLES
+
+    rng = random.Random(int(os.environ.get("VEILLE_CRASH_SEED", "20261122")))
+    db = tmp_path / "killed.db"
+    partial_kills = 0
+    for _ in range(int(os.environ.get("VEILLE_CRASH_RUNS", "8"))):
+        proc = subprocess.Popen(
+            _command(db, config, corpus), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        time.sleep(rng.uniform(0.2, run_seconds))
+        finished = proc.poll() is not None
+        if not finished:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        if not db.exists():
+            continue  # killed before the store was created
+        stored = _assert_consistent(db, reference)
+        partial_kills += 0 < stored < ARTICLES and not finished
+        if stored == ARTICLES:  # the corpus is complete: start over so later kills land mid-ingest
+            for path in tmp_path.glob("killed.db*"):
+                path.unlink()
+
+    final = subprocess.run(_command(db, config, corpus), capture_output=True, text=True, check=False)
+    assert final.returncode == 0, final.stderr[-2000:]
+    assert _assert_consistent(db, reference) == ARTICLES
+    assert _rows_per_article(db) == reference  # nothing lost, nothing duplicated
+    # The test must have killed runs that had stored part of the corpus, or it tested nothing.
+    assert partial_kills >= 1, "no kill landed while articles were being written"

@@ -8,7 +8,7 @@ VEILLE  = $(VENV)/bin/veille
 PORT   ?= 8765
 DB     ?= data/veille.db
 
-.PHONY: install run test lint typecheck pytest bench lock clean
+.PHONY: install system-deps run test lint typecheck pytest bench lock clean
 
 $(VENV)/.installed: pyproject.toml requirements/lock.txt requirements/models.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "veille needs Python 3.11+"'
@@ -21,8 +21,12 @@ $(VENV)/.installed: pyproject.toml requirements/lock.txt requirements/models.txt
 install: $(VENV)/.installed
 
 run: install
-	$(VEILLE) --db $(DB) ingest samples/corpus
+	$(VEILLE) --db $(DB) ingest samples/corpus $(wildcard ../shared/seeds/*.txt)
 	$(VEILLE) --db $(DB) serve --port $(PORT)
+
+# Chromium (browser tests) and PostgreSQL (store tests), from Debian when run as root.
+system-deps:
+	@bash ci/system-deps.sh
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench
@@ -31,7 +35,7 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy
 
-pytest: install
+pytest: install system-deps
 	$(PY) -m pytest -q
 
 test: lint typecheck pytest

@@ -79,12 +79,43 @@ GAP_CHARS = 60  # only the words just before a name decide its role
 SENTENCE_WINDOW = 2
 
 
+_WORD_START = re.compile(r"(?<!\w)\w+['’]?")
+# Markers by their first word, longest first: a word start only tries the few markers that
+# begin with that word (one big alternation tried every marker at every position).
+_BY_FIRST: dict[str, list[tuple[str, str]]] = {}
+for _marker, _role in _ALTERNATIVES:
+    _first = _WORD_START.match(_marker.lower())
+    _BY_FIRST.setdefault(_first.group() if _first else _marker.lower(), []).append((_marker.lower(), _role))
+
+
+def _marker_at(low: str, start: int, first: str) -> tuple[int, str] | None:
+    for marker, role in _BY_FIRST.get(first, ()):
+        end = start + len(marker)
+        if not low.startswith(marker, start):
+            continue
+        if marker.endswith(("'", "’")) or end >= len(low) or not (low[end].isalnum() or low[end] == "_"):
+            return end, role
+    return None
+
+
 def role_before(gap: str) -> str | None:
     """Role given by the last route word in the text just before a place name."""
-    last = None
-    for m in _MARKER.finditer(gap[-GAP_CHARS:]):
-        idx = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
-        last = _ALTERNATIVES[idx][1]
+    text = gap[-GAP_CHARS:]
+    low = text.lower()
+    if len(low) != len(text):  # a case mapping that changes length: keep offsets exact
+        last = None
+        for m in _MARKER.finditer(text):
+            last = _ALTERNATIVES[int((m.lastgroup or "m0")[1:])][1]
+        return last
+    last, resume = None, 0
+    for word in _WORD_START.finditer(low):
+        if word.start() < resume:
+            continue  # inside the previous marker, as a left-to-right scan would skip it
+        found = _marker_at(low, word.start(), word.group())
+        if found is None and word.group().endswith(("'", "’")):
+            found = _marker_at(low, word.start(), word.group()[:-1])
+        if found is not None:
+            resume, last = found
     return last
 
 

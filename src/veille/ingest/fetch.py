@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import Message
 
@@ -35,7 +36,9 @@ class FetchedResponse:
     status: int
     content_type: str  # media type only, lower case ("text/html"); "" when absent
     charset: str | None
-    content: bytes
+    content: bytes  # empty for 304 Not Modified
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 def is_public_address(address: IPAddress) -> bool:
@@ -96,7 +99,11 @@ def checked_addresses(url: httpx.URL, *, allow_private: bool) -> list[IPAddress]
 
 
 def _pinned_request(
-    client: httpx.Client, url: httpx.URL, address: IPAddress, user_agent: str
+    client: httpx.Client,
+    url: httpx.URL,
+    address: IPAddress,
+    user_agent: str,
+    extra: Mapping[str, str] | None = None,
 ) -> httpx.Request:
     """A request for ``url`` that connects to ``address`` but still names the host (Host, SNI, cert check)."""
     ip_host = str(address)
@@ -106,19 +113,24 @@ def _pinned_request(
     return client.build_request(
         "GET",
         target,
-        headers={"Host": host_header, "User-Agent": user_agent, "Accept": "*/*"},
+        headers={"Host": host_header, "User-Agent": user_agent, "Accept": "*/*", **(extra or {})},
         extensions={"sni_hostname": url.host},
     )
 
 
 def _send_to_first_reachable(
-    client: httpx.Client, url: httpx.URL, addresses: list[IPAddress], user_agent: str, timeout: float
+    client: httpx.Client,
+    url: httpx.URL,
+    addresses: list[IPAddress],
+    user_agent: str,
+    timeout: float,
+    extra: Mapping[str, str] | None = None,
 ) -> httpx.Response:
     """Send to each checked address in turn until one accepts the connection."""
     failure = "no address"
     for address in addresses:
         try:
-            return client.send(_pinned_request(client, url, address, user_agent), stream=True)
+            return client.send(_pinned_request(client, url, address, user_agent, extra), stream=True)
         except httpx.ConnectError as exc:
             failure = f"{exc.__class__.__name__}: {exc}"
         except httpx.TimeoutException:
@@ -137,8 +149,14 @@ def _media_type(header: str | None) -> tuple[str, str | None]:
     return message.get_content_type().lower(), charset if isinstance(charset, str) else None
 
 
-def fetch(url: str, settings: Settings, *, allow_private: bool = False) -> FetchedResponse:
-    """GET ``url`` and return its body; InputError/FetchRefused with one line on any failure."""
+def fetch(
+    url: str, settings: Settings, *, allow_private: bool = False, headers: Mapping[str, str] | None = None
+) -> FetchedResponse:
+    """GET ``url`` and return its body; InputError/FetchRefused with one line on any failure.
+
+    ``headers`` adds request headers (e.g. If-None-Match for feed polling); a 304 answer
+    comes back with status 304 and no content.
+    """
     ingest = settings.ingest
     timeout = float(ingest.get("fetch_timeout", 20.0))
     max_bytes = int(ingest.get("fetch_max_bytes", 10_000_000))
@@ -151,7 +169,12 @@ def fetch(url: str, settings: Settings, *, allow_private: bool = False) -> Fetch
     with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
         for _hop in range(MAX_REDIRECTS + 1):
             response = _send_to_first_reachable(
-                client, current, checked_addresses(current, allow_private=allow_private), user_agent, timeout
+                client,
+                current,
+                checked_addresses(current, allow_private=allow_private),
+                user_agent,
+                timeout,
+                headers,
             )
             try:
                 if response.status_code in _REDIRECT_CODES and "location" in response.headers:
@@ -162,7 +185,8 @@ def fetch(url: str, settings: Settings, *, allow_private: bool = False) -> Fetch
                     continue
                 if response.status_code >= 400:
                     raise InputError(f"HTTP {response.status_code} fetching {current}")
-                content = _read_limited(response, max_bytes, current, timeout)
+                not_modified = response.status_code == 304
+                content = b"" if not_modified else _read_limited(response, max_bytes, current, timeout)
                 media_type, charset = _media_type(response.headers.get("content-type"))
                 return FetchedResponse(
                     url=str(current),
@@ -170,6 +194,8 @@ def fetch(url: str, settings: Settings, *, allow_private: bool = False) -> Fetch
                     content_type=media_type,
                     charset=charset,
                     content=content,
+                    etag=response.headers.get("etag"),
+                    last_modified=response.headers.get("last-modified"),
                 )
             finally:
                 response.close()

@@ -18,15 +18,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 from sqlalchemy import select
 
 from veille.config import Settings
-from veille.errors import FetchRefused, InputError
+from veille.errors import InputError
 from veille.ingest.feeds import looks_like_opml, parse_feed, parse_opml
-from veille.ingest.fetch import MAX_REDIRECTS, IPAddress, checked_addresses, fetch
+from veille.ingest.fetch import fetch
 from veille.ingest.runner import Ingestor
-from veille.ingest.sources import IngestFailure, IngestOptions, IngestResult, _Reader, is_url
+from veille.ingest.sources import IngestFailure, IngestOptions, IngestResult, SourceReader, is_url
 from veille.store import schema, watch
 from veille.store.database import Store
 
@@ -62,80 +61,19 @@ class Conditional:
     last_modified: str | None
 
 
-def _pinned(
-    client: httpx.Client, url: httpx.URL, address: IPAddress, headers: dict[str, str]
-) -> httpx.Request:
-    """A GET that connects to the checked ``address`` but names the host (Host header, SNI, certificate).
-
-    Mirrors ``veille.ingest.fetch``: connecting to the address that was checked, not
-    resolving the name again, is what stops DNS rebinding onto a private address.
-    """
-    name = f"[{url.host}]" if ":" in url.host else url.host
-    host = name if url.port is None else f"{name}:{url.port}"
-    return client.build_request(
-        "GET",
-        url.copy_with(host=str(address)),
-        headers={"Host": host, **headers},
-        extensions={"sni_hostname": url.host},
-    )
-
-
-def _read_capped(response: httpx.Response, max_bytes: int, url: httpx.URL, timeout: float) -> bytes:
-    chunks, total, deadline = [], 0, time.monotonic() + timeout
-    try:
-        for chunk in response.iter_bytes():  # decompressed: the cap applies to what we hold
-            total += len(chunk)
-            if total > max_bytes:
-                raise FetchRefused(f"refused {url}: body is over ingest.fetch_max_bytes = {max_bytes:,}")
-            if time.monotonic() > deadline:
-                raise InputError(f"timed out after {timeout:g}s reading {url}")
-            chunks.append(chunk)
-    except httpx.HTTPError as exc:
-        raise InputError(f"could not read {url}: {exc.__class__.__name__}: {exc}") from None
-    return b"".join(chunks)
-
-
 def fetch_conditional(
     url: str, settings: Settings, *, etag: str | None, last_modified: str | None, allow_private: bool = False
 ) -> Conditional:
-    """GET ``url`` with If-None-Match / If-Modified-Since, with the same address checks as ``fetch``."""
-    ingest = settings.ingest
-    timeout = float(ingest.get("fetch_timeout", 20.0))
-    max_bytes = int(ingest.get("fetch_max_bytes", 10_000_000))
-    headers = {"User-Agent": str(ingest.get("user_agent", "veille")), "Accept": "*/*"}
+    """GET ``url`` with If-None-Match / If-Modified-Since, through ``fetch`` (same address checks)."""
+    headers = {}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    try:
-        current = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError) as exc:
-        raise InputError(f"invalid URL {url!r}: {exc}") from None
-    # trust_env=False: a proxy from the environment would make the address check meaningless.
-    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
-        for _hop in range(MAX_REDIRECTS + 1):
-            address = checked_addresses(current, allow_private=allow_private)[0]
-            try:
-                response = client.send(_pinned(client, current, address, headers), stream=True)
-            except httpx.HTTPError as exc:
-                raise InputError(f"could not fetch {current}: {exc.__class__.__name__}: {exc}") from None
-            try:
-                if response.status_code in (301, 302, 303, 307, 308) and "location" in response.headers:
-                    current = current.join(response.headers["location"])
-                    continue
-                if response.status_code == 304:
-                    return Conditional(304, None, etag, last_modified)
-                if response.status_code >= 400:
-                    raise InputError(f"HTTP {response.status_code} fetching {current}")
-                return Conditional(
-                    response.status_code,
-                    _read_capped(response, max_bytes, current, timeout),
-                    response.headers.get("etag"),
-                    response.headers.get("last-modified"),
-                )
-            finally:
-                response.close()
-    raise FetchRefused(f"refused {url}: more than {MAX_REDIRECTS} redirects")
+    got = fetch(url, settings, allow_private=allow_private, headers=headers)
+    if got.status == 304:
+        return Conditional(304, None, etag, last_modified)
+    return Conditional(got.status, got.content, got.etag, got.last_modified)
 
 
 def feed_urls(inputs: Iterable[str], settings: Settings, *, allow_private: bool = False) -> list[str]:
@@ -269,7 +207,7 @@ class FeedPoller:
         parsed = parse_feed(data, url)
         origins = [(e, e.link or f"{url}#{e.entry_id or i}") for i, e in enumerate(parsed.entries)]
         known = self._known_origins([o for _, o in origins])
-        reader = _Reader(self.settings, IngestOptions.from_settings(self.settings), self.allow_private)
+        reader = SourceReader(self.settings, IngestOptions.from_settings(self.settings), self.allow_private)
         for entry, origin in origins:
             if origin in known:
                 continue

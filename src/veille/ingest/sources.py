@@ -147,7 +147,7 @@ def read_sources(
 def read_input(item: str, settings: Settings, *, allow_private: bool = False) -> Iterator[IngestResult]:
     """Articles from one expanded input (a file or a URL)."""
     options = IngestOptions.from_settings(settings)
-    reader = _Reader(settings, options, allow_private)
+    reader = SourceReader(settings, options, allow_private)
     try:
         if is_url(item):
             yield from reader.url(item)
@@ -201,7 +201,7 @@ def _declared_charset(data: bytes) -> str | None:
     return match.group(1).decode("ascii") if match else None
 
 
-class _Reader:
+class SourceReader:
     """Reading one input with a batch's settings; methods yield results, raise InputError for the whole input."""
 
     def __init__(self, settings: Settings, options: IngestOptions, allow_private: bool) -> None:

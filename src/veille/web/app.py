@@ -273,10 +273,10 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         """Analyse and store articles given as text; watch rules fire on their new facts."""
         from veille.alerts.service import AlertService
         from veille.ingest.runner import Ingestor
-        from veille.ingest.sources import IngestOptions, _Reader
+        from veille.ingest.sources import IngestOptions, SourceReader
 
         # The same cleaning, headline and language detection as `veille ingest` of a JSONL record.
-        reader = _Reader(settings, IngestOptions.from_settings(settings), allow_private=False)
+        reader = SourceReader(settings, IngestOptions.from_settings(settings), allow_private=False)
 
         with ingest_lock:
             if "ingestor" not in ingestor_holder:  # models load on the first ingest, not at start-up

@@ -12,6 +12,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 EntityKind = Literal["country", "organisation", "person", "place", "other"]
@@ -29,6 +30,23 @@ def normalise_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     text = re.sub(r"[^\w]+", " ", text)
     return text.strip()
+
+
+def _fold_raw(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[\s\u2019']+", " ", stripped)
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive key for names and terms ("Téhéran" == "teheran", "l’Iran" == "l'iran")."""
+    return re.sub(" +", " ", _fold_raw(text)).strip()
+
+
+@lru_cache(maxsize=200_000)
+def fold_token(text: str) -> str:
+    """``fold`` of one token without the final strip, so folded tokens can be joined (cached: tokens repeat)."""
+    return _fold_raw(text)
 
 
 def text_hash(text: str) -> str:

@@ -11,20 +11,13 @@ matches ``country:IR``.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from veille.model import Analysis
+from veille.model import Analysis, fold
 
 MAX_FACTS_PER_ALERT = 20
 MAX_SENTENCE_CHARS = 500
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: how terms and names are compared."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
 
 
 def _has_word(haystack: str, term: str) -> bool:

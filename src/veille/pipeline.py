@@ -47,19 +47,14 @@ class Pipeline:
         ]
 
     def analyse(self, articles: Iterable[Article]) -> Iterator[Analysis]:
-        """Analyse articles in batches per language with ``nlp.pipe``; yields in input order."""
+        """Analyse articles in batches per language with ``nlp.pipe``; yields in input order, raises on failure."""
         batch = list(articles)
-        by_lang: dict[str, list[int]] = {}
-        for i, art in enumerate(batch):
-            by_lang.setdefault(art.language or "xx", []).append(i)
-        docs: dict[int, Doc] = {}
-        for lang, indices in by_lang.items():
-            nlp = pipeline_for(lang, self.settings.models)
-            texts = (batch[i].text for i in indices)
-            for i, doc in zip(indices, nlp.pipe(texts, batch_size=self.settings.batch_size), strict=True):
-                docs[i] = doc
-        for i, art in enumerate(batch):
-            yield self.run_extractors(art, docs[i])
+        results = {id(art): result for art, result in self.analyse_safely(batch)}
+        for art in batch:
+            result = results[id(art)]
+            if isinstance(result, Exception):
+                raise result
+            yield result
 
     def warm_up(self, languages: Iterable[str]) -> None:
         """Load models and build per-language matchers now rather than on the first article."""

@@ -60,7 +60,7 @@ def _hostile_files(folder: Path) -> dict[str, bytes]:
         "b_mixed_encodings.txt": "Première ligne en UTF-8 sur Téhéran.\n".encode()
         + "Deuxième ligne en Latin-1 sur Moscou.\n".encode("latin-1"),
         "c_empty.txt": b"",
-        "c_binary.txt": bytes(random.Random(1).randrange(256) for _ in range(4096)),
+        "c_binary.txt": random.Random(1).randbytes(4096),
         "d_png_named_html.html": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8,
         "d_nested.html": b"<html><body>"
         + b"<div>" * 100_000
@@ -224,14 +224,15 @@ def test_junk_anywhere_in_a_batch_never_costs_a_good_article(
     assert good_ids <= stored
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known ingest gap, reported to the lead: 4 KB of random bytes in a .txt decode to an 'article'",
-)
-def test_random_binary_txt_is_refused_as_binary(tmp_path: Path) -> None:
+@pytest.mark.parametrize("with_nul_bytes", [True, False])
+def test_random_binary_txt_is_refused_as_binary(tmp_path: Path, with_nul_bytes: bool) -> None:
+    noise = _hostile_files(tmp_path)["c_binary.txt"]
+    if not with_nul_bytes:  # no NUL byte to give it away: decoding must still fail
+        noise = noise.replace(b"\x00", b"")
     path = tmp_path / "noise.txt"
-    path.write_bytes(_hostile_files(tmp_path)["c_binary.txt"])
+    path.write_bytes(noise)
     from veille.config import load_settings
 
     (result,) = read_sources([str(path)], load_settings())
     assert not isinstance(result, Article), result.text[:80]
+    assert "binary" in str(result) or "undecodable" in str(result)

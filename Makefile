@@ -29,8 +29,8 @@ system-deps:
 	@bash ci/system-deps.sh
 
 lint: install
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src tests bench fuzz
+	$(VENV)/bin/ruff format --check src tests bench fuzz
 
 typecheck: install
 	$(VENV)/bin/mypy

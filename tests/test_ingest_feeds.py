@@ -111,10 +111,19 @@ def test_opml_entity_attacks_refused(data: bytes) -> None:
         parse_opml(data, "bad.opml")
 
 
-@pytest.mark.parametrize("data", [b"<opml><body>", b"<rss version='2.0'/>", b"\xff\xfe garbage"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<opml><body>",
+        b"<rss version='2.0'/>",
+        b"\xff\xfe garbage",
+        b"<?xml version='1.0'?><opml\x00 version='2.0'/>",  # lxml's message for this ends in a newline
+    ],
+)
 def test_broken_opml_is_one_line_failure(data: bytes) -> None:
-    with pytest.raises(InputError, match="not an OPML file"):
+    with pytest.raises(InputError, match="not an OPML file") as refused:
         parse_opml(data, "bad.opml")
+    assert "\n" not in str(refused.value)
 
 
 def test_sniffing() -> None:

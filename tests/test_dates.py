@@ -88,3 +88,14 @@ def test_year_after_preposition(en: Language, en_matcher: DateMatcher) -> None:
 
 def test_bare_number_is_not_a_year(en: Language, en_matcher: DateMatcher) -> None:
     assert find_dates(en("The plant employs 2015 workers."), "en", None, en_matcher) == []
+
+
+def test_article_in_an_undetected_language_still_gets_its_dates() -> None:
+    """No detected language means spaCy's multilingual "xx" pipeline, which dateparser does not know."""
+    from veille.config import load_settings
+    from veille.model import Article, article_id_for
+    from veille.pipeline import Pipeline
+
+    text = "Le 14 juillet 2023, le ministre a parlé."
+    (analysis,) = Pipeline(load_settings()).analyse([Article(id=article_id_for(text), text=text)])
+    assert [(d.text, d.value) for d in analysis.dates] == [("14 juillet 2023", "2023-07-14")]

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 import dateparser
+from dateparser.data.languages_info import language_order
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
@@ -107,7 +108,10 @@ def _parse(text: str, lang: str, base: dt.datetime | None, prefer: str = "past")
     settings: dict[str, Any] = {"PREFER_DATES_FROM": prefer}
     if base is not None:
         settings["RELATIVE_BASE"] = base
-    return dateparser.parse(text, languages=[lang], settings=settings)
+    # A language dateparser does not know (no detected language: spaCy's "xx") would raise;
+    # then the month names themselves tell dateparser the language.
+    languages = [lang] if lang in language_order else None
+    return dateparser.parse(text, languages=languages, settings=settings)
 
 
 def _has_year(span: Span) -> bool:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from veille.geo.embedded_sources import area_point
 from veille.geo.gazetteer import Gazetteer, build_atomically, name_key
+from veille.geo.spatial import haversine_km
 
 
 def test_name_key_ignores_accents_case_and_hyphens() -> None:
@@ -63,3 +65,40 @@ def test_a_file_that_is_not_a_gazetteer_is_refused_clearly(tmp_path: Path) -> No
     sqlite3.connect(other).execute("CREATE TABLE notes (x)").connection.close()
     with pytest.raises(ConfigError, match="not a veille gazetteer"):
         Gazetteer(other)
+
+
+def test_country_points_are_near_geonames_points(geo_gazetteer: Gazetteer) -> None:
+    # GeoNames' representative points: Russia 60N 100E, the United States 39.76N 98.5W,
+    # the Philippines 13N 122E.
+    for code, lat, lon in (("RU", 60.0, 100.0), ("US", 39.76, -98.5), ("PH", 13.0, 122.0)):
+        place = geo_gazetteer.country(code)
+        assert place is not None
+        assert haversine_km(place.lat, place.lon, lat, lon) < 50, code
+
+
+def test_a_region_point_lies_near_its_geographic_centre(geo_gazetteer: Gazetteer) -> None:
+    # Virginia's geographic centre is near 37.5N 78.9W; the middle of its extent is pulled
+    # west by the long south-western tail.
+    (virginia,) = [p for p in geo_gazetteer.candidates("Virginia") if p.feature == "A.ADM1"]
+    assert haversine_km(virginia.lat, virginia.lon, 37.5, -78.85) < 100
+
+
+def test_arabic_article_can_be_left_out(geo_gazetteer: Gazetteer) -> None:
+    cands = geo_gazetteer.candidates("Qamishli")
+    assert any(p.country == "SY" for p in cands)
+
+
+def test_us_counties_and_airports_are_known(geo_gazetteer: Gazetteer) -> None:
+    counties = geo_gazetteer.candidates("Morris County")
+    assert {p.feature for p in counties} == {"A.ADM2"} and any(39 < p.lat < 42 for p in counties)
+    (airport,) = geo_gazetteer.candidates("Dulles International Airport")
+    assert airport.feature == "S.AIRP" and haversine_km(airport.lat, airport.lon, 38.95, -77.46) < 5
+
+
+def test_a_generic_airport_name_is_no_alias(geo_gazetteer: Gazetteer) -> None:
+    assert not geo_gazetteer.candidates("International Airport")
+
+
+def test_convex_hull_point_across_the_antimeridian() -> None:
+    lat, lon = area_point([(50.0, 179.0), (52.0, -179.0), (54.0, 179.5), (51.0, -178.0)])
+    assert 50 < lat < 54 and (lon > 178 or lon < -177)

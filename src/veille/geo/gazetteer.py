@@ -43,7 +43,11 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 INDEXES = "CREATE INDEX IF NOT EXISTS names_key ON names (key);"
 
 # Bumped whenever the embedded build changes, so stale cache files are rebuilt.
-BUILD_VERSION = "10"
+BUILD_VERSION = "11"
+
+# Key suffix of names that match only when written with their final period: "Va." is
+# Virginia, "VA" and "va" are not.
+DOTTED = "."
 
 _NON_WORD = re.compile(r"[\W_]+")
 _LATIN_ACCENTS = re.compile("[\u0300-\u036f]")
@@ -180,8 +184,13 @@ class Gazetteer:
         return self._cached_lookup(key, demonyms)
 
     def candidates(self, name: str, demonyms: bool = False) -> tuple[Place, ...]:
-        """Every place that ``name`` can refer to (normalised match)."""
-        return self.lookup(name_key(name), demonyms)
+        """Every place that ``name`` can refer to (normalised match; "Va." also as an abbreviation)."""
+        key = name_key(name)
+        found = self.lookup(key, demonyms)
+        if key and name.rstrip().endswith("."):
+            dotted = self.lookup(key + DOTTED, demonyms)
+            found += tuple(p for p in dotted if p not in found)
+        return found
 
     def place(self, place_id: str) -> Place | None:
         row = self.conn.execute(

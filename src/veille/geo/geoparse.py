@@ -25,7 +25,7 @@ from veille.geo.spatial import (
     find_stated_offsets,
     haversine_km,
 )
-from veille.geo.toponyms import is_area, resolve_toponyms
+from veille.geo.toponyms import is_area, is_strong, resolve_toponyms
 from veille.model import Analysis, Place, PlaceMention, RelativeLocation
 from veille.nlp.metonymy import is_government_use
 
@@ -37,7 +37,6 @@ PLACE_LABELS = {"LOC", "GPE", "FAC"}
 OTHER_LABELS = {"ORG", "MISC", "NORP", "PERSON", "PER"}
 TRAILING_WORDS = {"'s", "’s", "'"}
 LEADING_WORDS = {"the", "la", "le", "les", "l'", "l’", "d'", "d’", "de", "du", "des"}
-STRONG_POPULATION = 100_000
 SUPPORT_KM = 500.0
 
 
@@ -52,14 +51,6 @@ def open_gazetteer(path: str, cities: int) -> Gazetteer:
 
 def gazetteer_from_settings(section: dict[str, Any]) -> Gazetteer:
     return open_gazetteer(str(section.get("gazetteer", "")), int(section.get("cities", 5000)))
-
-
-def is_strong(place: Place) -> bool:
-    """A place a name means even without NER's say-so: countries, regions, seas, curated sites, big cities."""
-    feature = place.feature or ""
-    if feature.startswith(("A.PCL", "L.", "H.", "S.")) or feature in {"A.ADM1", "P.PPLC"}:
-        return True
-    return (place.population or 0) >= STRONG_POPULATION
 
 
 @dataclass
@@ -123,7 +114,7 @@ class Geoparser:
         if has_ner:
             for ent in doc.ents:
                 start, end = _trim(doc, ent.start, ent.end)
-                cands = self.gazetteer.lookup(name_key(doc[start:end].text), self.demonyms)
+                cands = self.gazetteer.candidates(doc[start:end].text, self.demonyms)
                 if ent.label_ in PLACE_LABELS and not cands:
                     # "Greece Italy", "Mississippi State": the known names inside the span.
                     chosen += [

@@ -7,11 +7,15 @@ A candidate's score adds four signals:
 - proximity: the candidate is close to the places other names resolve to;
 - exact name: the name is the place's own name rather than an alternate.
 Proximity needs the other names resolved first, so resolution runs twice.
+
+A name the gazetteer does not know ("Dubai World Cup", "University of California")
+falls back to the longest known place name inside it, strong places first.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -40,6 +44,86 @@ PROXIMITY_SCALE_KM = 400.0
 EXACT_NAME_BONUS = 1.0
 # A first-level region's towns lie within this distance of its middle point.
 REGION_RADIUS_KM = 900.0
+
+
+STRONG_POPULATION = 100_000
+_WORD = re.compile(r"[^\W_]+")
+# Words that name a kind of feature, not a place: a sub-name made only of them is no
+# place name ("Island" in "Fire Island" is not Iceland's "Ísland").
+FEATURE_WORDS = frozenset(
+    [
+        "island",
+        "islands",
+        "lake",
+        "river",
+        "mount",
+        "mountain",
+        "mountains",
+        "bay",
+        "sea",
+        "ocean",
+        "coast",
+        "beach",
+        "valley",
+        "county",
+        "state",
+        "city",
+        "town",
+        "village",
+        "square",
+        "street",
+        "park",
+        "church",
+        "cathedral",
+        "basilica",
+        "university",
+        "college",
+        "school",
+        "airport",
+        "station",
+        "port",
+        "harbour",
+        "harbor",
+        "bridge",
+    ]
+)
+
+
+def is_strong(place: Place) -> bool:
+    """A place a name means even without NER's say-so: countries, regions, seas, curated sites, big cities."""
+    feature = place.feature or ""
+    if feature.startswith(("A.PCL", "L.", "H.", "S.")) or feature in {"A.ADM1", "P.PPLC"}:
+        return True
+    return (place.population or 0) >= STRONG_POPULATION
+
+
+def contained_toponym(
+    name: str, gazetteer: Gazetteer, demonyms: bool = False
+) -> tuple[str, tuple[Place, ...]] | None:
+    """The place name inside a longer name the gazetteer lacks, with its candidates.
+
+    "Dubai World Cup" -> "Dubai", "University of California" -> "California",
+    "Lake Manassas" -> "Manassas". Sub-names must start and end on a capitalised word.
+    A name with a strong candidate (country, region, big city) wins over one without;
+    then the longer one, then the first.
+    """
+    words = list(_WORD.finditer(name))
+    best: tuple[tuple[bool, int, int], str, tuple[Place, ...]] | None = None
+    for size in range(len(words) - 1, 0, -1):
+        for i in range(len(words) - size + 1):
+            first, last = words[i], words[i + size - 1]
+            if not (first.group()[0].isupper() and last.group()[0].isupper()):
+                continue
+            text = name[first.start() : last.end()]
+            if all(w.group().lower() in FEATURE_WORDS for w in words[i : i + size]):
+                continue
+            found = gazetteer.candidates(text, demonyms)
+            if not found:
+                continue
+            rank = (any(is_strong(p) for p in found), size, -i)
+            if best is None or rank > best[0]:
+                best = (rank, text, found)
+    return (best[1], best[2]) if best else None
 
 
 def is_area(place: Place) -> bool:
@@ -129,6 +213,12 @@ def resolve_toponyms(
     must then lie in the region or country j resolves to.
     """
     candidates: list[Sequence[Place]] = [gazetteer.candidates(s, demonyms) for s in surfaces]
+    # Unknown names are scored as the place name they contain.
+    surfaces = list(surfaces)
+    for i, cands in enumerate(candidates):
+        inner = None if cands else contained_toponym(surfaces[i], gazetteer, demonyms)
+        if inner:
+            surfaces[i], candidates[i] = inner
     extra = tuple(countries)
     # Pass 1: priors and the countries the article names unambiguously.
     unambiguous = [c[0] if len(c) == 1 else None for c in candidates]

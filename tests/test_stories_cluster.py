@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from stories_helpers import make_analysis
-from veille.stories.cluster import ClusterSettings, StoryIndex
+from veille.stories.cluster import ClusterSettings, StoryIndex, average_linkage
 from veille.stories.summary import story_history, story_summary
 
 ENTITIES = {"Teixeira": "person:mark-teixeira", "Angels": "org:angels", "Red Sox": "org:red-sox"}
@@ -88,14 +90,59 @@ def test_split_moves_articles_to_a_new_story() -> None:
     assert index.history[-1].op == "split"
 
 
-def test_periodic_recheck_splits_two_events_glued_together() -> None:
-    settings = ClusterSettings(threshold=0.0, split_check_every=4, split_threshold=0.15)
-    index = StoryIndex(settings=settings)
+def test_regroup_splits_two_events_glued_together() -> None:
+    index = StoryIndex()
     for aid, text in (("a1", ANGELS_1), ("a2", ANGELS_2), ("s1", SOX_1), ("s2", SOX_2)):
         index.add(make_analysis(aid, text, ENTITIES))
+    glued = index.merge(index.story_of("a1") or "", index.story_of("s1") or "")
+    assert len(index.stories) == 1
+    index.regroup([glued])
+    assert index.story_of("a1") == index.story_of("a2")
+    assert index.story_of("s1") == index.story_of("s2") != index.story_of("a1")
+    assert [h.op for h in index.history][-2:] == ["merge", "split"]
+
+
+def test_periodic_regroup_splits_a_story_that_absorbed_another_event() -> None:
+    # Threshold 0 glues everything into one story; the periodic regroup (every 4 additions)
+    # re-clusters with the threshold in force by then and splits the two events apart.
+    index = StoryIndex(settings=ClusterSettings(threshold=0.0, regroup_every=4))
+    for aid, text in (("a1", ANGELS_1), ("a2", ANGELS_2), ("s1", SOX_1)):
+        index.add(make_analysis(aid, text, ENTITIES))
+    assert len(index.stories) == 1
+    index.settings.threshold = 0.15
+    index.add(make_analysis("s2", SOX_2, ENTITIES))
     assert index.story_of("a1") == index.story_of("a2")
     assert index.story_of("s1") == index.story_of("s2") != index.story_of("a1")
     assert any(h.op == "split" for h in index.history)
+
+
+def test_average_linkage_needs_most_members_not_one() -> None:
+    # One member of the Angels story shares a paragraph with the new article; the other
+    # member does not: the mean over members stays low, so a new story starts.
+    index = StoryIndex()
+    index.add(make_analysis("a1", ANGELS_1, ENTITIES))
+    index.add(make_analysis("a2", ANGELS_2, ENTITIES))
+    joined = index.add(make_analysis("a3", ANGELS_1 + " " + ANGELS_2, ENTITIES))
+    assert joined == index.story_of("a1")
+    probe = index.features["a3"]
+    sims = [index.similarity(probe, index.features[a]) for a in ("a1", "a2")]
+    score = next(h.score for h in index.history if h.article_id == "a3")
+    assert score is not None and abs(score - sum(sims) / 2) < 0.05  # IDF moved a little since
+
+
+def test_average_linkage_groups() -> None:
+    sim = np.array(
+        [
+            [0.0, 0.5, 0.4, 0.0],
+            [0.5, 0.0, 0.3, 0.1],
+            [0.4, 0.3, 0.0, 0.0],
+            [0.0, 0.1, 0.0, 0.0],
+        ]
+    )
+    assert average_linkage(sim, 0.3) == [[0, 1, 2], [3]]
+    # {0,1} then 2 joins at mean 0.35; 3 would join {0,1,2} at mean 0.033 only.
+    assert average_linkage(sim, 0.36) == [[0, 1], [2], [3]]
+    assert average_linkage(sim, 0.0) == [[0, 1, 2, 3]]
 
 
 def test_postings_are_capped_so_lookups_stay_bounded() -> None:
@@ -106,11 +153,13 @@ def test_postings_are_capped_so_lookups_stay_bounded() -> None:
 
 
 def test_article_bridging_two_stories_merges_them() -> None:
-    # A high join threshold keeps the two Angels reports apart until a fuller report matches both.
-    index = StoryIndex(settings=ClusterSettings(threshold=0.9, merge_threshold=0.5))
+    # A high join threshold keeps the two Angels reports apart; at the usual threshold a fuller
+    # report close to both triggers a regroup, which merges them.
+    index = StoryIndex(settings=ClusterSettings(threshold=0.9))
     first = index.add(make_analysis("a1", ANGELS_1, ENTITIES))
     second = index.add(make_analysis("a2", ANGELS_2, ENTITIES))
     assert first != second
+    index.settings.threshold = 0.15
     bridge = index.add(make_analysis("both", ANGELS_2 + " " + ANGELS_1, ENTITIES))
     assert index.story_of("a1") == index.story_of("a2") == bridge
     assert [h.op for h in index.history][-2:] == ["join", "merge"]
@@ -118,7 +167,7 @@ def test_article_bridging_two_stories_merges_them() -> None:
 
 def test_unrelated_stories_are_not_merged_by_a_bridge() -> None:
     # A round-up close to both stories joins one; the two stories stay apart (their centroids differ).
-    index = StoryIndex(settings=ClusterSettings(threshold=0.5, merge_threshold=0.5))
+    index = StoryIndex()
     index.add(make_analysis("a1", ANGELS_1, ENTITIES))
     index.add(make_analysis("s1", SOX_1, ENTITIES))
     joined = index.add(make_analysis("both", ANGELS_1 + " " + SOX_1, ENTITIES))
@@ -128,9 +177,10 @@ def test_unrelated_stories_are_not_merged_by_a_bridge() -> None:
 
 
 def test_bridge_into_a_smaller_story_keeps_the_larger_id() -> None:
-    index = StoryIndex(settings=ClusterSettings(threshold=0.9, merge_threshold=0.5))
+    index = StoryIndex(settings=ClusterSettings(threshold=0.9))
     first = index.add(make_analysis("a1", ANGELS_1, ENTITIES))
     index.add(make_analysis("a2", ANGELS_2, ENTITIES))
+    index.settings.threshold = 0.15
     for extra in ("Reagins added nothing.", "Boras did not comment."):  # wire copies grow the second story
         index.add(make_analysis(extra, f"{ANGELS_2} {extra}", ENTITIES))
     larger = index.story_of("a2")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from veille.model import Amount, Analysis, Article, Place, PlaceMention
-from veille.stories.features import amount_key, features_of, terms_of
+from veille.stories.features import LEAD_BOOST, amount_key, features_of, split_lead, terms_of
 
 
 def test_same_sum_in_french_and_english_gives_one_key() -> None:
@@ -31,3 +31,19 @@ def test_countries_are_not_place_features_but_cities_are() -> None:
 def test_terms_drop_stop_words_and_fold_plurals() -> None:
     assert terms_of("Les drones sont livrés par l'Iran", "fr") == ["drone", "livré", "iran"]
     assert terms_of("The drones were delivered", "en") == ["drone", "delivered"]
+
+
+def test_lead_words_count_double_background_once() -> None:
+    lead = "The harbour authority closed the northern dock after a crane collapsed on Tuesday."
+    filler = " ".join(["Dockers waited."] * 30)  # 60 more words: the lead ends inside them
+    background = "Earlier this year a storm flooded the southern quay."
+    text = f"{lead} {filler} {background}"
+    feats = features_of(Analysis(article=Article(id="a", text=text, language="en")))
+    assert feats.counts["t:en:crane"] == LEAD_BOOST  # in the lead
+    assert feats.counts["t:en:storm"] == 1  # background: once
+
+
+def test_split_lead_cuts_on_whitespace() -> None:
+    lead, rest = split_lead("one two three four", words=2)
+    assert (lead, rest) == ("one two", " three four")
+    assert split_lead("short text", words=60) == ("short text", "")

@@ -26,6 +26,8 @@ from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from veille.model import Analysis
 from veille.stories.features import (
     CROSSLINGUAL_CHANNELS,
@@ -39,19 +41,19 @@ from veille.stories.neardup import DuplicateLink, NearDupIndex, signature
 
 @dataclass
 class ClusterSettings:
-    threshold: float = 0.22  # same-language cosine needed to join a story
-    crosslingual_threshold: float = 0.30  # cosine on language-independent channels only
-    merge_threshold: float = 0.45  # centroid cosine for two stories to merge
-    split_threshold: float = 0.12  # groups of one story less similar than this split
+    threshold: float = 0.15  # mean similarity to a story's recent members (average linkage) to join it
+    crosslingual_threshold: float = 0.20  # the same on language-independent channels, across languages
     query_features: int = 30  # most distinctive article features used to find candidates
     postings_size: int = 100  # articles remembered per feature (most recent)
-    max_candidates: int = 40  # neighbours scored exactly
-    neighbours: int = 2  # a story scores the mean similarity of its closest members
-    centroid_size: int = 400  # features kept per story centroid
+    max_candidates: int = 40  # neighbours whose stories are scored
+    linkage_members: int = 30  # a story is compared through its most recent members, at most this many
+    centroid_size: int = 400  # features kept per story centroid (summaries)
     time_window_days: int = 7  # no penalty within this gap
     time_decay_days: float = 30.0  # beyond it, score x exp(-(gap - window) / decay)
-    split_check_every: int = 6  # re-check a story for a split every N new articles
-    split_check_max: int = 120  # larger stories are not re-checked (bounded cost)
+    regroup_every: int = 6  # re-cluster a story and its neighbours every N new articles ...
+    regroup_near: float = 0.6  # ... or when another story scores at least this share of the threshold
+    regroup_stories: int = 4  # neighbouring stories re-clustered with it, at most
+    merge_min: float = 0.5  # stories merge only if their members are this share of the threshold similar
     prior_documents: int = 500  # weight of general word frequencies in IDF, in documents
 
 
@@ -95,6 +97,7 @@ class StoryIndex:
     # What changed since the last save, so persisting costs O(changes), not O(store).
     touched_articles: set[str] = field(default_factory=set)
     touched_stories: set[str] = field(default_factory=set)
+    _norm_cache: dict[str, tuple[int, float, float]] = field(default_factory=dict, repr=False)
 
     # -- public API -----------------------------------------------------------------
 
@@ -130,19 +133,15 @@ class StoryIndex:
             return sid
         self._count(feats)
         scored = self._score_candidates(feats)
-        # Same-language and cross-language stories have their own thresholds: best that passes wins.
-        passing = [(sc, sid) for sc, sid in scored if sc >= self._threshold_for(feats, self.stories[sid])]
-        best = passing[0] if passing else None
-        if best is None:
+        if not scored or scored[0][0] < self.settings.threshold:
             story = self._new_story(feats.article_id)
             self._attach(story, feats)
             self._log("create", story.id, feats.article_id)
-            return story.id
-        story = self.stories[best[1]]
-        self._attach(story, feats)
-        self._log("join", story.id, feats.article_id, score=best[0])
-        self._merge_bridged(story, feats, [x for x in scored if x[1] != story.id])
-        self._maybe_split(self.stories[self.resolve(story.id)])
+        else:
+            story = self.stories[scored[0][1]]
+            self._attach(story, feats)
+            self._log("join", story.id, feats.article_id, score=scored[0][0])
+        self._maybe_regroup(story, scored, feats.article_id)
         return self.story_of(feats.article_id) or story.id
 
     def live_stories(self) -> list[StoryState]:
@@ -163,67 +162,98 @@ class StoryIndex:
     def vector(self, feats: ArticleFeatures) -> dict[str, float]:
         return {k: w * self.idf(k) for k, w in feats.weighted().items()}
 
+    def similarity(self, a: ArticleFeatures, b: ArticleFeatures) -> float:
+        """Similarity of two articles as the clustering sees it (one threshold for all pairs).
+
+        TF-IDF cosine; across languages, cosine on the language-independent channels
+        scaled by ``threshold / crosslingual_threshold``; times the time factor of
+        their publication days.
+        """
+        return self._similarity(self._probe(a), b)
+
+    def _probe(self, feats: ArticleFeatures) -> _Probe:
+        vec = self.vector(feats)
+        cross = {k: w for k, w in vec.items() if channel_of(k) in CROSSLINGUAL_CHANNELS}
+        return _Probe(feats, vec, _norm(vec.values()), cross, _norm(cross.values()))
+
+    def _norms(self, feats: ArticleFeatures) -> tuple[float, float]:
+        """An article's vector norms (all channels, language-independent ones), cached.
+
+        Recomputed once the stream has grown by 5% since (IDF drifts slowly), so
+        scoring a story's members costs a dictionary lookup per shared feature.
+        """
+        cached = self._norm_cache.get(feats.article_id)
+        if cached is None or self.n_docs - cached[0] > max(20, cached[0] // 20):
+            vec = self.vector(feats)
+            full = _norm(vec.values())
+            cross = _norm(w for k, w in vec.items() if channel_of(k) in CROSSLINGUAL_CHANNELS)
+            cached = self._norm_cache[feats.article_id] = (self.n_docs, full, cross)
+        return cached[1], cached[2]
+
+    def _similarity(self, probe: _Probe, other: ArticleFeatures) -> float:
+        weights = other.weighted()
+        full, cross = self._norms(other)
+        if other.language == probe.feats.language:
+            vec, norm, scale = probe.vec, probe.norm * full, 1.0
+        else:
+            vec, norm = probe.cross, probe.cross_norm * cross
+            scale = self.settings.threshold / self.settings.crosslingual_threshold
+        if norm == 0.0:
+            return 0.0
+        if len(vec) <= len(weights):
+            dot = sum(w * weights[k] * self.idf(k) for k, w in vec.items() if k in weights)
+        else:
+            dot = sum(w * self.idf(k) * vec[k] for k, w in weights.items() if k in vec)
+        return scale * dot / norm * self._day_factor(probe.feats.day, other.day)
+
     def _score_candidates(self, feats: ArticleFeatures) -> list[tuple[float, str]]:
         """Score the stories of the article's nearest indexed neighbours, best first.
 
-        A story's score is the mean similarity of its ``neighbours`` closest members:
-        nearest neighbours tell events apart better than a centroid blurred by every
-        member, and one stray member does not drag a story in.
+        Neighbours come from the postings of the article's most distinctive features.
+        A story scores the mean similarity of the article to its most recent members
+        (average linkage): a story about another event with the same actors shares
+        a few members' words, not most of them.
         """
-        vec = self.vector(feats)
+        probe = self._probe(feats)
+        vec = probe.vec
         votes: dict[str, float] = {}
         for key in sorted(vec, key=vec.__getitem__, reverse=True)[: self.settings.query_features]:
             for aid in self.postings.get(key, ()):
-                votes[aid] = votes.get(aid, 0.0) + vec[key]
-        per_story: dict[str, list[float]] = {}
+                if aid != feats.article_id:
+                    votes[aid] = votes.get(aid, 0.0) + vec[key]
+        candidates: list[str] = []
         for aid in heapq.nlargest(self.settings.max_candidates, votes, key=votes.__getitem__):
             sid = self.story_of(aid)
-            if sid is None or sid not in self.stories:
-                continue
-            other = self.features[aid]
-            sim = self._pair_similarity(vec, feats.language, self.vector(other), other.language)
-            per_story.setdefault(sid, []).append(sim)
+            if sid is not None and sid in self.stories and sid not in candidates:
+                candidates.append(sid)
         scored = []
-        k = self.settings.neighbours
-        for sid, sims in per_story.items():
-            story = self.stories[sid]
-            top = sorted(sims, reverse=True)[: min(k, story.counted or 1)]
-            score = sum(top) / max(1, min(k, story.counted or 1))
-            score *= self._time_factor(feats.day, story)
+        for sid in candidates:
+            members = self._recent_members(self.stories[sid])
+            if not members:
+                continue
+            score = sum(self._similarity(probe, self.features[a]) for a in members) / len(members)
             scored.append((score, sid))
         scored.sort(key=lambda x: (-x[0], x[1]))
         return scored
 
-    @staticmethod
-    def _pair_similarity(a: dict[str, float], lang_a: str, b: dict[str, float], lang_b: str) -> float:
-        if lang_a != lang_b:
-            a = {k: w for k, w in a.items() if channel_of(k) in CROSSLINGUAL_CHANNELS}
-            b = {k: w for k, w in b.items() if channel_of(k) in CROSSLINGUAL_CHANNELS}
-        return cosine(a, b)
+    def _recent_members(self, story: StoryState, exclude: str | None = None) -> list[str]:
+        """The story's most recent counted (non-copy) members, at most ``linkage_members``."""
+        copies = self.neardup.original
+        out: list[str] = []
+        for aid in reversed(story.article_ids):
+            if aid not in copies and aid != exclude:
+                out.append(aid)
+                if len(out) >= self.settings.linkage_members:
+                    break
+        return out
 
-    def _threshold_for(self, feats: ArticleFeatures, story: StoryState) -> float:
-        if feats.language in story.languages:
-            return self.settings.threshold
-        return self.settings.crosslingual_threshold
-
-    def _time_factor(self, day: int | None, story: StoryState) -> float:
-        if day is None or story.first_day is None or story.last_day is None:
+    def _day_factor(self, a: int | None, b: int | None) -> float:
+        if a is None or b is None:
             return 1.0
-        gap = max(story.first_day - day, day - story.last_day, 0)
+        gap = abs(a - b)
         if gap <= self.settings.time_window_days:
             return 1.0
         return math.exp(-(gap - self.settings.time_window_days) / self.settings.time_decay_days)
-
-    def story_similarity(self, a: StoryState, b: StoryState) -> float:
-        va = {k: w * self.idf(k) for k, w in a.centroid.items()}
-        vb = {k: w * self.idf(k) for k, w in b.centroid.items()}
-        if not set(a.languages) & set(b.languages):
-            va = {k: w for k, w in va.items() if channel_of(k) in CROSSLINGUAL_CHANNELS}
-            vb = {k: w for k, w in vb.items() if channel_of(k) in CROSSLINGUAL_CHANNELS}
-        score = cosine(va, vb)
-        if a.first_day is not None and b.first_day is not None and b.last_day is not None:
-            score *= min(self._time_factor(a.first_day, b), self._time_factor(a.last_day, b))
-        return score
 
     # -- bookkeeping -----------------------------------------------------------------
 
@@ -282,18 +312,102 @@ class StoryIndex:
     ) -> None:
         self.history.append(HistoryEntry(len(self.history), op, story_id, article_id, other, score))
 
-    # -- merge and split ---------------------------------------------------------------
+    # -- regrouping: merge and split ----------------------------------------------------
 
-    def _merge_bridged(
-        self, story: StoryState, feats: ArticleFeatures, others: list[tuple[float, str]]
-    ) -> None:
-        for score, sid in others:
-            other = self.stories.get(self.resolve(sid))
-            if other is None or other.id == story.id or score < self._threshold_for(feats, other):
-                continue
-            if self.story_similarity(story, other) >= self.settings.merge_threshold:
-                kept = self.merge(story.id, other.id, article_id=feats.article_id, score=score)
-                story = self.stories[kept]  # the larger story survives, whichever it was
+    def _maybe_regroup(self, story: StoryState, scored: list[tuple[float, str]], article_id: str) -> None:
+        """Re-cluster a story with its close neighbours when they may have become one, or every
+        ``regroup_every`` articles (a story that absorbed another event splits)."""
+        s = self.settings
+        near = [sid for sc, sid in scored if sid != story.id and sc >= s.regroup_near * s.threshold]
+        if not near and story.added_since_check < s.regroup_every:
+            return
+        story.added_since_check = 0
+        self.regroup([story.id, *near[: s.regroup_stories]], bridge=article_id)
+
+    def regroup(self, story_ids: list[str], bridge: str | None = None) -> None:
+        """Average-linkage re-clustering of these stories' recent members; apply it as merges and splits.
+
+        Each story keeps the group holding most of its members; its members in other
+        groups split off (a lone article only to join another story); stories whose
+        main parts fall into one group merge, unless their own members, ``bridge``
+        (the article that brought them together) aside, are on average less than
+        ``merge_min`` x threshold similar: one round-up does not glue two small
+        stories. Bounded: ``linkage_members`` per story.
+        """
+        owners: dict[str, str] = {}
+        for sid in dict.fromkeys(self.resolve(x) for x in story_ids):
+            if sid in self.stories:
+                for aid in self._recent_members(self.stories[sid]):
+                    owners[aid] = sid
+        members = list(owners)
+        if len(members) < 2:
+            return
+        sim = self._similarity_matrix(members)
+        groups = average_linkage(sim, self.settings.threshold)
+        group_of = {members[i]: g for g, group in enumerate(groups) for i in group}
+        parts: dict[str, dict[int, list[str]]] = {}
+        for aid in members:
+            parts.setdefault(owners[aid], {}).setdefault(group_of[aid], []).append(aid)
+        main = {sid: max(p, key=lambda g: (len(p[g]), -g)) for sid, p in parts.items()}
+        mains = set(main.values())
+        unit: dict[int, list[tuple[str, list[str]]]] = {}  # group -> (story, its part) to merge
+        for sid, p in parts.items():
+            unit.setdefault(main[sid], []).append((sid, p[main[sid]]))
+            for g, part in p.items():
+                if g != main[sid] and (len(part) >= 2 or g in mains):
+                    unit.setdefault(g, []).append((self.split(sid, part), part))
+        position = {a: i for i, a in enumerate(members)}
+        floor = self.settings.merge_min * self.settings.threshold
+        for (first, kept), *others in unit.values():
+            kept_rows = [position[a] for a in kept if a != bridge]
+            for other, part in others:
+                rows = [position[a] for a in part if a != bridge]
+                if kept_rows and rows and float(sim[np.ix_(kept_rows, rows)].mean()) < floor:
+                    continue
+                first = self.merge(first, other, article_id=bridge)
+                kept_rows += rows
+
+    def _similarity_matrix(self, article_ids: list[str]) -> np.ndarray:
+        """Pairwise ``similarity`` of a few articles (dense, zero diagonal)."""
+        n = len(article_ids)
+        feats = [self.features[a] for a in article_ids]
+        langs = sorted({f.language for f in feats})
+        sim = np.zeros((n, n))
+        for cross in (False, True) if len(langs) > 1 else (False,):
+            seen: Counter[str] = Counter()
+            for f in feats:
+                seen.update(k for k in f.weighted() if not cross or channel_of(k) in CROSSLINGUAL_CHANNELS)
+            shared = [k for k, c in seen.items() if c > 1]  # only these reach a dot product
+            column = {k: j for j, k in enumerate(shared)}
+            idf = np.array([self.idf(k) for k in shared])
+            rows = np.zeros((n, len(shared)))
+            for i, f in enumerate(feats):
+                norm = self._norms(f)[1 if cross else 0]
+                if norm == 0.0:
+                    continue
+                for k, w in f.weighted().items():
+                    j = column.get(k)
+                    if j is not None:
+                        rows[i, j] = w / norm
+            rows *= idf
+            part = rows @ rows.T
+            if not cross:
+                sim = part
+            else:
+                lang = np.array([langs.index(f.language) for f in feats])
+                other = lang[:, None] != lang[None, :]
+                scale = self.settings.threshold / self.settings.crosslingual_threshold
+                sim[other] = scale * part[other]
+        days = [f.day for f in feats]
+        if any(d is not None for d in days):
+            for i in range(n):
+                for j in range(i + 1, n):
+                    factor = self._day_factor(days[i], days[j])
+                    if factor != 1.0:
+                        sim[i, j] *= factor
+                        sim[j, i] *= factor
+        np.fill_diagonal(sim, 0.0)
+        return sim
 
     def merge(
         self, keep_id: str, drop_id: str, article_id: str | None = None, score: float | None = None
@@ -308,7 +422,8 @@ class StoryIndex:
             self.article_story[aid] = keep.id
         self.touched_articles.update(drop.article_ids)
         self.touched_stories.update((keep.id, drop.id))
-        keep.article_ids.extend(drop.article_ids)
+        # Members stay in stream order: a story's recent members are its last ones.
+        keep.article_ids = list(heapq.merge(keep.article_ids, drop.article_ids, key=self._position))
         keep.languages.update(drop.languages)
         keep.counted += drop.counted
         for k, w in drop.centroid.items():
@@ -323,40 +438,8 @@ class StoryIndex:
         self._log("merge", keep.id, article_id, other=drop.id, score=score)
         return keep.id
 
-    def _maybe_split(self, story: StoryState) -> None:
-        s = self.settings
-        if story.added_since_check < s.split_check_every or len(story.article_ids) > s.split_check_max:
-            return
-        story.added_since_check = 0
-        groups = self._regroup(story)
-        if len(groups) < 2:
-            return
-        main = max(groups, key=len)
-        for group in groups:
-            if group is main or len(group) < 2:
-                continue
-            self.split(story.id, group)
-
-    def _regroup(self, story: StoryState) -> list[list[str]]:
-        """Re-cluster one story's own (non-copy) articles in order, with this index's IDF."""
-        copies = self.neardup.original
-        members = [a for a in story.article_ids if a not in copies]
-        groups: list[tuple[list[str], dict[str, float]]] = []
-        for aid in members:
-            feats = self.features[aid]
-            vec = self.vector(feats)
-            best, best_score = None, 0.0
-            for group, centroid in groups:
-                score = cosine(vec, centroid)
-                if score > best_score:
-                    best, best_score = (group, centroid), score
-            if best is None or best_score < self.settings.split_threshold:
-                groups.append(([aid], dict(vec)))
-            else:
-                best[0].append(aid)
-                for k, w in vec.items():
-                    best[1][k] = best[1].get(k, 0.0) + w
-        return [g for g, _ in groups]
+    def _position(self, article_id: str) -> int:
+        return self.order.get(article_id, 0)
 
     def split(self, story_id: str, article_ids: list[str]) -> str:
         """Move ``article_ids`` (and their copies) out of a story into a new one."""
@@ -379,6 +462,47 @@ class StoryIndex:
         for aid in article_ids:
             self._attach(story, self.features[aid], count=aid not in copies)
         story.added_since_check = 0
+
+
+@dataclass
+class _Probe:
+    """An article's TF-IDF vectors (all channels and language-independent ones) with their norms."""
+
+    feats: ArticleFeatures
+    vec: dict[str, float]
+    norm: float
+    cross: dict[str, float]
+    cross_norm: float
+
+
+def _norm(weights: Iterable[float]) -> float:
+    return math.sqrt(sum(w * w for w in weights))
+
+
+def average_linkage(sim: np.ndarray, threshold: float) -> list[list[int]]:
+    """Agglomerative clustering: join the two groups of highest mean pairwise similarity while it
+    is at least ``threshold``. Returns groups of row indices (each in increasing order)."""
+    n = len(sim)
+    total = np.array(sim, dtype=float)
+    size = np.ones(n)
+    alive = np.ones(n, dtype=bool)
+    groups: list[list[int]] = [[i] for i in range(n)]
+    while alive.sum() > 1:
+        mean = total / np.outer(size, size)
+        mean[~alive, :] = -np.inf
+        mean[:, ~alive] = -np.inf
+        np.fill_diagonal(mean, -np.inf)
+        i, j = np.unravel_index(int(np.argmax(mean)), mean.shape)
+        if mean[i, j] < threshold:
+            break
+        i, j = min(i, j), max(i, j)
+        total[i, :] += total[j, :]
+        total[:, i] += total[:, j]
+        size[i] += size[j]
+        alive[j] = False
+        groups[i] = sorted(groups[i] + groups[j])
+        groups[j] = []
+    return [g for g in groups if g]
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:

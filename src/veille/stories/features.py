@@ -33,12 +33,17 @@ COUNTRY_WEIGHT = 1.5
 # GeoNames feature codes of places too broad to tell events apart (countries, continents).
 BROAD_PLACE_FEATURES = ("A.PCL", "L.CONT")
 TITLE_BOOST = 2  # title words count this many times
+# News is written as an inverted pyramid: the lead says which event, the rest adds
+# background (often earlier events with the same actors). Lead words count double.
+LEAD_WORDS = 60
+LEAD_BOOST = 2
 MIN_TERM_LENGTH = 3
 # Mention labels that name things worth clustering on (not CARDINAL, ORDINAL, ...).
 NAMED_LABELS = frozenset(
     {"PER", "PERSON", "ORG", "LOC", "GPE", "MISC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
 )
 _WORD = re.compile(r"[^\W\d_]{3,}")
+_TOKEN = re.compile(r"\S+")
 
 
 # Share of documents a feature is expected to appear in before the index has seen
@@ -105,6 +110,15 @@ def terms_of(text: str, language: str) -> list[str]:
             word = word[:-1]  # crude plural folding; good enough for matching, both languages
         out.append(word)
     return out
+
+
+def split_lead(text: str, words: int = LEAD_WORDS) -> tuple[str, str]:
+    """The text's first ``words`` whitespace-separated tokens, and the rest."""
+    tokens = _TOKEN.finditer(text)
+    end = 0
+    for _, m in zip(range(words), tokens, strict=False):
+        end = m.end()
+    return text[:end], text[end:]
 
 
 def amount_key(unit: str | None, value: float | None) -> str | None:
@@ -177,7 +191,10 @@ def features_of(analysis: Analysis) -> ArticleFeatures:
     term_prefix = f"{TERM}{lang}:"
     for word in terms_of(art.title or "", lang):
         counts[term_prefix + word] += TITLE_BOOST
-    for word in terms_of(art.text, lang):
+    lead, rest = split_lead(art.text)
+    for word in terms_of(lead, lang):
+        counts[term_prefix + word] += LEAD_BOOST
+    for word in terms_of(rest, lang):
         counts[term_prefix + word] += 1
     return ArticleFeatures(
         article_id=art.id,

@@ -7,6 +7,7 @@ must find exactly these.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,10 @@ def _texts() -> list[tuple[str, str]]:
     out = list(TEXTS.items())
     for path in sorted(SAMPLES.glob("*.txt")):
         out.append((path.stem.rsplit("-", 1)[-1], path.read_text(encoding="utf-8")))
+    for line in (SAMPLES / "wire.jsonl").read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        if item.get("text"):
+            out.append((item.get("language") or "en", item["text"]))
     return out
 
 

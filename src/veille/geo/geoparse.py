@@ -230,9 +230,10 @@ class Geoparser:
 def qualifiers(doc: Doc, spans: list[Span]) -> list[int | None]:
     """Index of the name right after ", " that qualifies each name ("Paris, Texas"), else None."""
     out: list[int | None] = []
+    text = doc.text  # built from the tokens on each access
     for i, span in enumerate(spans):
         nxt = spans[i + 1] if i + 1 < len(spans) else None
-        between = doc.text[span.end_char : nxt.start_char] if nxt is not None else ""
+        between = text[span.end_char : nxt.start_char] if nxt is not None else ""
         out.append(i + 1 if nxt is not None and between.strip() == "," else None)
     return out
 

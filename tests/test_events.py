@@ -115,3 +115,32 @@ def test_every_kind_is_documented() -> None:
 def test_language_without_parser_gets_no_events_and_no_error(analyse: Analyse) -> None:
     analysis = analyse("Polska otrzymała drony od Chin.", "pl")
     assert typed(analysis) == [] and analysis.claims == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (
+            "La Russie a lancé une attaque de drones contre Kiev, puis a frappé Odessa et signé un accord.",
+            "fr",
+        ),
+        ("Russia launched a drone attack on Kyiv, struck Odesa and signed a deal with Iran.", "en"),
+    ],
+)
+def test_triggers_are_those_a_lemma_matcher_finds(settings, text: str, lang: str) -> None:
+    from spacy.matcher import Matcher
+
+    from veille.events.extraction import EventExtractor
+    from veille.nlp.models import pipeline_for
+
+    extractor = EventExtractor(load_ontology())
+    doc = pipeline_for(lang, settings.models)(text)
+    matcher = Matcher(doc.vocab)
+    for i, group in enumerate(extractor.ontology.groups):
+        matcher.add(str(i), [[{"LEMMA": {"IN": sorted(group.verbs)}, "POS": "VERB"}]])
+        matcher.add(str(i), [[{"LEMMA": {"IN": sorted(group.nouns)}, "POS": "NOUN"}]])
+    expected = [
+        (start, extractor.ontology.groups[int(doc.vocab.strings[key])]) for key, start, _ in matcher(doc)
+    ]
+    found = [(token.i, group) for token, group in extractor.triggers(doc)]
+    assert found == expected and len(found) >= 2

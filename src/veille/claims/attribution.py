@@ -227,6 +227,7 @@ class ArticleReader:
     speech: dict[int, int] = field(default_factory=dict)  # verb index -> speech-noun object index
 
     def __post_init__(self) -> None:
+        self.text = self.doc.text  # Doc.text joins the tokens again on each access
         self.claims: list[Found] = []
         self.focus: Source | None = None
         self.last_claim_sentence = -10
@@ -324,7 +325,7 @@ class ArticleReader:
             start, end = min(start, mention.start), max(end, mention.end)
         return Source(
             entity=mention.entity_id if mention else None,
-            text=self.doc.text[start:end],
+            text=self.text[start:end],
             start=start,
             end=end,
             sentence=index,

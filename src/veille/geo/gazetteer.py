@@ -158,6 +158,7 @@ class Gazetteer:
             ) from None
         self._cached_lookup = lru_cache(maxsize=65_536)(self._lookup)
         self._cached_has_key = lru_cache(maxsize=262_144)(self._has_key)
+        self._cached_has_prefix = lru_cache(maxsize=262_144)(self._has_prefix)
 
     def _max_words(self) -> int:
         row = self.conn.execute("SELECT value FROM meta WHERE key='max_words'").fetchone()
@@ -166,6 +167,14 @@ class Gazetteer:
     def _has_key(self, key: str, demonyms: bool) -> bool:
         sql = "SELECT 1 FROM names WHERE key=?" + ("" if demonyms else " AND lang IS NOT 'demonym'")
         return self.conn.execute(sql + " LIMIT 1", (key,)).fetchone() is not None
+
+    def _has_prefix(self, prefix: str) -> bool:
+        # The first key at or after the prefix starts with it if any key does (keys sort by
+        # code point, as SQLite's BINARY collation compares UTF-8).
+        row = self.conn.execute(
+            "SELECT key FROM names WHERE key >= ? ORDER BY key LIMIT 1", (prefix,)
+        ).fetchone()
+        return row is not None and str(row[0]).startswith(prefix)
 
     def _lookup(self, key: str, demonyms: bool) -> tuple[Place, ...]:
         rows = self.conn.execute(
@@ -178,6 +187,10 @@ class Gazetteer:
 
     def has_key(self, key: str, demonyms: bool = False) -> bool:
         return self._cached_has_key(key, demonyms)
+
+    def has_prefix(self, prefix: str) -> bool:
+        """Whether some name key (demonyms included) starts with ``prefix``, character-wise."""
+        return self._cached_has_prefix(prefix)
 
     def lookup(self, key: str, demonyms: bool = False) -> tuple[Place, ...]:
         """Places whose name has this normalised key; demonyms ("Syrian") only when asked."""

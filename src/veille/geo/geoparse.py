@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from veille.config import Settings
 from veille.geo.embedded_sources import default_gazetteer_path, ensure_embedded_gazetteer
@@ -71,10 +71,16 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 def _has_name_shape(span: Span) -> bool:
     """Some token is capitalised, and the span neither starts nor ends on a stop word or punctuation."""
-    first, last = span[0], span[-1]
-    if not first.is_alpha or not last.is_alpha or first.is_stop or last.is_stop:
-        return False
-    return any(t.is_title or (t.is_upper and len(t) > 1) for t in span)
+    return _name_edge(span[0]) and _name_edge(span[-1]) and any(_capitalised(t) for t in span)
+
+
+def _name_edge(token: Token) -> bool:
+    """A token a name may start or end on: a word, not a stop word."""
+    return token.is_alpha and not token.is_stop
+
+
+def _capitalised(token: Token) -> bool:
+    return token.is_title or (token.is_upper and len(token) > 1)
 
 
 class Geoparser:
@@ -88,19 +94,42 @@ class Geoparser:
 
     # -- candidate spans -------------------------------------------------------------
     def gazetteer_matches(self, doc: Doc) -> list[Candidate]:
-        """Longest gazetteer names over token n-grams, left to right, without overlaps."""
+        """Longest gazetteer names over token n-grams, left to right, without overlaps.
+
+        From each token the n-gram grows while its key is the start of some name (as
+        ``MentionExtractor.gazetteer_spans`` scans the knowledge base): the key of a longer
+        n-gram extends the key of a shorter one, so once no name starts with it, no longer
+        n-gram from that token can be a name.
+        """
+        gazetteer, demonyms = self.gazetteer, self.demonyms
+        tokens = list(doc)
+        n = len(tokens)
+        texts = [t.text for t in tokens]
+        with_ws = [t.text_with_ws for t in tokens]
+        # _has_name_shape, token by token.
+        edge = [_name_edge(t) for t in tokens]
+        capital = [_capitalised(t) for t in tokens]
+        sent_start = [bool(t.is_sent_start) for t in tokens]
         out: list[Candidate] = []
-        i, n = 0, len(doc)
-        max_words = self.gazetteer.max_words
+        i = 0
         while i < n:
-            found = None
-            for j in range(min(n, i + max_words), i, -1):
-                span = doc[i:j]
-                if span[-1].is_sent_start and j - 1 > i:
-                    continue  # names do not cross sentences
-                if _has_name_shape(span) and self.gazetteer.has_key(name_key(span.text), self.demonyms):
-                    found = j
-                    break
+            found = 0
+            if edge[i]:
+                text, capitalised = "", False
+                for j in range(i, min(n, i + gazetteer.max_words)):
+                    key = name_key(text + texts[j])  # the key of doc[i : j + 1].text
+                    if not gazetteer.has_prefix(key):
+                        break
+                    capitalised = capitalised or capital[j]
+                    # Names do not cross sentences; they begin and end on a word, capitalised.
+                    if (
+                        edge[j]
+                        and capitalised
+                        and (j == i or not sent_start[j])
+                        and gazetteer.has_key(key, demonyms)
+                    ):
+                        found = j + 1
+                    text += with_ws[j]
             if found:
                 out.append(Candidate(i, found, "gazetteer"))
                 i = found
@@ -192,9 +221,10 @@ class Geoparser:
 def qualifiers(doc: Doc, spans: list[Span]) -> list[int | None]:
     """Index of the name right after ", " that qualifies each name ("Paris, Texas"), else None."""
     out: list[int | None] = []
+    text = doc.text  # built from the tokens on each access
     for i, span in enumerate(spans):
         nxt = spans[i + 1] if i + 1 < len(spans) else None
-        between = doc.text[span.end_char : nxt.start_char] if nxt is not None else ""
+        between = text[span.end_char : nxt.start_char] if nxt is not None else ""
         out.append(i + 1 if nxt is not None and between.strip() == "," else None)
     return out
 

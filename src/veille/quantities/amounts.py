@@ -149,7 +149,7 @@ def _read_amount(doc: Doc, i: int, lang: str, lex: Lexicon) -> tuple[Amount, int
         article_id="",
         start=doc[start].idx,
         end=end_tok.idx + len(end_tok.text),
-        text=doc.text[doc[start].idx : end_tok.idx + len(end_tok.text)],
+        text=doc[start:i].text,  # not doc.text[...]: Doc.text joins every token
         sentence=-1,
         extractor=EXTRACTOR,
         unit=unit,

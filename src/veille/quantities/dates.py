@@ -105,6 +105,15 @@ def _qualified_start(doc: Doc, span: Span, lang: str) -> int:
 
 
 def _parse(text: str, lang: str, base: dt.datetime | None, prefer: str = "past") -> dt.datetime | None:
+    # Cached: the same phrases recur against the same publication day, and dateparser takes
+    # about a millisecond a call. Without a base it reads the clock: today is part of the key.
+    return _parse_cached(text, lang, base, prefer, dt.date.today() if base is None else None)
+
+
+@lru_cache(maxsize=8192)
+def _parse_cached(
+    text: str, lang: str, base: dt.datetime | None, prefer: str, _today: dt.date | None
+) -> dt.datetime | None:
     settings: dict[str, Any] = {"PREFER_DATES_FROM": prefer}
     if base is not None:
         settings["RELATIVE_BASE"] = base

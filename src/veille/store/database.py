@@ -12,6 +12,7 @@ import json
 import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -35,22 +36,32 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+_PLAIN = (str, int, float, type(None))
+
+
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, _PLAIN):  # most values: skip the dataclass check
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dataclasses.asdict(value)
     return value
 
 
+@cache
+def _column_names(table: Table) -> tuple[str, ...]:
+    return tuple(column.name for column in table.columns)
+
+
 def _row(obj: Any, table: Table, **extra: Any) -> dict[str, Any]:
     """Model object -> row dict for ``table`` (columns the object lacks are left out)."""
     row = {}
-    for column in table.columns:
-        if column.name in extra:
-            row[column.name] = extra[column.name]
-        elif column.name == "index" and hasattr(obj, "index"):
+    for name in _column_names(table):
+        if name in extra:
+            row[name] = extra[name]
+        elif name == "index" and hasattr(obj, "index"):
             row["index"] = obj.index
-        elif hasattr(obj, column.name):
-            row[column.name] = _jsonable(getattr(obj, column.name))
+        elif hasattr(obj, name):
+            row[name] = _jsonable(getattr(obj, name))
     return row
 
 

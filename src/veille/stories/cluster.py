@@ -27,6 +27,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
 
 from veille.model import Analysis
 from veille.stories.features import (
@@ -480,29 +482,21 @@ def _norm(weights: Iterable[float]) -> float:
 
 
 def average_linkage(sim: np.ndarray, threshold: float) -> list[list[int]]:
-    """Agglomerative clustering: join the two groups of highest mean pairwise similarity while it
-    is at least ``threshold``. Returns groups of row indices (each in increasing order)."""
+    """Agglomerative clustering (SciPy's average linkage): join the two groups of highest mean
+    pairwise similarity while it is at least ``threshold``. Returns groups of row indices,
+    each in increasing order, ordered by their first index."""
     n = len(sim)
-    total = np.array(sim, dtype=float)
-    size = np.ones(n)
-    alive = np.ones(n, dtype=bool)
-    groups: list[list[int]] = [[i] for i in range(n)]
-    while alive.sum() > 1:
-        mean = total / np.outer(size, size)
-        mean[~alive, :] = -np.inf
-        mean[:, ~alive] = -np.inf
-        np.fill_diagonal(mean, -np.inf)
-        i, j = np.unravel_index(int(np.argmax(mean)), mean.shape)
-        if mean[i, j] < threshold:
-            break
-        i, j = min(i, j), max(i, j)
-        total[i, :] += total[j, :]
-        total[:, i] += total[:, j]
-        size[i] += size[j]
-        alive[j] = False
-        groups[i] = sorted(groups[i] + groups[j])
-        groups[j] = []
-    return [g for g in groups if g]
+    if n < 2:
+        return [[i] for i in range(n)]
+    # Similarities are at most 1 (cosines times factors <= 1): distance 1 - s is a mean-preserving map.
+    dist = 1.0 - np.minimum(np.asarray(sim, dtype=float), 1.0)
+    np.fill_diagonal(dist, 0.0)
+    tree = linkage(squareform(dist, checks=False), method="average")
+    labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
+    groups: dict[int, list[int]] = {}
+    for i, label in enumerate(labels):
+        groups.setdefault(int(label), []).append(i)
+    return sorted(groups.values())
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:

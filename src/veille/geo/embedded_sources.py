@@ -278,25 +278,17 @@ def _lon_midpoint(lons: list[float]) -> float:
 
 
 def _convex_hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Convex hull of (x, y) points, counter-clockwise (monotone chain)."""
+    """Convex hull of (x, y) points, counter-clockwise (Qhull via SciPy); [] when degenerate."""
+    from scipy.spatial import ConvexHull, QhullError
+
     pts = sorted(set(points))
-    if len(pts) <= 2:
+    if len(pts) < 3:
         return pts
-
-    def cross(o: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
-        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
-
-    lower: list[tuple[float, float]] = []
-    upper: list[tuple[float, float]] = []
-    for p in pts:
-        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
-            lower.pop()
-        lower.append(p)
-    for p in reversed(pts):
-        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
-            upper.pop()
-        upper.append(p)
-    return lower[:-1] + upper[:-1]
+    try:
+        hull = ConvexHull(pts)
+    except QhullError:  # all points on a line
+        return []
+    return [pts[i] for i in hull.vertices]
 
 
 def area_point(points: list[tuple[float, float]]) -> tuple[float, float]:

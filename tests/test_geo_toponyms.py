@@ -19,6 +19,16 @@ def _place(
     return PlaceRecord(Place(pid, name, lat, lon, cc, feature, None, pop))
 
 
+def _gazetteer(folder: Path, records: list[PlaceRecord]) -> Gazetteer:
+    """A gazetteer of exactly these invented places."""
+
+    def fill(conn: sqlite3.Connection) -> None:
+        insert_records(conn, records)
+        record_max_words(conn)
+
+    return Gazetteer(build_atomically(folder / "g.sqlite", fill))
+
+
 @pytest.fixture(scope="module")
 def small_gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
     # Invented places, so the ranking rules are tested apart from real data.
@@ -28,13 +38,7 @@ def small_gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
         _place("t:nigeria", "Nigeria", 9.0, 8.0, "NG", 200_000_000, "A.PCLI"),
         _place("t:town-near-south", "Kessa", 10.5, 10.5, "CM", 20_000),
     ]
-
-    def fill(conn: sqlite3.Connection) -> None:
-        insert_records(conn, records)
-        record_max_words(conn)
-
-    path: Path = tmp_path_factory.mktemp("small") / "g.sqlite"
-    return Gazetteer(build_atomically(path, fill))
+    return _gazetteer(tmp_path_factory.mktemp("small"), records)
 
 
 def test_population_decides_without_context(small_gazetteer: Gazetteer) -> None:
@@ -77,13 +81,7 @@ def contained_gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
         _place("t:pell", "Pell", 45.0, 25.0, "XB", 8_000),
         _place("t:isla", "Island", 64.0, -18.0, "XC", 300_000, "A.PCLI"),
     ]
-
-    def fill(conn: sqlite3.Connection) -> None:
-        insert_records(conn, records)
-        record_max_words(conn)
-
-    path: Path = tmp_path_factory.mktemp("contained") / "g.sqlite"
-    return Gazetteer(build_atomically(path, fill))
+    return _gazetteer(tmp_path_factory.mktemp("contained"), records)
 
 
 def test_an_event_named_after_a_city_resolves_to_the_city(contained_gazetteer: Gazetteer) -> None:

@@ -20,6 +20,7 @@ from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span, Token
 
 from veille.claims.lexicon import CueLexicon, cue_lexicon
+from veille.claims.quotes import Quotations, find_quotations
 from veille.config import Settings
 from veille.lexicons import language_of
 from veille.model import Analysis, Claim, Mention, fact_id
@@ -228,6 +229,7 @@ class ArticleReader:
 
     def __post_init__(self) -> None:
         self.text = self.doc.text  # Doc.text joins the tokens again on each access
+        self.quotes: Quotations = find_quotations(self.doc)
         self.claims: list[Found] = []
         self.focus: Source | None = None
         self.last_claim_sentence = -10
@@ -272,6 +274,8 @@ class ArticleReader:
             kind = self.lex.kind_of(cue.lemma_.lower(), cue.lower_)
         if kind is None:
             return None
+        if self.quotes.around(cue.i) is not None:
+            return None  # a cue inside a quotation is the quoted speaker's wording: the quotation is the claim
         source = self.source_of(index, sent, cue)
         content = self.speech_content(noun, sent) if noun is not None else self.content_of(cue, sent)
         if content is not None and content.end > sent.start:  # a quotation before the sentence stays whole
@@ -308,6 +312,8 @@ class ArticleReader:
             if "Inf" in cue.morph.get("VerbForm", []) or "Imp" in cue.morph.get("Mood", []):
                 return None  # "Veuillez noter que": an instruction to the reader, nobody's claim
             return self.adjacent_source(index, sent, cue)
+        if subject.lower_ in self.lex.interlocutors:
+            return None  # "I think", "you know" inside a quotation: the quoted speaker's hedge
         full = subtree_span(subject, RELATIVE_DEPS)
         if full.start < cue.i < full.end:  # the cue modifies its source ("the newspaper to endorse")
             full = self.doc[full.start : cue.i]

@@ -238,7 +238,7 @@ class ArticleReader:
     # -- sentences ---------------------------------------------------------------------------
 
     def read_sentence(self, index: int, sent: Span, cues: list[Span]) -> None:
-        if sum(t.is_alpha for t in sent) < 3:
+        if sum(t.is_alpha for t in sent) < 3 and not cues:
             return  # a lone quote mark or heading fragment neither carries nor breaks attribution
         previous, self.last_substantive = self.last_substantive, index
         found: list[Found] = []
@@ -277,9 +277,11 @@ class ArticleReader:
         if self.quotes.around(cue.i) is not None:
             return None  # a cue inside a quotation is the quoted speaker's wording: the quotation is the claim
         source = self.source_of(index, sent, cue)
-        content = self.speech_content(noun, sent) if noun is not None else self.content_of(cue, sent)
-        if content is not None and content.end > sent.start:  # a quotation before the sentence stays whole
-            content = clip(content, sent)
+        content = self.quoted_content(cue) if noun is None else None
+        if content is None:
+            content = self.speech_content(noun, sent) if noun is not None else self.content_of(cue, sent)
+            if content is not None and content.end > sent.start:  # a quotation before the sentence stays whole
+                content = self.whole_quotation(clip(content, sent), cue)
         if source is None:
             return None
         if content is None:
@@ -425,6 +427,11 @@ class ArticleReader:
             span = trim(self.doc, cue.head.left_edge.i, cue.left_edge.i)
             if span is not None and len(span) > 2:
                 return span
+        if cue.dep_ == "parataxis" and cue.i < cue.head.i < sent.end:
+            # "During his term, Mr. Obama said, a majority came to believe ...": the rest of the clause
+            span = trim(self.doc, cue.right_edge.i + 1, cue.head.right_edge.i + 1)
+            if span is not None and len(span) > 2:
+                return span
         for child in children:
             if child.dep_ in {"obj", "dobj"} and child.pos_ != "PRON":
                 return trim(self.doc, child.left_edge.i, child.right_edge.i + 1)
@@ -432,6 +439,64 @@ class ArticleReader:
         if is_passive(cue) and subject is not None and subject.pos_ in {"NOUN", "PROPN"}:
             return trim(self.doc, sent.start, sent.end)  # "Une image ... a été publiée, montrant ..."
         return self.quote_before(cue)
+
+    # -- quotations ------------------------------------------------------------------------------
+
+    def quoted_content(self, cue: Token) -> Span | None:
+        """A quotation the cue introduces or follows, whole, across sentences and paragraphs.
+
+        '"A. B," said X.', '"A," he said, "B."', 'X said: "A."', 'He said:\n\n"A."'.
+        A quotation right after the cue clause that goes on in the same paragraph
+        ('"A," said X. "B."') is the same speaker's and extends the content.
+        """
+        before = self.quote_closing_before(cue)
+        if before is not None:
+            end = self.continued_quotation(cue, before[1])
+            return trim(self.doc, before[0] + 1, end)
+        after = self.quote_after_colon(cue)
+        if after is not None:
+            return trim(self.doc, after[0] + 1, after[1])
+        return None
+
+    def quote_closing_before(self, cue: Token) -> tuple[int, int] | None:
+        """The quotation closing right before the cue or its subject ('"A," he said', '"A," said X')."""
+        subject = subject_of(cue)
+        i = (subject.left_edge.i if subject is not None and subject.i < cue.i else cue.i) - 1
+        while i >= 0 and (self.doc[i].pos_ == "AUX" or self.doc[i].text in {",", "-", "—", "–"}):
+            i -= 1
+        return self.quotes.closed_at(i) if i >= 0 else None
+
+    def continued_quotation(self, cue: Token, close: int) -> int:
+        """End of the content: after the cue clause, a quotation opening in the same paragraph goes on."""
+        j = cue.right_edge.i + 1
+        if j < len(self.doc) and self.doc[j].text in {",", ".", ";", ":"}:
+            j += 1
+        while j < len(self.doc) and self.doc[j].is_space and "\n" not in self.doc[j].text:
+            j += 1
+        nxt = self.quotes.opened_at(j)
+        return nxt[1] if nxt is not None else close
+
+    def quote_after_colon(self, cue: Token) -> tuple[int, int] | None:
+        """'X said: "A."' or 'told reporters:' then a quotation, maybe in the next paragraph."""
+        j = cue.i + 1
+        limit = min(len(self.doc), cue.i + 8)
+        while j < limit and self.doc[j].text != ":" and self.doc[j].pos_ not in {"VERB", "PUNCT"}:
+            j += 1
+        if j >= limit or self.doc[j].text != ":":
+            return None
+        j += 1
+        while j < len(self.doc) and self.doc[j].is_space:
+            j += 1
+        return self.quotes.opened_at(j)
+
+    def whole_quotation(self, content: Span | None, cue: Token) -> Span | None:
+        """A complement that opens a quotation runs to its close, across sentences ('said, "A. B."')."""
+        if content is None:
+            return None
+        q = self.quotes.around(content.start)
+        if q is None or q[0] < content.start - 2 or q[1] <= content.end or q[0] < cue.i < q[1]:
+            return content
+        return trim(self.doc, content.start, q[1])
 
     def quote_before(self, cue: Token) -> Span | None:
         """« … », a déclaré X: the quotation closing right before the cue, even when the

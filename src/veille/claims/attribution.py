@@ -20,7 +20,7 @@ from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span, Token
 
 from veille.claims.lexicon import CueLexicon, cue_lexicon
-from veille.claims.quotes import Quotations, find_quotations
+from veille.claims.quotes import Quotations, find_quotations, is_paragraph_break
 from veille.config import Settings
 from veille.lexicons import language_of
 from veille.model import Analysis, Claim, Mention, fact_id
@@ -36,6 +36,8 @@ COMPLEMENTISERS = {"que", "qu'", "qu’", "that"}
 PERSONAL_PRONOUNS = {"il", "elle", "he", "she"}
 CARRY_WINDOW = 5  # sentences an attribution stays available to pronouns and connectives
 QUOTE_MAX_TOKENS = 200  # longest quotation looked back over
+MAX_NAME_TOKENS = 6  # a speaker's name before a colon or after a dash
+DASHES = {"―", "—", "–", "-", "--"}
 
 
 @dataclass(frozen=True)
@@ -135,9 +137,9 @@ def is_passive(cue: Token) -> bool:
 
 
 def subject_of(cue: Token) -> Token | None:
-    for child in cue.children:
-        if child.dep_ in SUBJECT_DEPS:
-            return child
+    subjects = [child for child in cue.children if child.dep_ in SUBJECT_DEPS]
+    if subjects:  # a bad parse may give two: the one next to the cue speaks ('"…," The Hill reported')
+        return min(subjects, key=lambda child: abs(child.i - cue.i))
     if cue.dep_ in {"conj", "xcomp"} and cue.head.i != cue.i:  # "a déclaré ... et a ajouté"
         return subject_of(cue.head)
     if cue.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in cue.children):
@@ -214,6 +216,7 @@ class AttributionExtractor:
             for segment in segments(sent):
                 cues = [Span(doc, s, e, label=m) for m, s, e in matches if segment.start <= s < segment.end]
                 reader.read_sentence(index, segment, cues)
+        reader.read_credits()
         for found in reader.claims:
             analysis.claims.append(to_claim(analysis, found))
 
@@ -249,6 +252,9 @@ class ArticleReader:
                 claim = self.read_cue(index, sent, cue[0])
             if claim:
                 found.append(claim)
+        speaker = self.read_speaker_line(index, sent)
+        if speaker is not None:
+            found.append(speaker)
         if not found and not cues and self.last_claim_sentence == previous:
             claim = self.read_continuation(index, sent)
             if claim:
@@ -275,12 +281,16 @@ class ArticleReader:
         if kind is None:
             return None
         if self.quotes.around(cue.i) is not None:
-            return None  # a cue inside a quotation is the quoted speaker's wording: the quotation is the claim
+            return (
+                None  # a cue inside a quotation is the quoted speaker's wording: the quotation is the claim
+            )
         source = self.source_of(index, sent, cue)
         content = self.quoted_content(cue) if noun is None else None
         if content is None:
             content = self.speech_content(noun, sent) if noun is not None else self.content_of(cue, sent)
-            if content is not None and content.end > sent.start:  # a quotation before the sentence stays whole
+            if (
+                content is not None and content.end > sent.start
+            ):  # a quotation before the sentence stays whole
                 content = self.whole_quotation(clip(content, sent), cue)
         if source is None:
             return None
@@ -574,6 +584,91 @@ class ArticleReader:
                 return token.head
         nxt = marker.end
         return self.doc[nxt] if nxt < len(self.doc) and self.doc[nxt].pos_ in {"PROPN", "NOUN"} else None
+
+    # -- speakers named before a colon or after a dash ------------------------------------------
+
+    def read_speaker_line(self, index: int, sent: Span) -> Found | None:
+        """'PENCE: Well, ...' (a transcript) or 'Flynn: Trump Was Right' (a headline): a name
+        opening a paragraph, then a colon; the content runs to the paragraph's end."""
+        start = sent.start
+        if start > 0 and not is_paragraph_break(self.doc, start - 1):
+            return None
+        if start < len(self.doc) and self.doc[start].is_quote:
+            start += 1  # transcripts quote each turn
+        colon = next(
+            (t.i for t in self.doc[start : min(start + MAX_NAME_TOKENS + 1, sent.end)] if t.text == ":"), None
+        )
+        if colon is None or colon == start or colon + 1 >= sent.end:
+            return None
+        name = self.doc[start:colon]
+        if not all(t.is_title or t.is_upper or t.pos_ == "PROPN" or t.is_punct for t in name):
+            return None
+        if not any(t.is_alpha for t in name) or any(t.like_num for t in name):
+            return None
+        end = self.paragraph_end(colon)
+        q = self.quotes.around(colon)
+        if q is not None:
+            end = min(end, q[1])
+        content = trim(self.doc, colon + 1, end)
+        if content is None or len(content) < 3:
+            return None
+        mention = mention_for(self.analysis, name) or self.named_earlier(name)
+        source = Source(
+            mention.entity_id if mention else None,
+            name.text,
+            name.start_char,
+            name.end_char,
+            sentence=index,
+        )
+        return Found(source, self.doc[colon : colon + 1], content, "statement", sent)
+
+    def read_credits(self) -> None:
+        """'"…" ― Sonya Herridge': a quotation credited after a dash, up to the line's end."""
+        for open_, close in self.quotes.spans:
+            i = close + 1
+            if i >= len(self.doc) or self.doc[i].text not in DASHES:
+                continue
+            j = i + 1
+            while j < len(self.doc) and self.doc[j].is_space and "\n" not in self.doc[j].text:
+                j += 1
+            end = j
+            while end < len(self.doc) and end - j < MAX_NAME_TOKENS and not is_paragraph_break(self.doc, end):
+                if not (self.doc[end].is_title or self.doc[end].is_upper or self.doc[end].is_punct):
+                    break
+                end += 1
+            name = trim(self.doc, j, end)
+            content = trim(self.doc, open_ + 1, close)
+            if (
+                name is None
+                or content is None
+                or not (end >= len(self.doc) or is_paragraph_break(self.doc, end))
+            ):
+                continue
+            mention = mention_for(self.analysis, name)
+            index = self.analysis.sentence_at(self.doc[i].idx)
+            source = Source(
+                mention.entity_id if mention else None,
+                name.text,
+                name.start_char,
+                name.end_char,
+                sentence=index,
+            )
+            self.claims.append(Found(source, self.doc[i : i + 1], content, "statement", content))
+
+    def named_earlier(self, name: Span) -> Mention | None:
+        """An upper-case transcript name ("WALLACE") is the person named so earlier ("Chris Wallace")."""
+        word = name[-1].lower_
+        earlier = [
+            m
+            for m in self.analysis.mentions
+            if m.entity_id and m.end <= name.start_char and m.text.lower().split()[-1:] == [word]
+        ]
+        return earlier[-1] if earlier else None
+
+    def paragraph_end(self, i: int) -> int:
+        while i < len(self.doc) and not is_paragraph_break(self.doc, i):
+            i += 1
+        return i
 
     # -- sentences that carry the attribution on -------------------------------------------------
 

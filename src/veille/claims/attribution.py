@@ -304,7 +304,7 @@ class ArticleReader:
             source = replace(source, channel=channel)
         if kind == "assessment" and any(t.lower_ in self.lex.modals for t in content):
             kind = "forecast"
-        return Found(source=source, cue=self.doc[cue.i : cue.i + 1], content=content, kind=kind, segment=sent)
+        return Found(source=source, cue=self.cue_span(cue, content), content=content, kind=kind, segment=sent)
 
     def source_of(self, index: int, sent: Span, cue: Token) -> Source | None:
         lemma = self.lex.lemma_of(cue.lemma_.lower(), cue.lower_)
@@ -329,6 +329,11 @@ class ArticleReader:
         full = subtree_span(subject, RELATIVE_DEPS)
         if full.start < cue.i < full.end:  # the cue modifies its source ("the newspaper to endorse")
             full = self.doc[full.start : cue.i]
+        return self.source_phrase(index, sent, subject, full)
+
+    def source_phrase(self, index: int, sent: Span, head: Token, full: Span) -> Source:
+        """The source a phrase names: its entity, else the one a pronoun or description points back to."""
+        subject = head
         span = clip(full, sent) or full
         mention = mention_for(self.analysis, span)
         if mention is None and self.is_anaphoric(subject):
@@ -445,10 +450,31 @@ class ArticleReader:
         for child in children:
             if child.dep_ in {"obj", "dobj"} and child.pos_ != "PRON":
                 return trim(self.doc, child.left_edge.i, child.right_edge.i + 1)
+        topic = self.topic_of(cue, children)
+        if topic is not None:
+            return topic
         subject = subject_of(cue)
         if is_passive(cue) and subject is not None and subject.pos_ in {"NOUN", "PROPN"}:
             return trim(self.doc, sent.start, sent.end)  # "Une image ... a été publiée, montrant ..."
         return self.quote_before(cue)
+
+    def topic_of(self, cue: Token, children: list[Token]) -> Span | None:
+        """"called for X", "spoke of X", "warned against X", "responded by X": the preposition's object."""
+        for child in children:
+            if child.dep_ == "prep" and child.lower_ in self.lex.topic_prepositions and child.i > cue.i:
+                objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
+                if objects:
+                    return trim(self.doc, objects[0].left_edge.i, objects[-1].right_edge.i + 1)
+        return None
+
+    def cue_span(self, cue: Token, content: Span) -> Span:
+        """The cue word with its particle and the preposition before its content ("called for", "pointed out")."""
+        end = cue.i + 1
+        while end < len(self.doc) and self.doc[end].dep_ == "prt" and self.doc[end].head.i == cue.i:
+            end += 1
+        if content.start == end + 1 and self.doc[end].dep_ == "prep" and self.doc[end].head.i == cue.i:
+            end += 1
+        return self.doc[cue.i : end]
 
     # -- quotations ------------------------------------------------------------------------------
 
@@ -463,10 +489,7 @@ class ArticleReader:
         if before is not None:
             end = self.continued_quotation(cue, before[1])
             return trim(self.doc, before[0] + 1, end)
-        after = self.quote_after_colon(cue)
-        if after is not None:
-            return trim(self.doc, after[0] + 1, after[1])
-        return None
+        return self.after_colon(cue)
 
     def quote_closing_before(self, cue: Token) -> tuple[int, int] | None:
         """The quotation closing right before the cue or its subject ('"A," he said', '"A," said X')."""
@@ -486,8 +509,8 @@ class ArticleReader:
         nxt = self.quotes.opened_at(j)
         return nxt[1] if nxt is not None else close
 
-    def quote_after_colon(self, cue: Token) -> tuple[int, int] | None:
-        """'X said: "A."' or 'told reporters:' then a quotation, maybe in the next paragraph."""
+    def after_colon(self, cue: Token) -> Span | None:
+        """'X said: "A."', 'told reporters:' then a quotation, or the next paragraph ('added:\n\nA.')."""
         j = cue.i + 1
         limit = min(len(self.doc), cue.i + 8)
         while j < limit and self.doc[j].text != ":" and self.doc[j].pos_ not in {"VERB", "PUNCT"}:
@@ -495,9 +518,14 @@ class ArticleReader:
         if j >= limit or self.doc[j].text != ":":
             return None
         j += 1
+        new_paragraph = False
         while j < len(self.doc) and self.doc[j].is_space:
+            new_paragraph = new_paragraph or is_paragraph_break(self.doc, j)
             j += 1
-        return self.quotes.opened_at(j)
+        quoted = self.quotes.opened_at(j)
+        if quoted is not None:
+            return trim(self.doc, quoted[0] + 1, quoted[1])
+        return trim(self.doc, j, self.paragraph_end(j)) if new_paragraph else None
 
     def whole_quotation(self, content: Span | None, cue: Token) -> Span | None:
         """A complement that opens a quotation runs to its close, across sentences ('said, "A. B."')."""

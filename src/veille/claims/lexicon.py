@@ -23,6 +23,7 @@ class CueLexicon:
     channel_markers: frozenset[str]
     speech_nouns: dict[str, str]  # noun -> claim kind, for "exprimer son inquiétude"
     speech_verbs: frozenset[str]  # the light verbs that take them ("exprimer", "make", "take")
+    topic_prepositions: frozenset[str] = frozenset()  # "called for X", "spoke of X": X is the content
     interlocutors: frozenset[str] = frozenset()  # "I", "we", "you": never the source of a claim
 
     def kind_of(self, lemma: str, form: str) -> str | None:
@@ -56,5 +57,6 @@ def cue_lexicon(lang: str) -> CueLexicon:
         channel_markers=frozenset(raw["channels"]["markers"]),
         speech_nouns=dict(section.get("speech_nouns", {})),
         speech_verbs=frozenset(section.get("speech_verbs", {}).get("lemmas", [])),
+        topic_prepositions=frozenset(section.get("topic_prepositions", {}).get("words", [])),
         interlocutors=frozenset(section.get("interlocutors", {}).get("pronouns", [])),
     )

@@ -174,6 +174,8 @@ class AttributionExtractor:
                 "cue", [[{"LOWER": {"IN": sorted(lex.forms)}, "POS": {"IN": ["VERB", "ADJ", "NOUN"]}}]]
             )
             matcher.add("according", [[{"LOWER": word} for word in phrase] for phrase in lex.according])
+            if lex.nominal:  # "Trump's claim that", "his warning about"
+                matcher.add("nominal", [[{"LEMMA": {"IN": sorted(lex.nominal)}, "POS": "NOUN"}]])
             self._matchers[key] = matcher
         return self._matchers[key]
 
@@ -248,6 +250,8 @@ class ArticleReader:
         for cue in cues:
             if cue.label_ == "according":
                 claim = self.read_according(index, sent, cue)
+            elif cue.label_ == "nominal":
+                claim = self.read_nominal(index, sent, cue[0])
             else:
                 claim = self.read_cue(index, sent, cue[0])
             if claim:
@@ -324,8 +328,6 @@ class ArticleReader:
             if "Inf" in cue.morph.get("VerbForm", []) or "Imp" in cue.morph.get("Mood", []):
                 return None  # "Veuillez noter que": an instruction to the reader, nobody's claim
             return self.adjacent_source(index, sent, cue)
-        if subject.lower_ in self.lex.interlocutors:
-            return None  # "I think", "you know" inside a quotation: the quoted speaker's hedge
         full = subtree_span(subject, RELATIVE_DEPS)
         if full.start < cue.i < full.end:  # the cue modifies its source ("the newspaper to endorse")
             full = self.doc[full.start : cue.i]
@@ -453,10 +455,33 @@ class ArticleReader:
         topic = self.topic_of(cue, children)
         if topic is not None:
             return topic
+        if cue.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children):
+            # "Hawaii, as one adviser pointed out, rarely gets two hurricanes": the clause around
+            span = trim(self.doc, cue.head.left_edge.i, cue.head.right_edge.i + 1)
+            if span is not None and len(span) > len(list(cue.subtree)) + 2:
+                return span
+        tail = self.parenthetical_tail(cue, sent)
+        if tail is not None:
+            return tail
+        if cue.dep_ in RELATIVE_DEPS and cue.head.i < cue.i and cue.head.pos_ in {"NOUN", "PROPN"}:
+            # "an explosion that the mayor described as ...", "the rate he has proposed": the noun it modifies
+            return trim(self.doc, cue.head.left_edge.i, cue.left_edge.i)
         subject = subject_of(cue)
         if is_passive(cue) and subject is not None and subject.pos_ in {"NOUN", "PROPN"}:
             return trim(self.doc, sent.start, sent.end)  # "Une image ... a été publiée, montrant ..."
         return self.quote_before(cue)
+
+    def parenthetical_tail(self, cue: Token, sent: Span) -> Span | None:
+        """"People like Scott, he said.": a cue clause closing the sentence after a comma."""
+        subject = subject_of(cue)
+        if subject is None or subject.i > cue.i:
+            return None
+        start = subject.left_edge.i
+        rest = [t for t in self.doc[cue.i + 1 : sent.end] if not (t.is_punct or t.is_space)]
+        if start - 1 <= sent.start or self.doc[start - 1].text != "," or len(rest) > 3:
+            return None
+        span = trim(self.doc, sent.start, start - 1)
+        return span if span is not None and len(span) > 2 else None
 
     def topic_of(self, cue: Token, children: list[Token]) -> Span | None:
         """"called for X", "spoke of X", "warned against X", "responded by X": the preposition's object."""
@@ -493,11 +518,14 @@ class ArticleReader:
 
     def quote_closing_before(self, cue: Token) -> tuple[int, int] | None:
         """The quotation closing right before the cue or its subject ('"A," he said', '"A," said X')."""
-        subject = subject_of(cue)
-        i = (subject.left_edge.i if subject is not None and subject.i < cue.i else cue.i) - 1
-        while i >= 0 and (self.doc[i].pos_ == "AUX" or self.doc[i].text in {",", "-", "—", "–"}):
-            i -= 1
-        return self.quotes.closed_at(i) if i >= 0 else None
+        # the parse may hang the speaker's words on the quotation: walk back over them instead
+        for i in range(cue.i - 1, max(cue.i - 1 - MAX_NAME_TOKENS - 3, -1), -1):
+            token = self.doc[i]
+            if token.is_quote:
+                return self.quotes.closed_at(i)
+            if token.text in {".", "!", "?", ";", ":"} or token.is_space or self.quotes.around(i) is not None:
+                return None
+        return None
 
     def continued_quotation(self, cue: Token, close: int) -> int:
         """End of the content: after the cue clause, a quotation opening in the same paragraph goes on."""
@@ -513,10 +541,11 @@ class ArticleReader:
         """'X said: "A."', 'told reporters:' then a quotation, or the next paragraph ('added:\n\nA.')."""
         j = cue.i + 1
         limit = min(len(self.doc), cue.i + 8)
-        while j < limit and self.doc[j].text != ":" and self.doc[j].pos_ not in {"VERB", "PUNCT"}:
+        while j < limit and self.doc[j].text not in {":", ","} and self.doc[j].pos_ not in {"VERB", "PUNCT"}:
             j += 1
-        if j >= limit or self.doc[j].text != ":":
+        if j >= limit or self.doc[j].text not in {":", ","}:
             return None
+        comma = self.doc[j].text == ","  # 'Trump said, "When people ..."': only a quotation follows a comma
         j += 1
         new_paragraph = False
         while j < len(self.doc) and self.doc[j].is_space:
@@ -525,7 +554,7 @@ class ArticleReader:
         quoted = self.quotes.opened_at(j)
         if quoted is not None:
             return trim(self.doc, quoted[0] + 1, quoted[1])
-        return trim(self.doc, j, self.paragraph_end(j)) if new_paragraph else None
+        return trim(self.doc, j, self.paragraph_end(j)) if new_paragraph and not comma else None
 
     def whole_quotation(self, content: Span | None, cue: Token) -> Span | None:
         """A complement that opens a quotation runs to its close, across sentences ('said, "A. B."')."""
@@ -570,6 +599,58 @@ class ArticleReader:
             if token.lower_ in self.lex.channels and marked:
                 return token.text
         return None
+
+    # -- speech nouns: "Trump's claim that", "his warning about", "a Times report that" ----------
+
+    def read_nominal(self, index: int, sent: Span, noun: Token) -> Found | None:
+        """A speech noun whose owner is named (possessive, compound name, "from X") and whose
+        content follows it (a that-clause, "about X", a quotation in apposition)."""
+        if self.quotes.around(noun.i) is not None:
+            return None
+        owner = self.noun_owner(noun)
+        if owner is None or owner.lower_ in self.lex.interlocutors or owner.lower_ in {"my", "our", "your"}:
+            return None
+        content = self.noun_content(noun, sent)
+        if content is None or len(content) < 2:
+            return None
+        full = subtree_span(owner, RELATIVE_DEPS)
+        if full.end > noun.i:
+            full = self.doc[full.start : noun.i]
+        if len(full) == 0:
+            return None
+        source = self.source_phrase(index, sent, owner, full)
+        kind = self.lex.nominal.get(noun.lemma_.lower(), "statement")
+        return Found(source=source, cue=self.cue_span(noun, content), content=content, kind=kind, segment=sent)
+
+    def noun_owner(self, noun: Token) -> Token | None:
+        for child in noun.children:
+            if child.dep_ == "poss":
+                return child
+        for child in noun.children:  # "a New York Times report": a named compound
+            if child.dep_ == "compound" and child.i < noun.i and child.pos_ == "PROPN":
+                if mention_for(self.analysis, self.doc[child.i : child.i + 1]):
+                    return child
+        for child in noun.children:  # "criticism from Democrats", "a statement by the ministry"
+            if child.dep_ in {"prep", "agent"} and child.lower_ in {"from", "by"}:
+                objects = [c for c in child.children if c.dep_ == "pobj"]
+                if objects and objects[0].pos_ in {"PROPN", "NOUN"}:
+                    return objects[0]
+        return None
+
+    def noun_content(self, noun: Token, sent: Span) -> Span | None:
+        for child in noun.children:
+            if child.dep_ in {"acl", "ccomp"} and child.i > noun.i and any(
+                c.lower_ in COMPLEMENTISERS or c.dep_ == "mark" for c in child.children
+            ):
+                return clip(self.doc[child.left_edge.i : child.right_edge.i + 1], sent)
+        topic = self.topic_of(noun, [c for c in noun.children if sent.start <= c.i < sent.end])
+        if topic is not None:
+            return topic
+        nxt = noun.i + 1
+        while nxt < len(self.doc) and self.doc[nxt].text in {",", ":"}:
+            nxt += 1
+        quoted = self.quotes.opened_at(nxt)
+        return trim(self.doc, quoted[0] + 1, quoted[1]) if quoted is not None else None
 
     # -- "selon X", "according to X" ---------------------------------------------------------
 

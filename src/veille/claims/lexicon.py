@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -23,6 +23,7 @@ class CueLexicon:
     channel_markers: frozenset[str]
     speech_nouns: dict[str, str]  # noun -> claim kind, for "exprimer son inquiétude"
     speech_verbs: frozenset[str]  # the light verbs that take them ("exprimer", "make", "take")
+    nominal: dict[str, str] = field(default_factory=dict)  # speech noun -> kind ("claim", "warning")
     topic_prepositions: frozenset[str] = frozenset()  # "called for X", "spoke of X": X is the content
     interlocutors: frozenset[str] = frozenset()  # "I", "we", "you": never the source of a claim
 
@@ -57,6 +58,7 @@ def cue_lexicon(lang: str) -> CueLexicon:
         channel_markers=frozenset(raw["channels"]["markers"]),
         speech_nouns=dict(section.get("speech_nouns", {})),
         speech_verbs=frozenset(section.get("speech_verbs", {}).get("lemmas", [])),
+        nominal=dict(section.get("nominal", {})),
         topic_prepositions=frozenset(section.get("topic_prepositions", {}).get("words", [])),
         interlocutors=frozenset(section.get("interlocutors", {}).get("pronouns", [])),
     )

@@ -31,6 +31,9 @@ PASSIVE_DEPS = {"aux:pass", "auxpass", "nsubj:pass", "nsubjpass"}
 AGENT_DEPS = {"obl:agent", "agent"}
 CLAUSE_DEPS = {"ccomp", "xcomp", "oprd"}
 RELATIVE_DEPS = {"relcl", "acl:relcl"}
+# A source phrase keeps its relative clause ("Joseph, who has four children") but not a
+# participle or adverbial trailing it ("Trump, speaking to veterans", "a poll released in May").
+SOURCE_CUT_DEPS = {"acl", "advcl", "npadvmod"}
 EDGE_SKIP = {"PUNCT", "SPACE", "SCONJ", "CCONJ"}
 COMPLEMENTISERS = {"que", "qu'", "qu’", "that"}
 PERSONAL_PRONOUNS = {"il", "elle", "he", "she"}
@@ -328,7 +331,7 @@ class ArticleReader:
             if "Inf" in cue.morph.get("VerbForm", []) or "Imp" in cue.morph.get("Mood", []):
                 return None  # "Veuillez noter que": an instruction to the reader, nobody's claim
             return self.adjacent_source(index, sent, cue)
-        full = subtree_span(subject, RELATIVE_DEPS)
+        full = subtree_span(subject, SOURCE_CUT_DEPS)
         if full.start < cue.i < full.end:  # the cue modifies its source ("the newspaper to endorse")
             full = self.doc[full.start : cue.i]
         return self.source_phrase(index, sent, subject, full)
@@ -801,6 +804,13 @@ class ArticleReader:
 def drop_nested(found: list[Found]) -> list[Found]:
     """Keep one claim per content: a same-source claim inside another is the same report."""
     kept: list[Found] = []
+    # a cue inside another claim's content is reported speech within the report
+    # ("Merrill says Machado promised to ..."): the outer claim holds it
+    found = [
+        f
+        for f in found
+        if not any(o is not f and o.content.start <= f.cue.start and f.cue.end <= o.content.end for o in found)
+    ]
     for claim in sorted(found, key=lambda f: -(f.content.end - f.content.start)):
         inside = any(
             k.source.entity == claim.source.entity

@@ -442,7 +442,13 @@ class ArticleReader:
                 span = trim(self.doc, child.left_edge.i, child.right_edge.i + 1)
                 if span is not None and len(span) > 1:
                     return span
-        if cue.dep_ in {"parataxis", "ccomp", "advcl"} and sent.start <= cue.head.i < cue.i:
+        has_object = any(c.dep_ in {"obj", "dobj"} for c in children)
+        head_is_cue = self.lex.kind_of(cue.head.lemma_.lower(), cue.head.lower_) is not None
+        if (
+            cue.dep_ in {"parataxis", "ccomp", "advcl"}
+            and sent.start <= cue.head.i < cue.i
+            and not (has_object or head_is_cue)  # "X says she opposes the deal": the content of "says"
+        ):
             # '"Le partenariat s'est renforcé", a indiqué le message': content before the cue
             span = trim(self.doc, cue.head.left_edge.i, cue.left_edge.i)
             if span is not None and len(span) > 2:

@@ -534,6 +534,8 @@ class ArticleReader:
                 return self.quotes.closed_at(i)
             if token.text in {".", "!", "?", ";", ":"} or token.is_space or self.quotes.around(i) is not None:
                 return None
+            if token.pos_ == "VERB" and self.lex.kind_of(token.lemma_.lower(), token.lower_):
+                return None  # '"…," said X, speaking of Y': the quotation is the first cue's
         return None
 
     def continued_quotation(self, cue: Token, close: int) -> int:
@@ -807,16 +809,26 @@ class ArticleReader:
         return None
 
 
+def holds(outer: Found, inner: Found) -> bool:
+    return outer.content.start <= inner.cue.start and inner.cue.end <= outer.content.end
+
+
+def reported_within(inner: Found, outer: Found) -> bool:
+    """``inner``'s cue lies in ``outer``'s content; when each holds the other's cue (a bad
+    parse), the claim with the wider content is the one that swallowed the other."""
+    if not holds(outer, inner):
+        return False
+    if holds(inner, outer):
+        return len(inner.content) > len(outer.content)
+    return True
+
+
 def drop_nested(found: list[Found]) -> list[Found]:
     """Keep one claim per content: a same-source claim inside another is the same report."""
     kept: list[Found] = []
     # a cue inside another claim's content is reported speech within the report
     # ("Merrill says Machado promised to ..."): the outer claim holds it
-    found = [
-        f
-        for f in found
-        if not any(o is not f and o.content.start <= f.cue.start and f.cue.end <= o.content.end for o in found)
-    ]
+    found = [f for f in found if not any(o is not f and reported_within(f, o) for o in found)]
     for claim in sorted(found, key=lambda f: -(f.content.end - f.content.start)):
         inside = any(
             k.source.entity == claim.source.entity

@@ -143,7 +143,7 @@ def subject_of(cue: Token) -> Token | None:
     subjects = [child for child in cue.children if child.dep_ in SUBJECT_DEPS]
     if subjects:  # a bad parse may give two: the one next to the cue speaks ('"…," The Hill reported')
         return min(subjects, key=lambda child: abs(child.i - cue.i))
-    if cue.dep_ in {"conj", "xcomp"} and cue.head.i != cue.i:  # "a déclaré ... et a ajouté"
+    if cue.dep_ in {"conj", "xcomp", "acomp"} and cue.head.i != cue.i:  # "a déclaré ... et a ajouté"
         return subject_of(cue.head)
     if cue.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in cue.children):
         return subject_of(cue.head)  # "X became the first paper to endorse": X
@@ -157,6 +157,8 @@ def subject_of(cue: Token) -> Token | None:
         found = next((c for c in head.children if c.dep_ in SUBJECT_DEPS), None)
         if found is not None:
             return found
+        if head.dep_ in {"conj", "xcomp", "acomp"} and head.tag_ != "VBG":  # "never seem to tire of telling"
+            return subject_of(head)
     return None
 
 
@@ -323,8 +325,10 @@ class ArticleReader:
             return self.with_sentence(self.carried(index), index)
         if subject is None and cue.dep_ in {"acl", "relcl"} and cue.head.i < cue.i:
             head = cue.head  # "the latest newspaper to endorse X": the speaker the cue modifies
-            if head.lemma_.lower() in self.lex.anaphoric_nouns or mention_for(
-                self.analysis, self.doc[head.i : head.i + 1]
+            if (
+                head.lemma_.lower() in self.lex.anaphoric_nouns
+                or mention_for(self.analysis, self.doc[head.i : head.i + 1])
+                or (cue.tag_ == "VBG" and head.pos_ in {"NOUN", "PROPN", "NUM"})  # "a tweet attacking X"
             ):
                 subject = head
         if subject is None:
@@ -340,6 +344,13 @@ class ArticleReader:
         """The source a phrase names: its entity, else the one a pronoun or description points back to."""
         subject = head
         span = clip(full, sent) or full
+        start = span.start
+        for token in span:  # "BRUSSELS - European leaders", "predictable - Donald J. Trump": after the dash
+            if token.i >= head.i:
+                break
+            if token.text in DASHES and token.i + 1 <= head.i:
+                start = token.i + 1
+        span = self.doc[start : span.end] if start > span.start else span
         mention = mention_for(self.analysis, span)
         if mention is None and self.is_anaphoric(subject):
             carried = self.carried(index) or self.last_person(index, subject)
@@ -412,6 +423,9 @@ class ArticleReader:
         token = self.doc[i]
         mention = mention_for(self.analysis, self.doc[i : i + 1])
         if mention is None or not (mention.start <= token.idx < mention.end):
+            if token.pos_ == "NOUN" and token.tag_ == "NNS" and token.dep_ not in {"pobj", "dobj", "obj"}:
+                # "the $20 million experts say it costs": a bare plural the parse left unattached
+                return self.source_phrase(index, sent, token, self.doc[token.left_edge.i : i + 1])
             return None
         return Source(mention.entity_id, mention.text, mention.start, mention.end, sentence=index)
 
@@ -723,8 +737,8 @@ class ArticleReader:
         name = self.doc[start:colon]
         if not all(t.is_title or t.is_upper or t.pos_ == "PROPN" or t.is_punct for t in name):
             return None
-        if not any(t.is_alpha for t in name) or any(t.like_num for t in name):
-            return None
+        if not any(t.is_alpha for t in name) or any(t.like_num for t in name) or name[0].pos_ == "DET":
+            return None  # "The Latest: ...", "5:45 p.m.": a news slug or a time, not a speaker
         end = self.paragraph_end(colon)
         q = self.quotes.around(colon)
         if q is not None:

@@ -492,7 +492,17 @@ class ArticleReader:
         subject = subject_of(cue)
         if is_passive(cue) and subject is not None and subject.pos_ in {"NOUN", "PROPN"}:
             return trim(self.doc, sent.start, sent.end)  # "Une image ... a été publiée, montrant ..."
-        return self.quote_before(cue)
+        return self.quote_before(cue) or self.that_clause_below(cue, sent)
+
+    def that_clause_below(self, cue: Token, sent: Span) -> Span | None:
+        """"reported at the time that X", "tweeted in the early hours that X": the parse hung the
+        cue's that-clause on a noun of an adverbial after the cue."""
+        for token in self.doc[cue.i + 1 : min(cue.right_edge.i + 1, sent.end)]:
+            if token.dep_ in {"ccomp", "acl", "relcl"} and token.head.i != cue.i:
+                marks = [c for c in token.children if c.dep_ == "mark" and c.lower_ in COMPLEMENTISERS]
+                if marks and marks[0].i > cue.i:
+                    return trim(self.doc, marks[0].i, token.right_edge.i + 1)
+        return None
 
     def parenthetical_tail(self, cue: Token, sent: Span) -> Span | None:
         """"People like Scott, he said.": a cue clause closing the sentence after a comma."""
@@ -542,7 +552,7 @@ class ArticleReader:
     def quote_closing_before(self, cue: Token) -> tuple[int, int] | None:
         """The quotation closing right before the cue or its subject ('"A," he said', '"A," said X')."""
         # the parse may hang the speaker's words on the quotation: walk back over them instead
-        for i in range(cue.i - 1, max(cue.i - 1 - MAX_NAME_TOKENS - 3, -1), -1):
+        for i in range(cue.i - 1, max(cue.i - 1 - 2 * MAX_NAME_TOKENS, -1), -1):
             token = self.doc[i]
             if token.is_quote:
                 return self.quotes.closed_at(i)

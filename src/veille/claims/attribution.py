@@ -670,7 +670,13 @@ class ArticleReader:
                 objects = [c for c in child.children if c.dep_ == "pobj"]
                 if objects and objects[0].pos_ in {"PROPN", "NOUN"}:
                     return objects[0]
-        return None
+        verb = noun.head
+        if noun.dep_ == "pobj" and verb.lower_ == "with":  # "peppered him with attacks on"
+            verb = verb.head
+        elif noun.dep_ not in {"dobj", "obj"}:
+            return None
+        # a light verb's subject owns its speech noun: "raised questions about", "sounded a call for"
+        return subject_of(verb) if verb.pos_ == "VERB" and verb.i < noun.i else None
 
     def noun_content(self, noun: Token, sent: Span) -> Span | None:
         for child in noun.children:

@@ -240,6 +240,7 @@ class ArticleReader:
     def __post_init__(self) -> None:
         self.text = self.doc.text  # Doc.text joins the tokens again on each access
         self.quotes: Quotations = find_quotations(self.doc)
+        self.speech_objects = set(self.speech.values())
         self.claims: list[Found] = []
         self.focus: Source | None = None
         self.last_claim_sentence = -10
@@ -640,8 +641,8 @@ class ArticleReader:
     def read_nominal(self, index: int, sent: Span, noun: Token) -> Found | None:
         """A speech noun whose owner is named (possessive, compound name, "from X") and whose
         content follows it (a that-clause, "about X", a quotation in apposition)."""
-        if self.quotes.around(noun.i) is not None:
-            return None
+        if self.quotes.around(noun.i) is not None or noun.i in self.speech_objects:
+            return None  # inside a quotation, or read with its light verb ("made comments about")
         owner = self.noun_owner(noun)
         if owner is None or owner.lower_ in self.lex.interlocutors or owner.lower_ in {"my", "our", "your"}:
             return None

@@ -89,6 +89,17 @@ def subtree_span(token: Token, skip_deps: Iterable[str] = ()) -> Span:
     return token.doc[token.left_edge.i : max(end, token.i + 1)]
 
 
+def source_span(head: Token) -> Span:
+    """The source phrase: the head's subtree, cut before a participle or adverbial set off by a
+    comma ("Trump, speaking to veterans, said"); "a union representing pilots" stays whole."""
+    doc = head.doc
+    end = head.right_edge.i + 1
+    for child in head.rights:
+        if child.dep_ in SOURCE_CUT_DEPS and child.left_edge.i > 0 and doc[child.left_edge.i - 1].text == ",":
+            end = min(end, child.left_edge.i - 1)
+    return doc[head.left_edge.i : max(end, head.i + 1)]
+
+
 def segments(sent: Span) -> list[Span]:
     """Split a parser sentence that swallowed a full stop or a paragraph break.
 
@@ -336,7 +347,7 @@ class ArticleReader:
             if "Inf" in cue.morph.get("VerbForm", []) or "Imp" in cue.morph.get("Mood", []):
                 return None  # "Veuillez noter que": an instruction to the reader, nobody's claim
             return self.adjacent_source(index, sent, cue)
-        full = subtree_span(subject, SOURCE_CUT_DEPS)
+        full = source_span(subject)
         if full.start < cue.i < full.end:  # the cue modifies its source ("the newspaper to endorse")
             full = self.doc[full.start : cue.i]
         return self.source_phrase(index, sent, subject, full)
@@ -349,7 +360,8 @@ class ArticleReader:
         for token in span:  # "BRUSSELS - European leaders", "predictable - Donald J. Trump": after the dash
             if token.i >= head.i:
                 break
-            if token.text in DASHES and token.i + 1 <= head.i:
+            spaced = bool(token.whitespace_) and token.i > 0 and bool(self.doc[token.i - 1].whitespace_)
+            if token.text in DASHES and spaced and token.i + 1 <= head.i:  # not "Holtz-Eakin"
                 start = token.i + 1
         span = self.doc[start : span.end] if start > span.start else span
         mention = mention_for(self.analysis, span)

@@ -36,7 +36,7 @@ RELATIVE_DEPS = {"relcl", "acl:relcl"}
 SOURCE_CUT_DEPS = {"acl", "advcl", "npadvmod"}
 EDGE_SKIP = {"PUNCT", "SPACE", "SCONJ", "CCONJ"}
 COMPLEMENTISERS = {"que", "qu'", "qu’", "that"}
-PERSONAL_PRONOUNS = {"il", "elle", "he", "she"}
+PERSONAL_PRONOUNS = {"il", "elle", "he", "she", "him", "his", "her"}
 CARRY_WINDOW = 5  # sentences an attribution stays available to pronouns and connectives
 QUOTE_MAX_TOKENS = 200  # longest quotation looked back over
 MAX_NAME_TOKENS = 6  # a speaker's name before a colon or after a dash
@@ -710,8 +710,11 @@ class ArticleReader:
 
     def read_according(self, index: int, sent: Span, marker: Span) -> Found | None:
         head = self.according_object(marker)
-        if head is None or head.pos_ == "PRON":
-            return None  # "selon lesquelles": a relative, not a source
+        relative = head is not None and (
+            "Rel" in head.morph.get("PronType") or head.tag_ in {"WDT", "WP"} or head.lower_.startswith("lesquel")
+        )
+        if head is None or relative or (head.pos_ == "PRON" and not self.is_anaphoric(head)):
+            return None  # "selon lesquelles": a relative, not a source; "according to him" is one
         span = subtree_span(head, RELATIVE_DEPS)
         if span.start < marker.end:
             span = self.doc[marker.end : max(span.end, marker.end + 1)]
@@ -788,12 +791,12 @@ class ArticleReader:
     def read_credits(self) -> None:
         """'"…" ― Sonya Herridge': a quotation credited after a dash, up to the line's end."""
         for open_, close in self.quotes.spans:
-            i = close + 1
-            if i >= len(self.doc) or self.doc[i].text not in DASHES:
+            i = self.skip_inline_space(close + 1)
+            if self.doc[close].text[1:2] in DASHES:  # '.”― Name': one token
+                i = close
+            elif i >= len(self.doc) or self.doc[i].text not in DASHES:
                 continue
-            j = i + 1
-            while j < len(self.doc) and self.doc[j].is_space and "\n" not in self.doc[j].text:
-                j += 1
+            j = self.skip_inline_space(i + 1)
             end = j
             while end < len(self.doc) and end - j < MAX_NAME_TOKENS and not is_paragraph_break(self.doc, end):
                 if not (self.doc[end].is_title or self.doc[end].is_upper or self.doc[end].is_punct):
@@ -801,11 +804,8 @@ class ArticleReader:
                 end += 1
             name = trim(self.doc, j, end)
             content = trim(self.doc, open_ + 1, close)
-            if (
-                name is None
-                or content is None
-                or not (end >= len(self.doc) or is_paragraph_break(self.doc, end))
-            ):
+            after = self.skip_inline_space(end)
+            if name is None or content is None or not (after >= len(self.doc) or is_paragraph_break(self.doc, after)):
                 continue
             mention = mention_for(self.analysis, name)
             index = self.analysis.sentence_at(self.doc[i].idx)
@@ -817,6 +817,12 @@ class ArticleReader:
                 sentence=index,
             )
             self.claims.append(Found(source, self.doc[i : i + 1], content, "statement", content))
+
+    def skip_inline_space(self, i: int) -> int:
+        """The first token from ``i`` that is not a space inside the line."""
+        while i < len(self.doc) and self.doc[i].is_space and not is_paragraph_break(self.doc, i):
+            i += 1
+        return i
 
     def named_earlier(self, name: Span) -> Mention | None:
         """An upper-case transcript name ("WALLACE") is the person named so earlier ("Chris Wallace")."""

@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 OPENING = {"“", "«", "„"}
 CLOSING = {"”", "»"}
 STRAIGHT = {'"', "''", "``"}
+DASH_CHARS = {"―", "—", "–", "-"}
 MAX_TOKENS = 1500  # a quotation never left open further than this (a stray mark)
 
 
@@ -75,6 +76,8 @@ def find_quotations(doc: Doc) -> Quotations:
     last_break = -1
     for token in doc:
         i, text = token.i, token.text
+        if len(text) > 1 and text[0] in CLOSING and set(text[1:]) <= DASH_CHARS:
+            text = text[0]  # '.”― Name': the tokenizer keeps a credit's dash on the closing mark
         if start is not None and i - start > MAX_TOKENS:
             start, broken = None, False
         if is_paragraph_break(doc, i):

@@ -859,7 +859,8 @@ class ArticleReader:
 
 
 def holds(outer: Found, inner: Found) -> bool:
-    return outer.content.start <= inner.cue.start and inner.cue.end <= outer.content.end
+    # a content that opens with another cue ("According to X, ...") was read too wide: it holds nothing
+    return outer.content.start < inner.cue.start and inner.cue.end <= outer.content.end
 
 
 def reported_within(inner: Found, outer: Found) -> bool:

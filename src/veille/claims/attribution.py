@@ -89,17 +89,6 @@ def subtree_span(token: Token, skip_deps: Iterable[str] = ()) -> Span:
     return token.doc[token.left_edge.i : max(end, token.i + 1)]
 
 
-def source_span(head: Token) -> Span:
-    """The source phrase: the head's subtree, cut before a participle or adverbial set off by a
-    comma ("Trump, speaking to veterans, said"); "a union representing pilots" stays whole."""
-    doc = head.doc
-    end = head.right_edge.i + 1
-    for child in head.rights:
-        if child.dep_ in SOURCE_CUT_DEPS and child.left_edge.i > 0 and doc[child.left_edge.i - 1].text == ",":
-            end = min(end, child.left_edge.i - 1)
-    return doc[head.left_edge.i : max(end, head.i + 1)]
-
-
 def segments(sent: Span) -> list[Span]:
     """Split a parser sentence that swallowed a full stop or a paragraph break.
 
@@ -347,10 +336,29 @@ class ArticleReader:
             if "Inf" in cue.morph.get("VerbForm", []) or "Imp" in cue.morph.get("Mood", []):
                 return None  # "Veuillez noter que": an instruction to the reader, nobody's claim
             return self.adjacent_source(index, sent, cue)
-        full = source_span(subject)
+        full = self.source_span(subject)
         if full.start < cue.i < full.end:  # the cue modifies its source ("the newspaper to endorse")
-            full = self.doc[full.start : cue.i]
+            full = self.doc[full.start : max(cue.left_edge.i, subject.i + 1)]
         return self.source_phrase(index, sent, subject, full)
+
+    def source_span(self, head: Token) -> Span:
+        """The source phrase: the head's subtree, cut before a participle or adverbial set off by
+        a comma ("Trump, speaking to veterans, said"; "a union representing pilots" stays whole)
+        and before a relative clause that reports on its own ("The Post, which gave X its support")."""
+        doc = head.doc
+        end = head.right_edge.i + 1
+        for child in head.rights:
+            after_comma = child.left_edge.i > 0 and doc[child.left_edge.i - 1].text == ","
+            reports = child.dep_ in RELATIVE_DEPS and self.reports(child)
+            if after_comma and (child.dep_ in SOURCE_CUT_DEPS or reports):
+                end = min(end, child.left_edge.i - 1)
+        return doc[head.left_edge.i : max(end, head.i + 1)]
+
+    def reports(self, verb: Token) -> bool:
+        """A cue verb, or a verb whose object is a speech noun ("gave Clinton its support")."""
+        if self.lex.kind_of(verb.lemma_.lower(), verb.lower_):
+            return True
+        return any(c.dep_ in {"dobj", "obj"} and c.lemma_.lower() in self.lex.nominal for c in verb.children)
 
     def source_phrase(self, index: int, sent: Span, head: Token, full: Span) -> Source:
         """The source a phrase names: its entity, else the one a pronoun or description points back to."""

@@ -336,6 +336,8 @@ class ArticleReader:
             if "Inf" in cue.morph.get("VerbForm", []) or "Imp" in cue.morph.get("Mood", []):
                 return None  # "Veuillez noter que": an instruction to the reader, nobody's claim
             return self.adjacent_source(index, sent, cue)
+        if subject.lower_ in self.lex.non_sources:
+            return None  # "a letter that says", generic "you": not who is speaking
         full = self.source_span(subject)
         if full.start < cue.i < full.end:  # the cue modifies its source ("the newspaper to endorse")
             full = self.doc[full.start : max(cue.left_edge.i, subject.i + 1)]
@@ -664,8 +666,8 @@ class ArticleReader:
         if self.quotes.around(noun.i) is not None or noun.i in self.speech_objects:
             return None  # inside a quotation, or read with its light verb ("made comments about")
         owner = self.noun_owner(noun)
-        if owner is None or owner.lower_ in self.lex.interlocutors or owner.lower_ in {"my", "our", "your"}:
-            return None
+        if owner is None or owner.pos_ == "PRON":
+            return None  # "his attacks on": a pronoun owner is too loose a source for a noun
         content = self.noun_content(noun, sent)
         if content is None or len(content) < 2:
             return None

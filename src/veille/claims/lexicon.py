@@ -25,7 +25,7 @@ class CueLexicon:
     speech_verbs: frozenset[str]  # the light verbs that take them ("exprimer", "make", "take")
     nominal: dict[str, str] = field(default_factory=dict)  # speech noun -> kind ("claim", "warning")
     topic_prepositions: frozenset[str] = frozenset()  # "called for X", "spoke of X": X is the content
-    interlocutors: frozenset[str] = frozenset()  # "I", "we", "you": never the source of a claim
+    non_sources: frozenset[str] = frozenset()  # subjects that never name a speaker ("that", generic "you")
 
     def kind_of(self, lemma: str, form: str) -> str | None:
         """Claim kind of a cue verb, by lemma or by a known inflected form."""
@@ -60,5 +60,5 @@ def cue_lexicon(lang: str) -> CueLexicon:
         speech_verbs=frozenset(section.get("speech_verbs", {}).get("lemmas", [])),
         nominal=dict(section.get("nominal", {})),
         topic_prepositions=frozenset(section.get("topic_prepositions", {}).get("words", [])),
-        interlocutors=frozenset(section.get("interlocutors", {}).get("pronouns", [])),
+        non_sources=frozenset(section.get("non_sources", {}).get("words", [])),
     )

@@ -518,7 +518,7 @@ class ArticleReader:
         return self.quote_before(cue) or self.that_clause_below(cue, sent)
 
     def that_clause_below(self, cue: Token, sent: Span) -> Span | None:
-        """"reported at the time that X", "tweeted in the early hours that X": the parse hung the
+        """ "reported at the time that X", "tweeted in the early hours that X": the parse hung the
         cue's that-clause on a noun of an adverbial after the cue."""
         for token in self.doc[cue.i + 1 : min(cue.right_edge.i + 1, sent.end)]:
             if token.dep_ in {"ccomp", "acl", "relcl"} and token.head.i != cue.i:
@@ -528,7 +528,7 @@ class ArticleReader:
         return None
 
     def parenthetical_tail(self, cue: Token, sent: Span) -> Span | None:
-        """"People like Scott, he said.": a cue clause closing the sentence after a comma."""
+        """ "People like Scott, he said.": a cue clause closing the sentence after a comma."""
         subject = subject_of(cue)
         if subject is None or subject.i > cue.i:
             return None
@@ -540,7 +540,7 @@ class ArticleReader:
         return span if span is not None and len(span) > 2 else None
 
     def topic_of(self, cue: Token, children: list[Token]) -> Span | None:
-        """"called for X", "spoke of X", "warned against X", "responded by X": the preposition's object."""
+        """ "called for X", "spoke of X", "warned against X", "responded by X": the preposition's object."""
         for child in children:
             if child.dep_ == "prep" and child.lower_ in self.lex.topic_prepositions and child.i > cue.i:
                 objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
@@ -587,13 +587,16 @@ class ArticleReader:
 
     def continued_quotation(self, cue: Token, close: int) -> int:
         """End of the content: after the cue clause, a quotation opening in the same paragraph goes on."""
-        j = cue.right_edge.i + 1
-        if j < len(self.doc) and self.doc[j].text in {",", ".", ";", ":"}:
-            j += 1
-        while j < len(self.doc) and self.doc[j].is_space and "\n" not in self.doc[j].text:
-            j += 1
-        nxt = self.quotes.opened_at(j)
-        return nxt[1] if nxt is not None else close
+        # after the cue and its speaker ("said Anna Smith", "Anna Smith said Friday"), a comma or a
+        # full stop, then an opening mark in the same paragraph
+        for j in range(cue.i + 1, min(cue.i + 2 * MAX_NAME_TOKENS, len(self.doc))):
+            if is_paragraph_break(self.doc, j) or self.quotes.around(j) is not None:
+                break
+            nxt = self.quotes.opened_at(j)
+            if nxt is not None:
+                before = self.doc[j - 1].text
+                return nxt[1] if before in {",", ".", ";", ":"} or self.doc[j - 1].is_space else close
+        return close
 
     def after_colon(self, cue: Token) -> Span | None:
         """'X said: "A."', 'told reporters:' then a quotation, or the next paragraph ('added:\n\nA.')."""
@@ -678,16 +681,18 @@ class ArticleReader:
             return None
         source = self.source_phrase(index, sent, owner, full)
         kind = self.lex.nominal.get(noun.lemma_.lower(), "statement")
-        return Found(source=source, cue=self.cue_span(noun, content), content=content, kind=kind, segment=sent)
+        return Found(
+            source=source, cue=self.cue_span(noun, content), content=content, kind=kind, segment=sent
+        )
 
     def noun_owner(self, noun: Token) -> Token | None:
         for child in noun.children:
             if child.dep_ == "poss":
                 return child
         for child in noun.children:  # "a New York Times report": a named compound
-            if child.dep_ == "compound" and child.i < noun.i and child.pos_ == "PROPN":
-                if mention_for(self.analysis, self.doc[child.i : child.i + 1]):
-                    return child
+            named = child.dep_ == "compound" and child.i < noun.i and child.pos_ == "PROPN"
+            if named and mention_for(self.analysis, self.doc[child.i : child.i + 1]):
+                return child
         for child in noun.children:  # "criticism from Democrats", "a statement by the ministry"
             if child.dep_ in {"prep", "agent"} and child.lower_ in {"from", "by"}:
                 objects = [c for c in child.children if c.dep_ == "pobj"]
@@ -703,8 +708,10 @@ class ArticleReader:
 
     def noun_content(self, noun: Token, sent: Span) -> Span | None:
         for child in noun.children:
-            if child.dep_ in {"acl", "ccomp"} and child.i > noun.i and any(
-                c.lower_ in COMPLEMENTISERS or c.dep_ == "mark" for c in child.children
+            if (
+                child.dep_ in {"acl", "ccomp"}
+                and child.i > noun.i
+                and any(c.lower_ in COMPLEMENTISERS or c.dep_ == "mark" for c in child.children)
             ):
                 return clip(self.doc[child.left_edge.i : child.right_edge.i + 1], sent)
         topic = self.topic_of(noun, [c for c in noun.children if sent.start <= c.i < sent.end])
@@ -721,7 +728,9 @@ class ArticleReader:
     def read_according(self, index: int, sent: Span, marker: Span) -> Found | None:
         head = self.according_object(marker)
         relative = head is not None and (
-            "Rel" in head.morph.get("PronType") or head.tag_ in {"WDT", "WP"} or head.lower_.startswith("lesquel")
+            "Rel" in head.morph.get("PronType", [])
+            or head.tag_ in {"WDT", "WP"}
+            or head.lower_.startswith("lesquel")
         )
         if head is None or relative or (head.pos_ == "PRON" and not self.is_anaphoric(head)):
             return None  # "selon lesquelles": a relative, not a source; "according to him" is one
@@ -746,8 +755,10 @@ class ArticleReader:
         source = Source(
             mention.entity_id if mention else None, span.text, span.start_char, span.end_char, sentence=index
         )
-        if mention is None and self.is_anaphoric(head) and self.carried(index):
-            source = replace(self.carried(index) or source, sentence=index)
+        if mention is None and self.is_anaphoric(
+            head
+        ):  # "according to her": the words stay, the entity is resolved
+            source = self.source_phrase(index, sent, head, span)
         return Found(source=source, cue=marker, content=content, kind="statement", segment=sent)
 
     def according_object(self, marker: Span) -> Token | None:
@@ -815,7 +826,11 @@ class ArticleReader:
             name = trim(self.doc, j, end)
             content = trim(self.doc, open_ + 1, close)
             after = self.skip_inline_space(end)
-            if name is None or content is None or not (after >= len(self.doc) or is_paragraph_break(self.doc, after)):
+            if (
+                name is None
+                or content is None
+                or not (after >= len(self.doc) or is_paragraph_break(self.doc, after))
+            ):
                 continue
             mention = mention_for(self.analysis, name)
             index = self.analysis.sentence_at(self.doc[i].idx)

@@ -43,7 +43,8 @@ class Quotations:
 
 
 def is_paragraph_break(doc: Doc, i: int) -> bool:
-    return doc[i].is_space and "\n" in doc[i].text or "\n" in doc[i].whitespace_
+    token = doc[i]
+    return token.is_space and "\n" in token.text
 
 
 def faces_open(doc: Doc, i: int) -> bool | None:
@@ -76,11 +77,13 @@ def find_quotations(doc: Doc) -> Quotations:
     last_break = -1
     for token in doc:
         i, text = token.i, token.text
+        if not (token.is_space or token.is_punct or start is not None):
+            continue  # only marks and breaks change the state, and breaks only inside a quotation
         if len(text) > 1 and text[0] in CLOSING and set(text[1:]) <= DASH_CHARS:
             text = text[0]  # '.”― Name': the tokenizer keeps a credit's dash on the closing mark
         if start is not None and i - start > MAX_TOKENS:
             start, broken = None, False
-        if is_paragraph_break(doc, i):
+        if token.is_space and "\n" in text:
             if start is not None:
                 broken, last_break = True, i
             continue

@@ -156,3 +156,22 @@ def test_speaker_phrase_drops_a_participle_after_a_comma(analyse: Analyse) -> No
 def test_relative_that_is_not_a_speaker(analyse: Analyse) -> None:
     analysis = analyse("She released a letter that says the port is safe.", "en")
     assert all(c.source_text.lower() != "that" for c in analysis.claims)
+
+
+def test_source_types(analyse: Analyse) -> None:
+    text = (
+        "Anna Smith said the port was closed. She said the ships were waiting. "
+        "Senior officials said the storm would pass."
+    )
+    types = [(c.source_text, c.source_type) for c in analyse(text, "en").claims]
+    assert types == [("Anna Smith", "named"), ("She", "pronoun"), ("Senior officials", "anonymous")]
+
+
+def test_description_resolved_to_the_entity_in_focus(analyse: Analyse) -> None:
+    text = "The White House said the talks had failed. The statement said new talks would follow."
+    last = analyse(text, "en").claims[-1]
+    assert (last.source_text, last.source_entity, last.source_type) == (
+        "The statement",
+        "org:white-house",
+        "description",
+    )

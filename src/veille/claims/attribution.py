@@ -454,7 +454,14 @@ class ArticleReader:
 
     def is_anaphoric(self, subject: Token) -> bool:
         word = subject.lower_
-        return word in self.lex.pronouns or subject.lemma_.lower() in self.lex.anaphoric_nouns
+        if word in self.lex.pronouns:
+            return True
+        # "the ministry", "le porte-parole" point back; "officials", "a senior diplomat" do not
+        definite = any(
+            c.dep_ in {"det", "poss"} and ("Def" in c.morph.get("Definite", []) or c.dep_ == "poss")
+            for c in subject.children
+        )
+        return definite and subject.lemma_.lower() in self.lex.anaphoric_nouns
 
     def link_affiliation(self, mention: Mention | None, span: Span) -> None:
         """Person -> organisation link from the source phrase ("Marc Dubois, porte-parole de la Maison Blanche")."""
@@ -943,7 +950,19 @@ def to_claim(analysis: Analysis, found: Found) -> Claim:
         source_end=source.end,
         cue_start=cue.start_char,
         cue_end=cue.end_char,
+        source_type=source_type(analysis, found),
     )
+
+
+def source_type(analysis: Analysis, found: Found) -> str:
+    """named, pronoun, description (a phrase resolved to the entity in focus) or anonymous."""
+    source = found.source
+    span = found.cue.doc.char_span(source.start, source.end, alignment_mode="expand")
+    if span is not None and len(span) == 1 and span[0].pos_ == "PRON":
+        return "pronoun"
+    if span is not None and mention_for(analysis, span) is not None:
+        return "named"
+    return "description" if source.entity else "anonymous"
 
 
 def claim_date(analysis: Analysis, segment: Span, content: Span) -> str | None:

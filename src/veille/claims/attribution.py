@@ -551,6 +551,8 @@ class ArticleReader:
         for child in children:
             if child.dep_ == "prep" and child.lower_ in self.lex.topic_prepositions and child.i > cue.i:
                 objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
+                if child.lower_ == "by":  # "responded by citing X", not "fell by four points"
+                    objects = [c for c in objects if c.dep_ == "pcomp"]
                 if objects:
                     return trim(self.doc, objects[0].left_edge.i, objects[-1].right_edge.i + 1)
         return None

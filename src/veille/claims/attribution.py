@@ -9,6 +9,12 @@ sentences when their source is a pronoun or a generic noun ("Il a noté",
 "a indiqué le message"), when the cue is an agentless passive ("Il a été noté
 que"), and when a sentence with no cue opens with a connective ("En outre, ...")
 right after an attributed sentence.
+
+Beyond verbs: quotations are paired over sentences and paragraphs (``claims.quotes``) and
+read whole before an inverted cue or after "said:"; speech nouns with a named owner
+("Smith's warning that"), stance adjectives, speakers before a colon ("SMITH: ...") and
+after a dash ('"..." ― Name') are cues too. A cue inside a quotation, or inside another
+claim's content, is reported speech within that claim, not a claim of its own.
 """
 
 from __future__ import annotations

@@ -391,6 +391,8 @@ class ArticleReader:
         start, end = span.start_char, span.end_char
         if mention is not None:  # the parse may split a name ("Anna" / "Petrova"): keep all of it
             start, end = min(start, mention.start), max(end, mention.end)
+            if span.end < len(self.doc) and self.doc[span.end].pos_ == "VERB":
+                end = min(end, self.doc[span.end].idx)  # not over the cue ("Obama Says" read as a name)
         return Source(
             entity=mention.entity_id if mention else None,
             text=self.text[start:end],
@@ -559,6 +561,7 @@ class ArticleReader:
                 objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
                 if child.lower_ == "by":  # "responded by citing X", not "fell by four points"
                     objects = [c for c in objects if c.dep_ == "pcomp"]
+                objects = [c for c in objects if c.ent_type_ not in {"DATE", "TIME"}]  # "spoke on Saturday"
                 if objects:
                     return trim(self.doc, objects[0].left_edge.i, objects[-1].right_edge.i + 1)
         return None

@@ -175,3 +175,8 @@ def test_description_resolved_to_the_entity_in_focus(analyse: Analyse) -> None:
         "org:white-house",
         "description",
     )
+
+
+def test_label_before_a_colon_is_not_a_speaker(analyse: Analyse) -> None:
+    text = "The storm hit the coast.\n\nUPDATE: The port of Dover closed on Monday evening."
+    assert all(c.cue != ":" for c in analyse(text, "en").claims)

@@ -810,6 +810,8 @@ class ArticleReader:
             return None
         if not any(t.is_alpha for t in name) or any(t.like_num for t in name) or name[0].pos_ == "DET":
             return None  # "The Latest: ...", "5:45 p.m.": a news slug or a time, not a speaker
+        if name.text.lower() in self.lex.slugs:
+            return None  # "UPDATE:", "Photo:", "Read more:"
         end = self.paragraph_end(colon)
         q = self.quotes.around(colon)
         if q is not None:

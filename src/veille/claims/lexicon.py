@@ -25,6 +25,7 @@ class CueLexicon:
     speech_verbs: frozenset[str]  # the light verbs that take them ("exprimer", "make", "take")
     nominal: dict[str, str] = field(default_factory=dict)  # speech noun -> kind ("claim", "warning")
     topic_prepositions: frozenset[str] = frozenset()  # "called for X", "spoke of X": X is the content
+    slugs: frozenset[str] = frozenset()  # "update", "photo": labels before a colon, not speakers
     non_sources: frozenset[str] = frozenset()  # subjects that never name a speaker ("that", generic "you")
 
     def kind_of(self, lemma: str, form: str) -> str | None:
@@ -60,5 +61,6 @@ def cue_lexicon(lang: str) -> CueLexicon:
         speech_verbs=frozenset(section.get("speech_verbs", {}).get("lemmas", [])),
         nominal=dict(section.get("nominal", {})),
         topic_prepositions=frozenset(section.get("topic_prepositions", {}).get("words", [])),
+        slugs=frozenset(section.get("slugs", {}).get("words", [])),
         non_sources=frozenset(section.get("non_sources", {}).get("words", [])),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -16,7 +17,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    create_engine,
+    event,
+    exists,
+    func,
+    literal,
+    select,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -104,6 +116,11 @@ class Store:
         with self.engine.begin() as conn:
             backends.lock_schema(conn)
             schema.metadata.create_all(conn)
+            # create_all makes the indexes of new tables only: a store made by an older
+            # version gains the indexes added since (the API's filters and orders) here.
+            for table in schema.metadata.sorted_tables:
+                for index in table.indexes:
+                    index.create(conn, checkfirst=True)
             if self.is_sqlite:
                 conn.exec_driver_sql(FTS_DDL)
             elif self.is_postgres:
@@ -230,6 +247,7 @@ class Store:
             }
 
     def articles(self, limit: int = 50, offset: int = 0, language: str | None = None) -> list[dict[str, Any]]:
+        """Stored articles, newest first (no text: ``chars`` gives its length); ``language`` filters."""
         a = schema.articles
         query = select(
             a.c.id,
@@ -309,34 +327,49 @@ class Store:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
-    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
-        """Full-text search over titles and bodies (FTS5 on SQLite, tsvector on PostgreSQL)."""
-        query = query.strip()
+    def search(
+        self, query: str, limit: int = 20, *, offset: int = 0, language: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Full-text search over titles and bodies (FTS5 on SQLite, tsvector on PostgreSQL).
+
+        Filters are keyword arguments (``language``), so other search modes and filters can
+        join without changing the calls that exist.
+        """
+        query = _search_words(query)
         if not query:
             return []
         with self.engine.connect() as conn:
             if self.is_postgres:
-                return backends.search_postgres(conn, query, limit)
+                return backends.search_postgres(conn, query, limit, offset=offset, language=language)
             if self.is_sqlite:
                 # Rank first, on rowids alone; join and snippet only the top n. (SQLite computes
                 # result columns before sorting, so a snippet in the ranking query is built for
                 # every match: seconds for a common word in 200k articles.)
+                only = "AND a.language = :lang " if language else ""
                 sql = text(
                     "SELECT f.article_id AS id, a.title, a.language, a.source, "
                     "snippet(articles_fts, 2, '[', ']', '…', 12) AS snippet "
                     "FROM articles_fts f JOIN articles a ON a.id = f.article_id "
                     "WHERE articles_fts MATCH :q AND f.rowid IN ("
-                    "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q "
-                    "ORDER BY bm25(articles_fts) LIMIT :n) "
+                    "SELECT f.rowid FROM articles_fts f"
+                    + (" JOIN articles a ON a.id = f.article_id " if language else " ")
+                    + f"WHERE articles_fts MATCH :q {only}"
+                    "ORDER BY bm25(articles_fts) LIMIT :n OFFSET :offset) "
                     "ORDER BY bm25(articles_fts)"
                 )
-                return [dict(r._mapping) for r in conn.execute(sql, {"q": _fts_query(query), "n": limit})]
+                params = {"q": _fts_query(query), "n": limit, "offset": offset, "lang": language}
+                return [dict(r._mapping) for r in conn.execute(sql, params)]
             a = schema.articles
             pattern = f"%{query}%"
+            where = a.c.text.ilike(pattern) | a.c.title.ilike(pattern)
+            if language:
+                where = where & (a.c.language == language)
             rows = conn.execute(
                 select(a.c.id, a.c.title, a.c.language, a.c.source)
-                .where(a.c.text.ilike(pattern) | a.c.title.ilike(pattern))
+                .where(where)
+                .order_by(a.c.id)
                 .limit(limit)
+                .offset(offset)
             )
             return [dict(r._mapping) | {"snippet": ""} for r in rows]
 
@@ -350,33 +383,41 @@ class Store:
             return [r[0] for r in rows]
 
     def claims(
-        self, source: str | None = None, about: str | None = None, limit: int = 200
+        self, source: str | None = None, about: str | None = None, limit: int = 200, offset: int = 0
     ) -> list[dict[str, Any]]:
+        """Claims in text order; ``source``/``about`` name an entity (name or id). Filtered in SQL."""
         c = schema.claims
-        query = select(c).order_by(c.c.article_id, c.c.start)
+        query = select(c).order_by(c.c.article_id, c.c.start, c.c.id).limit(limit).offset(offset)
         if source:
             query = query.where(c.c.source_entity.in_(self.entity_ids(source)))
-        rows = self._rows(query)
         if about:
-            wanted = set(self.entity_ids(about))
-            rows = [r for r in rows if wanted & set(r["about"] or [])]
-        return rows[:limit]
+            query = query.where(self._json_list_has(c.c.about, self.entity_ids(about)))
+        return self._rows(query)
 
-    def events(self, kind: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    def _json_list_has(self, column: Any, values: list[str]) -> Any:
+        """SQL: the JSON list in ``column`` holds one of ``values``."""
+        if not values:
+            return literal(False)
+        unnest = func.json_array_elements_text if self.is_postgres else func.json_each
+        items = unnest(column).table_valued("value")
+        return exists(select(literal(1)).select_from(items).where(items.c.value.in_(values)))
+
+    def events(self, kind: str | None = None, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
         ev = schema.events
-        query = select(ev).order_by(ev.c.article_id, ev.c.start).limit(limit)
+        query = select(ev).order_by(ev.c.article_id, ev.c.start, ev.c.id).limit(limit).offset(offset)
         if kind:
             query = query.where(ev.c.kind == kind)
         return self._rows(query)
 
-    def places(self, limit: int = 500) -> list[dict[str, Any]]:
+    def places(self, limit: int = 500, offset: int = 0) -> list[dict[str, Any]]:
         p, pm = schema.places, schema.place_mentions
         query = (
             select(p, func.count(pm.c.id).label("mentions"))
             .join(pm, pm.c.place_id == p.c.id)
             .group_by(*p.c)
-            .order_by(func.count(pm.c.id).desc(), p.c.name)
+            .order_by(func.count(pm.c.id).desc(), p.c.name, p.c.id)
             .limit(limit)
+            .offset(offset)
         )
         return self._rows(query)
 
@@ -389,13 +430,34 @@ class Store:
             return [dict(r._mapping) for r in conn.execute(query)]
 
     def table_rows(self, name: str) -> Iterator[dict[str, Any]]:
+        """Every row of a table in a stable order, streamed (a server-side cursor on PostgreSQL)."""
         table = schema.metadata.tables[name]
         order = [table.c[c] for c in ("article_id", "start") if c in table.c] or list(
             table.primary_key.columns
         )
-        with self.engine.connect() as conn:
+        if "id" in table.c and table.c.id not in order:
+            order.append(table.c.id)
+        with self.engine.connect().execution_options(stream_results=True, yield_per=1000) as conn:
             for row in conn.execute(select(table).order_by(*order)):
                 yield dict(row._mapping)
+
+    def rows_for(self, name: str, key: str, values: list[str]) -> dict[str, list[dict[str, Any]]]:
+        """Rows of table ``name`` whose ``key`` is one of ``values``, grouped by it, in text order."""
+        table = schema.metadata.tables[name]
+        order = [table.c[c] for c in ("article_id", "start", "id") if c in table.c]
+        out: dict[str, list[dict[str, Any]]] = {}
+        with self.engine.connect() as conn:
+            for row in conn.execute(select(table).where(table.c[key].in_(values)).order_by(*order)):
+                out.setdefault(row._mapping[key], []).append(dict(row._mapping))
+        return out
+
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _search_words(query: str) -> str:
+    """The user's words, control characters (a NUL breaks SQLite's and PostgreSQL's drivers) as spaces."""
+    return " ".join(_CONTROL_CHARS.sub(" ", query).split())
 
 
 def _fts_query(query: str) -> str:

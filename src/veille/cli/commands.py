@@ -6,7 +6,6 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -16,9 +15,11 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from veille.cli.app import app, console, print_json, print_table, state
+from veille.cli.app import app, console, print_json, print_table, safe, state
 from veille.errors import VeilleError
 from veille.model import ENTITY_KINDS
+
+MAX_OFFSET = 10_000_000  # bigger numbers overflow the database's 64-bit integers
 
 
 class Engine(StrEnum):
@@ -91,21 +92,19 @@ def ingest(
             f"failed {len(report.failed)} in {report.seconds:.1f}s{rate}"
         )
         for failure in report.failed:
-            console.print(
-                f"  [red]failed[/] {escape(failure.origin)}: {escape(failure.reason)}", highlight=False
-            )
+            console.print(f"  [red]failed[/] {safe(failure.origin)}: {safe(failure.reason)}", highlight=False)
     if report.failed and not report.ingested and not report.duplicates:
         raise typer.Exit(1)
 
 
 @app.command()
 def articles(
-    limit: int = typer.Option(50, help="How many to list."),
-    offset: int = typer.Option(0, help="Skip this many."),
-    language: str = typer.Option(None, "--language", "-l", help="Only this language (ISO 639-1)."),
+    limit: int = typer.Option(50, min=1, max=100_000, help="How many to list."),
+    offset: int = typer.Option(0, min=0, max=MAX_OFFSET, help="Skip this many."),
+    language: str = typer.Option(None, "--lang", "--language", "-l", help="Only this language (ISO 639-1)."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """List stored articles, newest first."""
+    """List stored articles, newest first, with their language."""
     rows = state.store.articles(limit=limit, offset=offset, language=language)
     if as_json:
         print_json(rows)
@@ -116,8 +115,8 @@ def articles(
 @app.command()
 def entities(
     kind: str = typer.Option(None, "--kind", "-k", help=f"One of: {', '.join(ENTITY_KINDS)}."),
-    limit: int = typer.Option(100),
-    offset: int = typer.Option(0),
+    limit: int = typer.Option(100, min=1, max=100_000),
+    offset: int = typer.Option(0, min=0, max=MAX_OFFSET),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """List resolved entities with their mention counts."""
@@ -133,15 +132,19 @@ def entities(
 @app.command()
 def search(
     query: str = typer.Argument(..., help="Words to look for (all must match)."),
-    limit: int = typer.Option(20),
+    limit: int = typer.Option(20, min=1, max=10_000),
+    offset: int = typer.Option(0, min=0, max=MAX_OFFSET, help="Skip this many."),
+    language: str = typer.Option(None, "--lang", "--language", "-l", help="Only this language (ISO 639-1)."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Full-text search over article titles and bodies."""
-    rows = state.store.search(query, limit=limit)
+    rows = state.store.search(query, limit=limit, offset=offset, language=language)
     if as_json:
         print_json(rows)
     else:
-        print_table(f"{len(rows)} results for {query!r}", rows, ["id", "language", "title", "snippet"])
+        print_table(
+            f"{len(rows)} results for {query!r}", rows, ["id", "language", "source", "title", "snippet"]
+        )
 
 
 @app.command()
@@ -157,11 +160,11 @@ def show(
         print_json(art)
         return
     console.print(
-        f"[bold]{escape(art['title'] or '(untitled)')}[/]  [dim]{art['id']} · {art['language']}"
-        f" · {escape(art['source'] or art['origin'] or '')}[/]",
+        f"[bold]{safe(art['title'] or '(untitled)')}[/]  [dim]{art['id']} · language {safe(art['language'] or '?')}"
+        f" · {safe(art['source'] or art['origin'] or '')}[/]",
         highlight=False,
     )
-    console.print(escape(art["text"]), highlight=False)
+    console.print(safe(art["text"]), highlight=False)
     names = {e["id"]: e["name"] for e in art["entities"]}
     print_table(
         "entities",

@@ -30,7 +30,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from veille.errors import VeilleError
 from veille.model import Analysis, fact_id
@@ -96,7 +96,7 @@ class Store:
         if url.startswith("sqlite:///"):
             path = Path(url.removeprefix("sqlite:///"))
             if str(path) != ":memory:":
-                path.parent.mkdir(parents=True, exist_ok=True)
+                _check_sqlite_path(path)
         try:
             self.engine: Engine = create_engine(backends.normalise_url(url), future=True)
         except Exception as exc:  # bad URL or missing driver
@@ -107,7 +107,7 @@ class Store:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
             self.create()
-        except OperationalError as exc:  # server down, wrong socket, bad credentials, locked file
+        except DBAPIError as exc:  # server down, bad credentials, locked file, not a database file
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             shown = self.engine.url.render_as_string(hide_password=True)
             raise VeilleError(f"cannot open database {shown}: {reason}") from None
@@ -458,6 +458,20 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 def _search_words(query: str) -> str:
     """The user's words, control characters (a NUL breaks SQLite's and PostgreSQL's drivers) as spaces."""
     return " ".join(_CONTROL_CHARS.sub(" ", query).split())
+
+
+def _check_sqlite_path(path: Path) -> None:
+    """Make the database's folder; VeilleError (one line) when the path cannot hold a database."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise VeilleError(f"cannot create the folder of database {path}: {exc.strerror or exc}") from None
+    if path.exists() and not path.is_file():
+        raise VeilleError(f"cannot open database {path}: not a regular file")
+    if path.is_file() and path.stat().st_size:
+        with path.open("rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                raise VeilleError(f"cannot open database {path}: not an SQLite database file")
 
 
 def _fts_query(query: str) -> str:

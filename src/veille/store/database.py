@@ -306,24 +306,24 @@ class Store:
         return out
 
     def entities(self, kind: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+        """Entities by number of mentions, most mentioned first.
+
+        Counted on ``mentions`` alone, in the order of its (entity_id, article_id) index (no
+        table rows are read, no join per mention); only the page's entities are joined.
+        """
         e, m = schema.entities, schema.mentions
-        query = (
-            select(
-                e.c.id,
-                e.c.name,
-                e.c.kind,
-                e.c.country,
-                func.count(m.c.id).label("mentions"),
-                func.count(func.distinct(m.c.article_id)).label("articles"),
-            )
-            .join(m, m.c.entity_id == e.c.id)
-            .group_by(e.c.id, e.c.name, e.c.kind, e.c.country)
-            .order_by(func.count(m.c.id).desc(), e.c.name)
-            .limit(limit)
-            .offset(offset)
-        )
+        mentions = func.count().label("mentions")
+        counted = select(
+            m.c.entity_id, mentions, func.count(func.distinct(m.c.article_id)).label("articles")
+        ).group_by(m.c.entity_id)
         if kind:
-            query = query.where(e.c.kind == kind)
+            counted = counted.where(m.c.entity_id.in_(select(e.c.id).where(e.c.kind == kind)))
+        top = counted.order_by(mentions.desc(), m.c.entity_id).limit(limit).offset(offset).subquery()
+        query = (
+            select(e.c.id, e.c.name, e.c.kind, e.c.country, top.c.mentions, top.c.articles)
+            .join(top, top.c.entity_id == e.c.id)
+            .order_by(top.c.mentions.desc(), e.c.name, e.c.id)
+        )
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 

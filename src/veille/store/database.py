@@ -98,7 +98,7 @@ class Store:
             if str(path) != ":memory:":
                 _check_sqlite_path(path)
         try:
-            self.engine: Engine = create_engine(backends.normalise_url(url), future=True)
+            self.engine: Engine = create_engine(backends.normalise_url(url), future=True, **_pool_options(url))
         except Exception as exc:  # bad URL or missing driver
             raise VeilleError(f"cannot open database {url}: {exc}") from None
         self.is_sqlite = self.engine.dialect.name == "sqlite"
@@ -458,6 +458,19 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 def _search_words(query: str) -> str:
     """The user's words, control characters (a NUL breaks SQLite's and PostgreSQL's drivers) as spaces."""
     return " ".join(_CONTROL_CHARS.sub(" ", query).split())
+
+
+# `veille serve` answers from a pool of 40 threads: with SQLAlchemy's default pool (5 + 10
+# overflow) twenty clients on story pages queue for connections, and after 30 s a request
+# fails. Connections are cheap on SQLite, and a few dozen are fine on PostgreSQL.
+POOL_SIZE = 5
+POOL_OVERFLOW = 35
+
+
+def _pool_options(url: str) -> dict[str, Any]:
+    if ":memory:" in url:  # one connection per thread (SingletonThreadPool): no pool to size
+        return {}
+    return {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
 
 
 def _check_sqlite_path(path: Path) -> None:

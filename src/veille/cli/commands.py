@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from enum import StrEnum
 from pathlib import Path
 
@@ -224,7 +225,9 @@ def serve(
     """Serve the web dashboard and the REST API."""
     import uvicorn
 
-    from veille.web.app import create_app
+    from veille.web.app import create_app, warm_up
 
     console.print(f"veille serving {state.settings.store_url} on http://{host}:{port}/")
-    uvicorn.run(create_app(state.settings), host=host, port=port, log_level="warning")
+    web = create_app(state.settings)
+    threading.Thread(target=warm_up, args=(web.state.store,), name="warm-up", daemon=True).start()
+    uvicorn.run(web, host=host, port=port, log_level="warning")

@@ -98,7 +98,9 @@ class Store:
             if str(path) != ":memory:":
                 _check_sqlite_path(path)
         try:
-            self.engine: Engine = create_engine(backends.normalise_url(url), future=True, **_pool_options(url))
+            self.engine: Engine = create_engine(
+                backends.normalise_url(url), future=True, **_pool_options(url)
+            )
         except Exception as exc:  # bad URL or missing driver
             raise VeilleError(f"cannot open database {url}: {exc}") from None
         self.is_sqlite = self.engine.dialect.name == "sqlite"

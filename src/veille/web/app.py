@@ -26,13 +26,14 @@ from fastapi.responses import HTMLResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
 from veille import __version__
 from veille.config import Settings
 from veille.errors import VeilleError
 from veille.export import iter_export_json
 from veille.model import Article
-from veille.store import dashboard, watch
+from veille.store import dashboard, schema, watch
 from veille.store.database import Store
 from veille.web import TEMPLATES_DIR
 from veille.web.guard import GuardLimits, RequestGuard
@@ -117,6 +118,19 @@ def guard_limits(conf: dict[str, Any]) -> GuardLimits:
     )
 
 
+def warm_up(store: Store) -> None:
+    """Load what the first story page would otherwise load while a user waits (seconds on a busy
+    machine): the stories stage and the stop words of each stored language. `veille serve` runs
+    it in a background thread at start."""
+    from veille.stories import export  # noqa: F401  (corroboration, timeline)
+    from veille.stories.features import stop_words
+
+    with store.engine.connect() as conn:
+        languages = [r[0] for r in conn.execute(select(schema.articles.c.language).distinct()) if r[0]]
+    for language in languages[:20]:
+        stop_words(language)
+
+
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     store = store or Store(settings.store_url)
     conf = settings.section("web")
@@ -131,6 +145,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    app.state.store = store
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))  # autoescape is on for .html
     cors = [str(o) for o in conf.get("cors_origins", [])]
     if cors:  # off by default: a page on another origin cannot read the API from a user's browser

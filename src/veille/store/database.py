@@ -263,7 +263,8 @@ class Store:
         )
         if language:
             query = query.where(a.c.language == language)
-        query = query.order_by(a.c.ingested_at.desc(), a.c.id).limit(limit).offset(offset)
+        # Both keys descending: a backward walk of ix_articles_ingested, no sort of equal timestamps.
+        query = query.order_by(a.c.ingested_at.desc(), a.c.id.desc()).limit(limit).offset(offset)
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 

@@ -309,3 +309,6 @@ story_history = Table(
     Column("other_story_id", String(80)),
     Column("score", Float),
 )
+
+# The story list's order (``dashboard.stories``: newest first, ties by id), read from the index.
+Index("ix_stories_last_seen_id", stories.c.last_seen, stories.c.id)

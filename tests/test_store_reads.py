@@ -103,3 +103,16 @@ def test_an_older_store_gains_the_new_indexes(tmp_path: Path) -> None:
     names = {i["name"] for i in inspect(reopened.engine).get_indexes("claims")}
     reopened.close()
     assert "ix_claims_article_start" in names
+
+
+def test_entity_counts_follow_new_articles(store: Store) -> None:
+    before = store.entities(limit=10)
+    assert store.entities(limit=10) == before  # the same page again (from the cache)
+    version = store.data_version()
+    body = "A fifth dispatch from the harbour, filed late on Wednesday by the night desk."
+    extra = _analysis("en", body, 0)
+    extra.mentions = extra.mentions[:1]
+    store.write([extra])
+    assert store.data_version() != version
+    after = {r["id"]: r["mentions"] for r in store.entities(limit=10)}
+    assert after[KAVKAZ.id] == 9

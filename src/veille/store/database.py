@@ -41,7 +41,8 @@ FTS_DDL = (
     "article_id UNINDEXED, title, text, tokenize='unicode61 remove_diacritics 2')"
 )
 
-WRITE_ATTEMPTS = 5  # a batch that loses a deadlock to a concurrent writer is retried this often
+WRITE_ATTEMPTS = 5
+CACHE_ENTRIES = 64  # aggregate pages kept per Store (``Store.entities``)  # a batch that loses a deadlock to a concurrent writer is retried this often
 
 
 def _now() -> str:
@@ -103,6 +104,7 @@ class Store:
             )
         except Exception as exc:  # bad URL or missing driver
             raise VeilleError(f"cannot open database {url}: {exc}") from None
+        self._cache: dict[tuple[Any, ...], tuple[int, list[dict[str, Any]]]] = {}
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self.is_postgres = self.engine.dialect.name == "postgresql"
         if self.is_sqlite:
@@ -308,12 +310,37 @@ class Store:
             out["sentences"] = [dict(r._mapping) for r in sents]
         return out
 
+    def data_version(self) -> int:
+        """A number that changes whenever articles (and so their facts) are added, cheap to read.
+
+        Articles are only ever added, each batch with all its facts in one transaction; on
+        SQLite the largest rowid (an index seek), on PostgreSQL the count (an index-only scan).
+        """
+        a = schema.articles
+        with self.engine.connect() as conn:
+            if self.is_sqlite:
+                return int(conn.execute(text("SELECT coalesce(max(rowid), 0) FROM articles")).scalar_one())
+            return int(conn.execute(select(func.count()).select_from(a)).scalar_one())
+
     def entities(self, kind: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
         """Entities by number of mentions, most mentioned first.
 
-        Counted on ``mentions`` alone, in the order of its (entity_id, article_id) index (no
-        table rows are read, no join per mention); only the page's entities are joined.
+        Counting reads every mention, so a page is kept until articles are added (a dashboard
+        asks for the same page again and again; ``data_version`` says when it is stale).
         """
+        key = ("entities", kind, limit, offset)
+        version = self.data_version()
+        cached = self._cache.get(key)
+        if cached is None or cached[0] != version:
+            cached = (version, self._count_entities(kind, limit, offset))
+            if len(self._cache) >= CACHE_ENTRIES:
+                self._cache.pop(next(iter(self._cache)), None)
+            self._cache[key] = cached
+        return [dict(row) for row in cached[1]]
+
+    def _count_entities(self, kind: str | None, limit: int, offset: int) -> list[dict[str, Any]]:
+        """Counted on ``mentions`` alone, in the order of its (entity_id, article_id) index (no
+        table rows are read, no join per mention); only the page's entities are joined."""
         e, m = schema.entities, schema.mentions
         mentions = func.count().label("mentions")
         counted = select(

@@ -324,6 +324,15 @@ async def run_clients(base: str, targets: Targets, clients: int, seconds: float)
     return record, errors
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else float("nan")
@@ -365,8 +374,10 @@ def main() -> int:
                 ingest_started = time.perf_counter()
                 ingest = veille("ingest", "--json", str(folder), db=db)
             started = time.perf_counter()
+            server_cpu, own_cpu = cpu_seconds(server.pid), time.process_time()
             record, errors = asyncio.run(run_clients(base, targets, args.clients, args.seconds))
             elapsed = time.perf_counter() - started
+            server_cpu, own_cpu = cpu_seconds(server.pid) - server_cpu, time.process_time() - own_cpu
             ingest_line = "ingest: none"
             if ingest is not None:
                 code = ingest.wait(timeout=1800)
@@ -401,6 +412,13 @@ def main() -> int:
     for route, errs in errors.items():
         print(f"  {route} errors: {sorted(set(errs))[:5]}")
     print(ingest_line)
+    if total:
+        # Ratios measured on this run, whatever else loads the machine: what a request costs.
+        print(
+            f"server CPU {server_cpu:.1f}s for {total} requests = {server_cpu * 1000 / total:.1f} ms/request "
+            f"(at most {total / server_cpu if server_cpu else float('nan'):.0f} requests/s per free core); "
+            f"clients {own_cpu * 1000 / total:.1f} ms/request"
+        )
     worst = max(percentile(record.get(r, []), 0.95) for r in GOAL_ROUTES)
     print(
         f"worst p95 of {', '.join(GOAL_ROUTES)}: {worst:.0f} ms (goal < 500 ms at 20k articles, 20 clients)"

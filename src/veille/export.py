@@ -13,7 +13,7 @@ from veille.geo.geojson import to_geojson
 from veille.model import Claim, Place, PlaceMention, Route
 from veille.store.database import Store
 from veille.store.records import from_row
-from veille.stories.export import export_stories
+from veille.stories.export import iter_export_stories
 
 EXPORT_VERSION = 1
 
@@ -135,7 +135,7 @@ def export_sections(store: Store) -> Iterator[tuple[str, Iterator[dict[str, Any]
         "relative_locations",
         ({k: r[k] for k in RELATIVE_KEYS} for r in store.table_rows("relative_locations")),
     )
-    yield "stories", iter(export_stories(store.engine))
+    yield "stories", iter_export_stories(store.engine)
 
 
 def build_export(store: Store) -> dict[str, Any]:

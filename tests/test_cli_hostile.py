@@ -88,3 +88,13 @@ def test_a_bad_database_is_one_line_and_exit_2(tmp_path: Path) -> None:
 def test_an_overflowing_offset_is_a_usage_error(hostile_db) -> None:
     result = veille("articles", "--offset", "99999999999999999999", db=hostile_db[0])
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_export_of_one_language(hostile_db, tmp_path: Path) -> None:
+    db, _, russian_id = hostile_db
+    out = tmp_path / "ru.json"
+    assert veille("export", "--lang", "ru", str(out), db=db).returncode == 0
+    assert [a["id"] for a in json.loads(out.read_text(encoding="utf-8"))["articles"]] == [russian_id]
+    assert veille("export", "--lang", "ru", "--format", "csv", str(tmp_path / "csv"), db=db).returncode == 0
+    assert russian_id in (tmp_path / "csv" / "articles.csv").read_text(encoding="utf-8")
+    assert "Port news" not in (tmp_path / "csv" / "articles.csv").read_text(encoding="utf-8")

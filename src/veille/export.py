@@ -101,10 +101,10 @@ def _place_mention(pm: dict[str, Any]) -> dict[str, Any]:
     return {k: pm[k] for k in ("article_id", "start", "end", "text", "metonymy", "extractor")}
 
 
-def _entities(store: Store) -> Iterator[dict[str, Any]]:
+def _entities(store: Store, language: str | None) -> Iterator[dict[str, Any]]:
     """Entities that are mentioned, each with its mentions (read a batch of entities at a time)."""
     for batch in _batches(store.table_rows("entities"), GROUP):
-        mentions = store.rows_for("mentions", "entity_id", [e["id"] for e in batch])
+        mentions = store.rows_for("mentions", "entity_id", [e["id"] for e in batch], language)
         for e in batch:
             if mentions.get(e["id"]):
                 yield {
@@ -113,29 +113,39 @@ def _entities(store: Store) -> Iterator[dict[str, Any]]:
                 }  # fmt: skip
 
 
-def _places(store: Store) -> Iterator[dict[str, Any]]:
+def _places(store: Store, language: str | None) -> Iterator[dict[str, Any]]:
     for batch in _batches(store.table_rows("places"), GROUP):
-        mentions = store.rows_for("place_mentions", "place_id", [p["id"] for p in batch])
+        mentions = store.rows_for("place_mentions", "place_id", [p["id"] for p in batch], language)
         for p in batch:
+            if language and not mentions.get(p["id"]):
+                continue  # a place no article in that language names
             yield {
                 **{k: p[k] for k in PLACE_KEYS},
                 "mentions": [_place_mention(m) for m in mentions.get(p["id"], [])],
             }
 
 
-def export_sections(store: Store) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
-    """(name, records) for each list in the export, each read from the store as it is consumed."""
-    yield "articles", ({k: a[k] for k in ARTICLE_KEYS} for a in store.table_rows("articles"))
-    yield "entities", _entities(store)
-    yield "claims", (_claim(c) for c in store.table_rows("claims"))
-    yield "events", (_event(e) for e in store.table_rows("events"))
-    yield "places", _places(store)
-    yield "routes", ({k: r[k] for k in ROUTE_KEYS} for r in store.table_rows("routes"))
+def export_sections(
+    store: Store, language: str | None = None
+) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
+    """(name, records) for each list in the export, each read from the store as it is consumed.
+
+    ``language``: only articles in that language, their facts, the entities and places they
+    name, and the stories that hold one of them.
+    """
+    rows = store.table_rows
+    yield "articles", ({k: a[k] for k in ARTICLE_KEYS} for a in rows("articles", language))
+    yield "entities", _entities(store, language)
+    yield "claims", (_claim(c) for c in rows("claims", language))
+    yield "events", (_event(e) for e in rows("events", language))
+    yield "places", _places(store, language)
+    yield "routes", ({k: r[k] for k in ROUTE_KEYS} for r in rows("routes", language))
     yield (
         "relative_locations",
-        ({k: r[k] for k in RELATIVE_KEYS} for r in store.table_rows("relative_locations")),
+        ({k: r[k] for k in RELATIVE_KEYS} for r in rows("relative_locations", language)),
     )
-    yield "stories", iter_export_stories(store.engine)
+    stories = iter_export_stories(store.engine)
+    yield "stories", (s for s in stories if not language or language in (s.get("languages") or []))
 
 
 def build_export(store: Store) -> dict[str, Any]:
@@ -144,7 +154,7 @@ def build_export(store: Store) -> dict[str, Any]:
 
 
 def iter_export_json(
-    store: Store, counts: dict[str, int] | None = None, indent: int | None = None
+    store: Store, counts: dict[str, int] | None = None, indent: int | None = None, language: str | None = None
 ) -> Iterator[str]:
     """The export as JSON text, piece by piece: memory stays one batch of rows, whatever the store.
 
@@ -156,7 +166,7 @@ def iter_export_json(
         return json.dumps(value, ensure_ascii=False, default=str)
 
     yield "{" + sep + f'"veille_export": {EXPORT_VERSION}'
-    for name, rows in export_sections(store):
+    for name, rows in export_sections(store, language):
         yield f",{sep}{dump(name)}: ["
         n = 0
         for row in rows:
@@ -168,13 +178,13 @@ def iter_export_json(
     yield sep + "}" + sep
 
 
-def write_json(store: Store, out: Path) -> dict[str, int]:
+def write_json(store: Store, out: Path, language: str | None = None) -> dict[str, int]:
     """The export written to ``out`` (atomically: a temporary file renamed when complete)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(out.suffix + ".tmp")
     counts: dict[str, int] = {}
     with tmp.open("w", encoding="utf-8") as fh:
-        for piece in iter_export_json(store, counts, indent=1):
+        for piece in iter_export_json(store, counts, indent=1, language=language):
             fh.write(piece)
     tmp.replace(out)
     return counts
@@ -193,7 +203,7 @@ CSV_TABLES = (
 )
 
 
-def write_csv(store: Store, out: Path) -> dict[str, int]:
+def write_csv(store: Store, out: Path, language: str | None = None) -> dict[str, int]:
     """One CSV file per table in the folder ``out``; list/dict cells are JSON."""
     out.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
@@ -201,7 +211,11 @@ def write_csv(store: Store, out: Path) -> dict[str, int]:
         counts[name] = 0
         with (out / f"{name}.csv").open("w", newline="", encoding="utf-8") as fh:
             writer: csv.DictWriter[str] | None = None
-            for row in store.table_rows(name):  # streamed: one row in memory at a time
+            if language and name in ("entities", "places"):
+                rows = _named_in(store, name, language)
+            else:
+                rows = store.table_rows(name, language)
+            for row in rows:  # streamed: one row in memory at a time
                 if writer is None:
                     writer = csv.DictWriter(fh, fieldnames=list(row))
                     writer.writeheader()
@@ -213,6 +227,14 @@ def write_csv(store: Store, out: Path) -> dict[str, int]:
                     }
                 )
     return counts
+
+
+def _named_in(store: Store, name: str, language: str) -> Iterator[dict[str, Any]]:
+    """Entity or place rows that an article in ``language`` names."""
+    mentions, key = ("mentions", "entity_id") if name == "entities" else ("place_mentions", "place_id")
+    for batch in _batches(store.table_rows(name), GROUP):
+        named = store.rows_for(mentions, key, [r["id"] for r in batch], language)
+        yield from (r for r in batch if r["id"] in named)
 
 
 def write_geojson(store: Store, out: Path) -> dict[str, int]:

@@ -208,3 +208,16 @@ def test_export_streams_the_same_document(client: TestClient, web_db: WebDB) -> 
 def test_the_search_form_with_no_language_searches_all(client: TestClient, web_db: WebDB) -> None:
     page = client.get("/", params={"q": "Caspian", "lang": ""})
     assert page.status_code == 200 and f"/articles/{web_db.handmade_id}" in page.text
+
+
+def test_export_of_one_language(client: TestClient, web_db: WebDB) -> None:
+    english = client.get("/api/export", params={"lang": "en"}).json()
+    assert english["articles"] and {a["language"] for a in english["articles"]} == {"en"}
+    ids = {a["id"] for a in english["articles"]}
+    assert web_db.handmade_id in ids
+    for section in ("claims", "events", "routes"):
+        assert all(f["article_id"] in ids for f in english[section]), section
+    assert all(m["article_id"] in ids for e in english["entities"] for m in e["mentions"])
+    assert all(p["mentions"] for p in english["places"])
+    nothing = client.get("/api/export", params={"lang": "ja"}).json()
+    assert nothing["articles"] == nothing["claims"] == nothing["entities"] == nothing["places"] == []

@@ -200,15 +200,20 @@ class ExportFormat(StrEnum):
 def export(
     out: Path = typer.Argument(..., help="Output file (json, geojson) or folder (csv)."),
     fmt: ExportFormat = typer.Option(ExportFormat.json, "--format", "-f", help="json, csv or geojson."),
+    language: str = typer.Option(
+        None, "--lang", "--language", "-l", help="Only articles in this language and their facts (json, csv)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print counts as JSON."),
 ) -> None:
     """Export the store (schema in docs/export.md)."""
     from veille import export as exporter
 
     if fmt is ExportFormat.json:
-        counts = exporter.write_json(state.store, out)
+        counts = exporter.write_json(state.store, out, language=language)
     elif fmt is ExportFormat.csv:
-        counts = exporter.write_csv(state.store, out)
+        counts = exporter.write_csv(state.store, out, language=language)
+    elif language:
+        raise VeilleError("--lang is for the json and csv exports; the GeoJSON export holds every place")
     else:
         counts = exporter.write_geojson(state.store, out)
     if as_json:

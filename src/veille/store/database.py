@@ -459,27 +459,47 @@ class Store:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
-    def table_rows(self, name: str) -> Iterator[dict[str, Any]]:
-        """Every row of a table in a stable order, streamed (a server-side cursor on PostgreSQL)."""
+    def table_rows(self, name: str, language: str | None = None) -> Iterator[dict[str, Any]]:
+        """Every row of a table in a stable order, streamed (a server-side cursor on PostgreSQL).
+
+        ``language``: only articles in that language, and only the facts of those articles.
+        """
         table = schema.metadata.tables[name]
         order = [table.c[c] for c in ("article_id", "start") if c in table.c] or list(
             table.primary_key.columns
         )
         if "id" in table.c and table.c.id not in order:
             order.append(table.c.id)
+        query = select(table).order_by(*order)
+        if language:
+            query = query.where(self._in_language(table, language))
         with self.engine.connect().execution_options(stream_results=True, yield_per=1000) as conn:
-            for row in conn.execute(select(table).order_by(*order)):
+            for row in conn.execute(query):
                 yield dict(row._mapping)
 
-    def rows_for(self, name: str, key: str, values: list[str]) -> dict[str, list[dict[str, Any]]]:
+    def rows_for(
+        self, name: str, key: str, values: list[str], language: str | None = None
+    ) -> dict[str, list[dict[str, Any]]]:
         """Rows of table ``name`` whose ``key`` is one of ``values``, grouped by it, in text order."""
         table = schema.metadata.tables[name]
         order = [table.c[c] for c in ("article_id", "start", "id") if c in table.c]
+        query = select(table).where(table.c[key].in_(values)).order_by(*order)
+        if language:
+            query = query.where(self._in_language(table, language))
         out: dict[str, list[dict[str, Any]]] = {}
         with self.engine.connect() as conn:
-            for row in conn.execute(select(table).where(table.c[key].in_(values)).order_by(*order)):
+            for row in conn.execute(query):
                 out.setdefault(row._mapping[key], []).append(dict(row._mapping))
         return out
+
+    @staticmethod
+    def _in_language(table: Table, language: str) -> Any:
+        a = schema.articles
+        if table is a:
+            return a.c.language == language
+        if "article_id" in table.c:
+            return table.c.article_id.in_(select(a.c.id).where(a.c.language == language))
+        return literal(True)  # shared tables (entities, places): filtered through their mentions
 
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")

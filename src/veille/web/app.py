@@ -298,13 +298,15 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         return as_json(store.counts() | {"alerts": watch.count_alerts(store)})
 
     @app.get("/api/export", dependencies=read, tags=["export"])
-    def api_export() -> StreamingResponse:
+    def api_export(lang: str | None = LANG) -> StreamingResponse:
         """The whole database in veille's export format (the same as ``veille export --format json``).
 
         Streamed as it is read: the server holds one batch of rows at a time, and the first
         bytes leave at once whatever the size of the store.
         """
-        return StreamingResponse(iter_export_json(store), media_type="application/json")
+        return StreamingResponse(
+            iter_export_json(store, language=lang or None), media_type="application/json"
+        )
 
     @app.get("/api/alerts", dependencies=read, tags=["watch"])
     def api_alerts(

@@ -85,8 +85,16 @@ def test_a_bad_database_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert not_sqlite.read_text(encoding="utf-8").startswith("these are my notes")  # left untouched
 
 
-def test_an_overflowing_offset_is_a_usage_error(hostile_db) -> None:
-    result = veille("articles", "--offset", "99999999999999999999", db=hostile_db[0])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("articles", "--offset", "99999999999999999999"),
+        ("watch", "remove", "99999999999999999999"),
+        ("alerts", "--rule", "99999999999999999999"),
+    ],
+)
+def test_an_overflowing_number_is_a_usage_error(hostile_db, args: tuple[str, ...]) -> None:
+    result = veille(*args, db=hostile_db[0])
     assert result.returncode == 2 and "Traceback" not in result.stderr
 
 

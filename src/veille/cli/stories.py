@@ -10,7 +10,7 @@ from veille.errors import VeilleError
 
 @app.command()
 def stories(
-    limit: int = typer.Option(50, help="How many to list."),
+    limit: int = typer.Option(50, min=1, max=100_000, help="How many to list."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Stories (groups of articles on one development), most recently active first."""

@@ -8,6 +8,8 @@ from veille.cli.app import app, console, print_json, print_table, safe, state
 from veille.errors import VeilleError
 from veille.store import watch as watch_store
 
+MAX_ID = 2**63 - 1  # rule ids are 64-bit integers in the database
+
 watch_app = typer.Typer(help="Watch rules: alert when new facts match.", no_args_is_help=True)
 app.add_typer(watch_app, name="watch")
 
@@ -56,7 +58,9 @@ def watch_list(as_json: bool = typer.Option(False, "--json")) -> None:
 
 
 @watch_app.command("remove")
-def watch_remove(rule_id: int = typer.Argument(..., help="Rule id (see veille watch list).")) -> None:
+def watch_remove(
+    rule_id: int = typer.Argument(..., min=1, max=MAX_ID, help="Rule id (see veille watch list)."),
+) -> None:
     """Remove a rule and its alerts."""
     if not watch_store.remove_rule(state.store, rule_id):
         raise VeilleError(f"no watch rule {rule_id} (see veille watch list)")
@@ -65,8 +69,8 @@ def watch_remove(rule_id: int = typer.Argument(..., help="Rule id (see veille wa
 
 @app.command()
 def alerts(
-    limit: int = typer.Option(50, help="How many, newest first."),
-    rule: int = typer.Option(None, "--rule", help="Only this rule's alerts."),
+    limit: int = typer.Option(50, min=1, max=100_000, help="How many, newest first."),
+    rule: int = typer.Option(None, "--rule", min=1, max=MAX_ID, help="Only this rule's alerts."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """List recorded alerts, newest first."""

@@ -235,4 +235,6 @@ def serve(
     console.print(f"veille serving {state.settings.store_url} on http://{host}:{port}/")
     web = create_app(state.settings)
     threading.Thread(target=warm_up, args=(web.state.store,), name="warm-up", daemon=True).start()
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    # More open connections than this get 503 at once instead of each holding memory and a socket.
+    limit = int(state.settings.section("web").get("max_connections", 200))
+    uvicorn.run(web, host=host, port=port, log_level="warning", limit_concurrency=limit)

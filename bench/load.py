@@ -313,7 +313,9 @@ async def client_loop(
 async def run_clients(base: str, targets: Targets, clients: int, seconds: float):  # type: ignore[no-untyped-def]
     record: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, list[str]] = defaultdict(list)
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    # Idle connections are dropped by the client before uvicorn's 5 s keep-alive timeout:
+    # at equal timeouts a request can go out on a socket the server is closing.
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients, keepalive_expiry=2.0)
     async with httpx.AsyncClient(
         base_url=base, timeout=REQUEST_TIMEOUT, limits=limits, trust_env=False
     ) as http:

@@ -49,6 +49,19 @@ def settings() -> Settings:
         ("fc00::1", False),
         ("::ffff:127.0.0.1", False),  # IPv4-mapped loopback
         ("2002:7f00:1::", False),  # 6to4 wrapping 127.0.0.1
+        ("fec0::1", False),  # deprecated site-local (RFC 3879): Python calls it global
+        ("feff::1", False),  # the top of fec0::/10
+        ("64:ff9b::7f00:1", False),  # NAT64 wrapping 127.0.0.1
+        ("64:ff9b::a00:1", False),  # NAT64 wrapping 10.0.0.1
+        ("64:ff9b::5db8:d822", True),  # NAT64 wrapping 93.184.216.34
+        ("64:ff9b:1::1", False),  # local-use NAT64 (RFC 8215)
+        ("::a00:1", False),  # IPv4-compatible (deprecated)
+        ("2001:db8::1", False),  # documentation
+        ("2001::1", False),  # Teredo
+        ("198.18.0.1", False),  # benchmarking
+        ("192.0.0.8", False),  # IETF protocol assignments
+        ("192.88.99.1", False),  # deprecated 6to4 relay anycast
+        ("3fff::1", False),  # documentation (RFC 9637)
     ],
 )
 def test_public_address_classification(address: str, public: bool) -> None:

@@ -13,11 +13,12 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from conftest import WebDB, handmade_analysis, settings_for
-from veille.alerts.deliver import JsonlChannel, WebhookChannel, describe
+from veille.alerts.deliver import JsonlChannel, WebhookChannel, channels_from_settings, deliver, describe
 from veille.alerts.match import match_rule
 from veille.alerts.service import AlertService
 from veille.cli import app
 from veille.config import Settings
+from veille.errors import FetchRefused
 from veille.ingest.runner import Ingestor
 from veille.model import Article, article_id_for
 from veille.pipeline import Pipeline
@@ -115,7 +116,7 @@ def hook_server() -> Iterator[tuple[str, type[_Hook]]]:
 def test_webhook_retries_server_errors_then_delivers(hook_server: tuple[str, type[_Hook]]) -> None:
     url, handler = hook_server
     handler.statuses = [503, 500, 200]
-    WebhookChannel(url, retries=3, backoff=0.01).send({"alert_id": 7})
+    WebhookChannel(url, retries=3, backoff=0.01, allow_private=True).send({"alert_id": 7})
     assert handler.bodies == [{"alert_id": 7}] * 3
 
 
@@ -123,8 +124,29 @@ def test_webhook_gives_up_on_a_refusal(hook_server: tuple[str, type[_Hook]]) -> 
     url, handler = hook_server
     handler.statuses = [400]
     with pytest.raises(RuntimeError, match="HTTP 400"):
-        WebhookChannel(url, retries=3, backoff=0.01).send({"alert_id": 8})
+        WebhookChannel(url, retries=3, backoff=0.01, allow_private=True).send({"alert_id": 8})
     assert len(handler.bodies) == 1
+
+
+def test_webhook_to_this_machine_needs_the_opt_in(
+    hook_server: tuple[str, type[_Hook]], settings: Settings
+) -> None:
+    url, handler = hook_server
+    handler.statuses = [200]
+    for target in (
+        url,
+        url.replace("127.0.0.1", "[::1]"),
+        "http://169.254.169.254/latest",
+        "http://[fec0::1]/x",
+    ):
+        with pytest.raises(FetchRefused, match="non-public address"):
+            WebhookChannel(target, retries=3, backoff=0.01).send({"alert_id": 9})
+    assert handler.bodies == []  # refused before any connection, and not retried
+    conf = Settings(
+        **{**settings.__dict__, "raw": {**settings.raw, "alerts": {"console": False, "webhook": url}}}
+    )
+    [channel] = channels_from_settings(conf)
+    assert deliver({"alert_id": 10}, [channel])["webhook"].startswith("refused")
 
 
 def test_api_ingest_fires_the_webhook(
@@ -132,7 +154,12 @@ def test_api_ingest_fires_the_webhook(
 ) -> None:
     url, handler = hook_server
     conf = settings_for(settings, web_db.copy(tmp_path), token="t0ken")
-    conf.raw["alerts"] = {"console": False, "webhook": url, "webhook_backoff": 0.01}
+    conf.raw["alerts"] = {
+        "console": False,
+        "webhook": url,
+        "webhook_backoff": 0.01,
+        "webhook_allow_private": True,
+    }
     client = TestClient(create_app(conf), client=("127.0.0.1", 40000))
     auth = {"Authorization": "Bearer t0ken"}
     assert client.post("/api/watch", json={"terms": {"entity": ["Alabuga"]}}, headers=auth).status_code == 201

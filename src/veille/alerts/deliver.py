@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
-import httpx
-
 from veille.config import Settings
+from veille.errors import FetchRefused, InputError
+from veille.ingest.fetch import post_json
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,11 @@ class JsonlChannel:
 
 @dataclass
 class WebhookChannel:
-    """POST the alert as JSON; retry with exponential backoff on network errors, 429 and 5xx."""
+    """POST the alert as JSON; retry with exponential backoff on network errors, 429 and 5xx.
+
+    The target is checked like a fetched URL (docs/watchlists.md): an address on this machine
+    or a private network is refused unless ``allow_private`` (``alerts.webhook_allow_private``).
+    """
 
     url: str
     retries: int = 3
@@ -79,6 +83,7 @@ class WebhookChannel:
     backoff: float = 0.5
     name: str = "webhook"
     sleep: Callable[[float], None] = time.sleep
+    allow_private: bool = False
 
     def send(self, payload: dict[str, Any]) -> None:
         last = ""
@@ -86,14 +91,16 @@ class WebhookChannel:
             if attempt:
                 self.sleep(self.backoff * 2 ** (attempt - 1))
             try:
-                response = httpx.post(self.url, json=payload, timeout=self.timeout, trust_env=False)
-            except httpx.HTTPError as exc:
-                last = f"{exc.__class__.__name__}: {exc}"
+                status = post_json(self.url, payload, timeout=self.timeout, allow_private=self.allow_private)
+            except FetchRefused:
+                raise  # a refused target stays refused: no retries
+            except InputError as exc:
+                last = str(exc)
                 continue
-            if response.status_code < 300:
+            if status < 300:
                 return
-            last = f"HTTP {response.status_code}"
-            if response.status_code < 500 and response.status_code != 429:
+            last = f"HTTP {status}"
+            if status < 500 and status != 429:
                 break  # the receiver refuses this payload: retrying will not help
         raise RuntimeError(f"webhook {self.url} failed after {attempt + 1} attempt(s): {last}")
 
@@ -113,6 +120,7 @@ def channels_from_settings(settings: Settings) -> list[Channel]:
                 retries=int(conf.get("webhook_retries", 3)),
                 timeout=float(conf.get("webhook_timeout", 5.0)),
                 backoff=float(conf.get("webhook_backoff", 0.5)),
+                allow_private=bool(conf.get("webhook_allow_private", False)),
             )
         )
     return out

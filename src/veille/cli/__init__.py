@@ -12,7 +12,7 @@ from veille.cli import commands as _commands  # noqa: F401  (registers commands)
 from veille.cli import facts as _facts  # noqa: F401
 from veille.cli import stories as _stories  # noqa: F401
 from veille.cli import watch as _watch  # noqa: F401
-from veille.cli.app import app, err_console
+from veille.cli.app import app, err_console, safe
 from veille.errors import VeilleError
 
 
@@ -20,7 +20,7 @@ def main() -> None:
     try:
         app()
     except VeilleError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        err_console.print(f"[bold red]error:[/] {safe(exc)}", highlight=False, soft_wrap=True)
         sys.exit(2)
 
 

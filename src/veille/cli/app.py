@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from veille.config import Settings, load_settings
 from veille.store.database import Store
@@ -60,14 +63,33 @@ def _options(
     state._store = None
 
 
+# What a terminal would act on rather than show: C0/C1 controls (ESC starts escape sequences,
+# U+009B is a one-character CSI) and the bidirectional overrides that reorder what is shown.
+_TERMINAL_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(value: object) -> str:
+    """Text from articles (hostile) as it may reach a terminal: control characters become spaces."""
+    return _TERMINAL_UNSAFE.sub(" ", str(value))
+
+
+def safe(value: object) -> str:
+    """``terminal_text`` with Rich markup escaped, for f-strings given to ``console.print``."""
+    return escape(terminal_text(value))
+
+
 def print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    # json.dumps escapes C0 controls; C1 ones and bidi overrides are escaped here (still valid JSON).
+    out = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    typer.echo(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", out))
 
 
 def print_table(title: str, rows: list[dict[str, Any]], columns: list[str]) -> None:
-    table = Table(title=title, title_justify="left", show_lines=False)
+    table = Table(title=terminal_text(title), title_justify="left", show_lines=False)
     for col in columns:
         table.add_column(col, overflow="fold")
     for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+        # Text, not str: a cell is never read as Rich markup ("[red]" in a title stays as typed).
+        table.add_row(*(Text("" if row.get(c) is None else terminal_text(row[c])) for c in columns))
     console.print(table)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from enum import StrEnum
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -16,9 +16,11 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from veille.cli.app import app, console, print_json, print_table, state
+from veille.cli.app import app, console, print_json, print_table, safe, state
 from veille.errors import VeilleError
 from veille.model import ENTITY_KINDS
+
+MAX_OFFSET = 10_000_000  # bigger numbers overflow the database's 64-bit integers
 
 
 class Engine(StrEnum):
@@ -91,21 +93,19 @@ def ingest(
             f"failed {len(report.failed)} in {report.seconds:.1f}s{rate}"
         )
         for failure in report.failed:
-            console.print(
-                f"  [red]failed[/] {escape(failure.origin)}: {escape(failure.reason)}", highlight=False
-            )
+            console.print(f"  [red]failed[/] {safe(failure.origin)}: {safe(failure.reason)}", highlight=False)
     if report.failed and not report.ingested and not report.duplicates:
         raise typer.Exit(1)
 
 
 @app.command()
 def articles(
-    limit: int = typer.Option(50, help="How many to list."),
-    offset: int = typer.Option(0, help="Skip this many."),
-    language: str = typer.Option(None, "--language", "-l", help="Only this language (ISO 639-1)."),
+    limit: int = typer.Option(50, min=1, max=100_000, help="How many to list."),
+    offset: int = typer.Option(0, min=0, max=MAX_OFFSET, help="Skip this many."),
+    language: str = typer.Option(None, "--lang", "--language", "-l", help="Only this language (ISO 639-1)."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """List stored articles, newest first."""
+    """List stored articles, newest first, with their language."""
     rows = state.store.articles(limit=limit, offset=offset, language=language)
     if as_json:
         print_json(rows)
@@ -116,8 +116,8 @@ def articles(
 @app.command()
 def entities(
     kind: str = typer.Option(None, "--kind", "-k", help=f"One of: {', '.join(ENTITY_KINDS)}."),
-    limit: int = typer.Option(100),
-    offset: int = typer.Option(0),
+    limit: int = typer.Option(100, min=1, max=100_000),
+    offset: int = typer.Option(0, min=0, max=MAX_OFFSET),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """List resolved entities with their mention counts."""
@@ -133,15 +133,19 @@ def entities(
 @app.command()
 def search(
     query: str = typer.Argument(..., help="Words to look for (all must match)."),
-    limit: int = typer.Option(20),
+    limit: int = typer.Option(20, min=1, max=10_000),
+    offset: int = typer.Option(0, min=0, max=MAX_OFFSET, help="Skip this many."),
+    language: str = typer.Option(None, "--lang", "--language", "-l", help="Only this language (ISO 639-1)."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Full-text search over article titles and bodies."""
-    rows = state.store.search(query, limit=limit)
+    rows = state.store.search(query, limit=limit, offset=offset, language=language)
     if as_json:
         print_json(rows)
     else:
-        print_table(f"{len(rows)} results for {query!r}", rows, ["id", "language", "title", "snippet"])
+        print_table(
+            f"{len(rows)} results for {query!r}", rows, ["id", "language", "source", "title", "snippet"]
+        )
 
 
 @app.command()
@@ -157,11 +161,11 @@ def show(
         print_json(art)
         return
     console.print(
-        f"[bold]{escape(art['title'] or '(untitled)')}[/]  [dim]{art['id']} · {art['language']}"
-        f" · {escape(art['source'] or art['origin'] or '')}[/]",
+        f"[bold]{safe(art['title'] or '(untitled)')}[/]  [dim]{art['id']} · language {safe(art['language'] or '?')}"
+        f" · {safe(art['source'] or art['origin'] or '')}[/]",
         highlight=False,
     )
-    console.print(escape(art["text"]), highlight=False)
+    console.print(safe(art["text"]), highlight=False)
     names = {e["id"]: e["name"] for e in art["entities"]}
     print_table(
         "entities",
@@ -196,15 +200,20 @@ class ExportFormat(StrEnum):
 def export(
     out: Path = typer.Argument(..., help="Output file (json, geojson) or folder (csv)."),
     fmt: ExportFormat = typer.Option(ExportFormat.json, "--format", "-f", help="json, csv or geojson."),
+    language: str = typer.Option(
+        None, "--lang", "--language", "-l", help="Only articles in this language and their facts (json, csv)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print counts as JSON."),
 ) -> None:
     """Export the store (schema in docs/export.md)."""
     from veille import export as exporter
 
     if fmt is ExportFormat.json:
-        counts = exporter.write_json(state.store, out)
+        counts = exporter.write_json(state.store, out, language=language)
     elif fmt is ExportFormat.csv:
-        counts = exporter.write_csv(state.store, out)
+        counts = exporter.write_csv(state.store, out, language=language)
+    elif language:
+        raise VeilleError("--lang is for the json and csv exports; the GeoJSON export holds every place")
     else:
         counts = exporter.write_geojson(state.store, out)
     if as_json:
@@ -221,7 +230,11 @@ def serve(
     """Serve the web dashboard and the REST API."""
     import uvicorn
 
-    from veille.web.app import create_app
+    from veille.web.app import create_app, warm_up
 
     console.print(f"veille serving {state.settings.store_url} on http://{host}:{port}/")
-    uvicorn.run(create_app(state.settings), host=host, port=port, log_level="warning")
+    web = create_app(state.settings)
+    threading.Thread(target=warm_up, args=(web.state.store,), name="warm-up", daemon=True).start()
+    # More open connections than this get 503 at once instead of each holding memory and a socket.
+    limit = int(state.settings.section("web").get("max_connections", 200))
+    uvicorn.run(web, host=host, port=port, log_level="warning", limit_concurrency=limit)

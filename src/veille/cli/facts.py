@@ -11,7 +11,7 @@ from veille.cli.app import app, print_json, print_table, state
 def claims(
     source: str = typer.Option(None, "--source", help="Only claims by this entity (name or id)."),
     about: str = typer.Option(None, "--about", help="Only claims about this entity (name or id)."),
-    limit: int = typer.Option(200),
+    limit: int = typer.Option(200, min=1, max=100_000),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Who asserted what, with the cue and the content span."""
@@ -31,7 +31,7 @@ def claims(
 @app.command()
 def events(
     kind: str = typer.Option(None, "--kind", "-k", help="Only events of this kind (see docs/events.md)."),
-    limit: int = typer.Option(200),
+    limit: int = typer.Option(200, min=1, max=100_000),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Who did what to whom."""
@@ -50,7 +50,7 @@ def events(
 
 @app.command()
 def places(
-    limit: int = typer.Option(500),
+    limit: int = typer.Option(500, min=1, max=100_000),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Geocoded places named in the articles."""

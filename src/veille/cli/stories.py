@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import typer
-from rich.markup import escape
 
-from veille.cli.app import app, console, print_json, print_table, state
+from veille.cli.app import app, console, print_json, print_table, safe, state
 from veille.errors import VeilleError
 
 
 @app.command()
 def stories(
-    limit: int = typer.Option(50, help="How many to list."),
+    limit: int = typer.Option(50, min=1, max=100_000, help="How many to list."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Stories (groups of articles on one development), most recently active first."""
@@ -46,7 +45,7 @@ def story(
     def name(entity_id: str | None) -> str:
         return names.get(entity_id or "", (entity_id or "").removeprefix("outlet:"))
 
-    console.print(f"[bold]{escape(record['title'])}[/]  [dim]{record['id']}[/]", highlight=False)
+    console.print(f"[bold]{safe(record['title'])}[/]  [dim]{record['id']}[/]", highlight=False)
     console.print(
         f"{len(record['article_ids'])} articles · languages {', '.join(record.get('languages') or [])} · "
         f"{record.get('first_seen') or '?'} → {record.get('last_seen') or '?'}",

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import typer
-from rich.markup import escape
 
-from veille.cli.app import app, console, print_json, print_table, state
+from veille.cli.app import app, console, print_json, print_table, safe, state
 from veille.errors import VeilleError
 from veille.store import watch as watch_store
+
+MAX_ID = 2**63 - 1  # rule ids are 64-bit integers in the database
 
 watch_app = typer.Typer(help="Watch rules: alert when new facts match.", no_args_is_help=True)
 app.add_typer(watch_app, name="watch")
@@ -40,7 +41,7 @@ def watch_add(
     if as_json:
         print_json(rule)
     else:
-        console.print(f"added watch rule {rule['id']}: {escape(rule['name'])}", highlight=False)
+        console.print(f"added watch rule {rule['id']}: {safe(rule['name'])}", highlight=False)
 
 
 @watch_app.command("list")
@@ -51,13 +52,15 @@ def watch_list(as_json: bool = typer.Option(False, "--json")) -> None:
         print_json(rows)
         return
     for row in rows:
-        row["terms"] = escape("; ".join(f"{k}={'|'.join(v)}" for k, v in row["terms"].items()))
-        row["name"] = escape(row["name"])
+        row["terms"] = "; ".join(f"{k}={'|'.join(v)}" for k, v in row["terms"].items())
+        row["name"] = safe(row["name"])
     print_table("watch rules", rows, ["id", "name", "fact", "terms", "created_at"])
 
 
 @watch_app.command("remove")
-def watch_remove(rule_id: int = typer.Argument(..., help="Rule id (see veille watch list).")) -> None:
+def watch_remove(
+    rule_id: int = typer.Argument(..., min=1, max=MAX_ID, help="Rule id (see veille watch list)."),
+) -> None:
     """Remove a rule and its alerts."""
     if not watch_store.remove_rule(state.store, rule_id):
         raise VeilleError(f"no watch rule {rule_id} (see veille watch list)")
@@ -66,8 +69,8 @@ def watch_remove(rule_id: int = typer.Argument(..., help="Rule id (see veille wa
 
 @app.command()
 def alerts(
-    limit: int = typer.Option(50, help="How many, newest first."),
-    rule: int = typer.Option(None, "--rule", help="Only this rule's alerts."),
+    limit: int = typer.Option(50, min=1, max=100_000, help="How many, newest first."),
+    rule: int = typer.Option(None, "--rule", min=1, max=MAX_ID, help="Only this rule's alerts."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """List recorded alerts, newest first."""
@@ -79,9 +82,9 @@ def alerts(
         facts = row["facts"] or []
         row["facts"] = len(facts)
         # Titles and sentences are article text: never let rich read them as markup.
-        row["sentence"] = escape(facts[0]["sentence_text"].strip()[:120]) if facts else ""
-        row["article_title"] = escape(row["article_title"] or "")
-        row["rule_name"] = escape(row["rule_name"])
+        row["sentence"] = safe(facts[0]["sentence_text"].strip()[:120]) if facts else ""
+        row["article_title"] = safe(row["article_title"] or "")
+        row["rule_name"] = safe(row["rule_name"])
     print_table("alerts", rows, ["id", "created_at", "rule_name", "article_title", "facts", "sentence"])
 
 
@@ -113,8 +116,8 @@ def poll(
             print_json(report.to_dict())
             return
         for f in report.feeds:
-            detail = f" ({escape(f.error)})" if f.error else ""
-            console.print(f"{escape(f.url)}: {f.status}, {f.ingested} new{detail}", highlight=False)
+            detail = f" ({safe(f.error)})" if f.error else ""
+            console.print(f"{safe(f.url)}: {f.status}, {f.ingested} new{detail}", highlight=False)
 
     console.print(f"polling {len(urls)} feed(s) every {every}" + (" once" if once else ""), highlight=False)
     try:

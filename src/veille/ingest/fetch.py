@@ -15,6 +15,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import Message
+from typing import Any
 
 import httpx
 
@@ -41,13 +42,31 @@ class FetchedResponse:
     last_modified: str | None = None
 
 
+# Ranges Python 3.11's ``is_global`` counts as global that the IANA special-purpose registries say
+# are not: deprecated site-local (RFC 3879, still routed inside some networks), local-use NAT64
+# (RFC 8215), documentation (RFC 9637), SRv6 SIDs (RFC 9602); IETF protocol assignments and the
+# deprecated 6to4 relay anycast on IPv4.
+_NON_PUBLIC_V6 = tuple(
+    ipaddress.IPv6Network(n) for n in ("fec0::/10", "64:ff9b:1::/48", "3fff::/20", "5f00::/16")
+)
+_NON_PUBLIC_V4 = tuple(ipaddress.IPv4Network(n) for n in ("192.0.0.0/24", "192.88.99.0/24"))
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052: the last 32 bits are the IPv4 reached
+
+
 def is_public_address(address: IPAddress) -> bool:
     """True for addresses on the public internet; False for private, loopback, link-local and the rest."""
     if isinstance(address, ipaddress.IPv6Address):
-        # ::ffff:10.0.0.1 and 2002:a00:1:: (6to4) carry an IPv4 address that is what really gets reached.
+        # ::ffff:10.0.0.1, 2002:a00:1:: (6to4) and 64:ff9b::a00:1 (NAT64) carry an IPv4 address
+        # that is what really gets reached.
         mapped = address.ipv4_mapped or address.sixtofour
+        if mapped is None and address in _NAT64:
+            mapped = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
         if mapped is not None:
             return is_public_address(mapped)
+        if address.is_site_local or any(address in net for net in _NON_PUBLIC_V6):
+            return False
+    elif any(address in net for net in _NON_PUBLIC_V4):
+        return False
     return address.is_global and not (
         address.is_private
         or address.is_loopback
@@ -104,6 +123,8 @@ def _pinned_request(
     address: IPAddress,
     user_agent: str,
     extra: Mapping[str, str] | None = None,
+    method: str = "GET",
+    json: Any = None,
 ) -> httpx.Request:
     """A request for ``url`` that connects to ``address`` but still names the host (Host, SNI, cert check)."""
     ip_host = str(address)
@@ -111,11 +132,42 @@ def _pinned_request(
     name = f"[{url.host}]" if ":" in url.host else url.host  # IPv6 literals keep their brackets
     host_header = name if url.port is None else f"{name}:{url.port}"
     return client.build_request(
-        "GET",
+        method,
         target,
         headers={"Host": host_header, "User-Agent": user_agent, "Accept": "*/*", **(extra or {})},
         extensions={"sni_hostname": url.host},
+        json=json,
     )
+
+
+def post_json(
+    url: str, payload: Any, *, timeout: float, allow_private: bool, user_agent: str = "veille"
+) -> int:
+    """POST ``payload`` as JSON to ``url`` with fetch's address check; returns the HTTP status.
+
+    The connection goes to the checked address (a second DNS answer cannot move it), and
+    redirects are not followed (a public URL cannot bounce the POST inside the network).
+    FetchRefused for a refused target, InputError (one line) for a network failure.
+    """
+    try:
+        target = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise InputError(f"invalid URL {url!r}: {exc}") from None
+    addresses = checked_addresses(target, allow_private=allow_private)
+    failure = "no address"
+    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
+        for address in addresses:
+            request = _pinned_request(client, target, address, user_agent, method="POST", json=payload)
+            try:
+                response = client.send(request, stream=True)  # the answer's body is not needed
+            except httpx.ConnectError as exc:
+                failure = f"{exc.__class__.__name__}: {exc}"
+                continue
+            except httpx.HTTPError as exc:
+                raise InputError(f"could not post to {target}: {exc.__class__.__name__}: {exc}") from None
+            response.close()
+            return response.status_code
+    raise InputError(f"could not post to {target}: {failure}")
 
 
 def _send_to_first_reachable(

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import codecs
+import errno
+import os
+import stat
 from pathlib import Path
 
 import charset_normalizer
@@ -47,27 +50,62 @@ _MIN_CONTROLS = 8
 
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
-    """The file's bytes, refusing files over ``max_bytes`` before reading them."""
-    if path.is_dir():
-        raise InputError("is a folder, not a file")
+    """The file's bytes, refusing files over ``max_bytes`` before reading them.
+
+    Only regular files are read: a FIFO or a device named ``*.txt`` would block the batch
+    forever (or never end), so the file is opened without blocking and checked before reading.
+    """
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(_too_large(size, max_bytes))
-        with path.open("rb") as handle:
-            # Read one byte more than allowed: the file may have grown since stat().
-            data = handle.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise InputError("file not found") from None
-    except IsADirectoryError:
-        raise InputError("is a folder, not a file") from None
-    except PermissionError:
-        raise InputError("permission denied") from None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}") from None
+        raise InputError(path_error(path, exc)) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError("is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"not a regular file ({file_kind(info.st_mode)}); only regular files are read")
+        if info.st_size > max_bytes:
+            raise InputError(_too_large(info.st_size, max_bytes))
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            # Read one byte more than allowed: the file may have grown since fstat().
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise InputError(path_error(path, exc)) from None
+    finally:
+        os.close(fd)
     if len(data) > max_bytes:
         raise InputError(_too_large(len(data), max_bytes))
     return data
+
+
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISDIR, "a folder"),
+    ):
+        if test(mode):
+            return name
+    return "not a plain file"
+
+
+def path_error(path: Path, exc: OSError, missing: str = "file not found") -> str:
+    """A one-line reason for an error met opening or reading ``path``."""
+    if exc.errno == errno.ELOOP:
+        return "symlink loop: the link leads back to itself"
+    if exc.errno == errno.ENOENT:
+        if path.is_symlink():
+            return f"broken symlink: its target {os.readlink(path)} does not exist"
+        return missing
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if exc.errno == errno.EISDIR:
+        return "is a folder, not a file"
+    return f"cannot read file: {exc.strerror or exc}"
 
 
 def _too_large(size: int, max_bytes: int) -> str:
@@ -103,6 +141,10 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
             except UnicodeDecodeError:
                 raise InputError(f"invalid {encoding.upper()} despite its byte-order mark") from None
     kind = binary_kind(data)
+    if kind == "binary data":  # NUL bytes: UTF-16 or UTF-32 text without a byte-order mark?
+        wide = _wide_unicode(data)
+        if wide is not None:
+            return wide
     if kind:
         raise InputError(f"binary file ({kind}), not text")
     try:
@@ -121,6 +163,21 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     if not matches:
         raise InputError("undecodable text: not UTF-8 and no other encoding fits")
     return _checked_text(str(_preferred_match(matches)))
+
+
+def _wide_unicode(data: bytes) -> str | None:
+    """Text from UTF-16/UTF-32 bytes that carry no BOM (Windows tools write them), else None.
+
+    charset-normalizer recognises them by their code units; the result must still read as
+    text (few control characters), so binary data with NULs is not taken for it.
+    """
+    best = charset_normalizer.from_bytes(data[: _SNIFF_BYTES * 4]).best()
+    if best is None or not best.encoding.startswith(("utf_16", "utf_32")):
+        return None
+    try:
+        return _checked_text(data.decode(best.encoding.replace("_", "-")))
+    except (UnicodeDecodeError, InputError):
+        return None
 
 
 def _is_utf8(line: bytes) -> bool:

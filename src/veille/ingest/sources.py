@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -37,7 +38,7 @@ from veille.config import Settings
 from veille.errors import InputError
 from veille.ingest.feeds import FeedEntry, looks_like_feed, looks_like_opml, parse_feed, parse_opml
 from veille.ingest.fetch import fetch
-from veille.ingest.files import binary_kind, decode_bytes, read_bytes, read_text
+from veille.ingest.files import binary_kind, decode_bytes, path_error, read_bytes, read_text
 from veille.language import detect_language, language_codes
 from veille.model import Article, article_id_for, normalise_text
 
@@ -50,6 +51,8 @@ FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
 OPML_SUFFIXES = frozenset({".opml"})
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES | OPML_SUFFIXES
 
+# Shorter bodies are not articles (a stray byte, "test", a lone headline): skipped with that reason.
+DEFAULT_MIN_CHARS = 15
 # A stray NUL spoils one JSONL line (reported alone); many mean the file is not text at all.
 _JSONL_MAX_NUL_BYTES = 16
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}charset\s*=\s*["']?([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
@@ -81,6 +84,7 @@ class IngestOptions:
     feed_min_entry_chars: int
     fetch_linked_pages: bool
     max_feed_entries: int
+    min_chars: int = DEFAULT_MIN_CHARS
 
     @classmethod
     def from_settings(cls, settings: Settings) -> IngestOptions:
@@ -95,6 +99,7 @@ class IngestOptions:
             feed_min_entry_chars=int(ingest.get("feed_min_entry_chars", 400)),
             fetch_linked_pages=bool(ingest.get("fetch_linked_pages", True)),
             max_feed_entries=int(ingest.get("max_feed_entries", 1000)),
+            min_chars=int(ingest.get("min_chars", DEFAULT_MIN_CHARS)),
         )
 
 
@@ -126,7 +131,8 @@ def list_inputs(inputs: Iterable[str]) -> list[str]:
                 for f in files
                 if not _hidden(f) and Path(f).suffix.lower() in SUPPORTED_SUFFIXES
             )
-        out.extend(sorted(found))
+        # An empty folder stays in the list: reading it gives a failure that says so.
+        out.extend(sorted(found) or [item])
     return out
 
 
@@ -221,6 +227,11 @@ class SourceReader:
     ) -> IngestResult:
         if not text.strip():
             return IngestFailure(origin, "no article text (empty after removing markup and boilerplate)")
+        if len(text.strip()) < self.options.min_chars:
+            return IngestFailure(
+                origin,
+                f"too short to be an article ({len(text.strip())} characters; ingest.min_chars = {self.options.min_chars})",
+            )
         text = with_headline(title, text)
         return Article(
             id=article_id_for(text),
@@ -258,8 +269,14 @@ class SourceReader:
 
     def file(self, path: Path) -> Iterator[IngestResult]:
         origin = str(path)
-        if not path.exists():
-            raise InputError("no such file or folder")
+        try:
+            info = path.stat()
+        except OSError as exc:  # missing, a symlink loop, a broken link, no permission
+            raise InputError(path_error(path, exc, missing="no such file or folder")) from None
+        if stat.S_ISDIR(info.st_mode):  # list_inputs keeps a folder only when nothing in it can be read
+            raise InputError(
+                f"folder holds no files to ingest (expected {', '.join(sorted(SUPPORTED_SUFFIXES))})"
+            )
         suffix = path.suffix.lower()
         if suffix not in SUPPORTED_SUFFIXES:
             raise InputError(

@@ -58,9 +58,9 @@ PG_SEARCH_QUERY = (
     "AS snippet FROM ("
     "SELECT a.id, a.title, a.language, a.source, a.text, q, ts_rank_cd(a.search, q) AS rank "
     "FROM (SELECT id FROM articles, plainto_tsquery('simple', veille_unaccent(:q)) AS q "
-    "WHERE search @@ q LIMIT :candidates) m "
+    "WHERE search @@ q AND (CAST(:lang AS text) IS NULL OR language = :lang) LIMIT :candidates) m "
     "JOIN articles a ON a.id = m.id, plainto_tsquery('simple', veille_unaccent(:q)) AS q "
-    "ORDER BY rank DESC, a.id LIMIT :n) c ORDER BY c.rank DESC, c.id"
+    "ORDER BY rank DESC, a.id LIMIT :n OFFSET :offset) c ORDER BY c.rank DESC, c.id"
 )
 
 
@@ -132,9 +132,12 @@ def _try_create_unaccent(conn: Connection) -> bool:
         return False
 
 
-def search_postgres(conn: Connection, query: str, limit: int) -> list[dict[str, Any]]:
-    """Ranked full-text search on PostgreSQL (see the module docstring)."""
-    rows = conn.execute(text(PG_SEARCH_QUERY), {"q": query, "n": limit, "candidates": SEARCH_CANDIDATES})
+def search_postgres(
+    conn: Connection, query: str, limit: int, *, offset: int = 0, language: str | None = None
+) -> list[dict[str, Any]]:
+    """Ranked full-text search on PostgreSQL (see the module docstring); ``language`` filters."""
+    params = {"q": query, "n": limit, "offset": offset, "lang": language, "candidates": SEARCH_CANDIDATES}
+    rows = conn.execute(text(PG_SEARCH_QUERY), params)
     return [dict(r._mapping) for r in rows]
 
 

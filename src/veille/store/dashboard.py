@@ -21,7 +21,8 @@ from veille.store.database import Store
 GROUP_THRESHOLD = 0.5  # Jaccard of two articles' salient entity sets to put them in one group
 SALIENT_ENTITIES = 4
 GROUP_KINDS = ("country", "organisation", "person", "place")
-MAX_GROUPED_ARTICLES = 5000  # the fallback grouping reads at most this many recent articles
+MAX_GROUPED_ARTICLES = 5000
+IN_CHUNK = 5000  # ids per IN (...) list: under every backend's bound-parameter limit  # the fallback grouping reads at most this many recent articles
 
 
 def _rows(store: Store, query: Any) -> list[dict[str, Any]]:
@@ -40,6 +41,38 @@ def articles_by_id(store: Store, ids: Iterable[str]) -> list[dict[str, Any]]:
     rows = _rows(store, select(a).where(a.c.id.in_(wanted)))
     order = {aid: i for i, aid in enumerate(wanted)}
     return sorted(rows, key=lambda r: order[r["id"]])
+
+
+def article_heads(store: Store, ids: Iterable[str]) -> list[dict[str, Any]]:
+    """Articles' metadata without their text (what a list shows), in no particular order."""
+    a = schema.articles
+    columns = (a.c.id, a.c.title, a.c.language, a.c.source, a.c.url, a.c.published, a.c.ingested_at)
+    wanted = list(set(ids))
+    out: list[dict[str, Any]] = []
+    for start in range(0, len(wanted), IN_CHUNK):
+        out += _rows(store, select(*columns).where(a.c.id.in_(wanted[start : start + IN_CHUNK])))
+    return out
+
+
+def count_facts_by_article(
+    store: Store, article_ids: list[str], tables: Iterable[str]
+) -> dict[str, dict[str, int]]:
+    """{table: {article_id: rows}} for these articles, one grouped query per table."""
+    out: dict[str, dict[str, int]] = {}
+    wanted = list(set(article_ids))
+    with store.engine.connect() as conn:
+        for name in tables:
+            t = schema.metadata.tables[name]
+            counts: dict[str, int] = {}
+            for start in range(0, len(wanted), IN_CHUNK):
+                query = (
+                    select(t.c.article_id, func.count())
+                    .where(t.c.article_id.in_(wanted[start : start + IN_CHUNK]))
+                    .group_by(t.c.article_id)
+                )
+                counts.update({r[0]: int(r[1]) for r in conn.execute(query)})
+            out[name] = counts
+    return out
 
 
 def facts_of(store: Store, table_name: str, article_ids: list[str]) -> list[dict[str, Any]]:
@@ -166,16 +199,3 @@ def group_articles(store: Store) -> list[dict[str, Any]]:
         )
     groups.sort(key=lambda g: (len(g["article_ids"]), g["last_seen"]), reverse=True)
     return groups
-
-
-def count_facts(store: Store, article_ids: list[str]) -> dict[str, int]:
-    out = {}
-    with store.engine.connect() as conn:
-        for name in ("claims", "events", "place_mentions"):
-            t = schema.metadata.tables[name]
-            out[name] = int(
-                conn.execute(
-                    select(func.count()).select_from(t).where(t.c.article_id.in_(article_ids))
-                ).scalar_one()
-            )
-    return out

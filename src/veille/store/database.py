@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -16,9 +17,21 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event, func, inspect, select, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    create_engine,
+    event,
+    exists,
+    func,
+    inspect,
+    literal,
+    select,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from veille.errors import VeilleError
 from veille.model import Analysis, fact_id
@@ -29,7 +42,8 @@ FTS_DDL = (
     "article_id UNINDEXED, title, text, tokenize='unicode61 remove_diacritics 2')"
 )
 
-WRITE_ATTEMPTS = 5  # a batch that loses a deadlock to a concurrent writer is retried this often
+WRITE_ATTEMPTS = 5
+CACHE_ENTRIES = 64  # aggregate pages kept per Store (``Store.entities``)  # a batch that loses a deadlock to a concurrent writer is retried this often
 
 
 def _now() -> str:
@@ -96,18 +110,21 @@ class Store:
         if url.startswith("sqlite:///"):
             path = Path(url.removeprefix("sqlite:///"))
             if str(path) != ":memory:":
-                path.parent.mkdir(parents=True, exist_ok=True)
+                _check_sqlite_path(path)
         try:
-            self.engine: Engine = create_engine(backends.normalise_url(url), future=True)
+            self.engine: Engine = create_engine(
+                backends.normalise_url(url), future=True, **_pool_options(url)
+            )
         except Exception as exc:  # bad URL or missing driver
             raise VeilleError(f"cannot open database {url}: {exc}") from None
+        self._cache: dict[tuple[Any, ...], tuple[int, list[dict[str, Any]]]] = {}
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self.is_postgres = self.engine.dialect.name == "postgresql"
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
             self.create()
-        except OperationalError as exc:  # server down, wrong socket, bad credentials, locked file
+        except DBAPIError as exc:  # server down, bad credentials, locked file, not a database file
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             shown = self.engine.url.render_as_string(hide_password=True)
             raise VeilleError(f"cannot open database {shown}: {reason}") from None
@@ -117,6 +134,11 @@ class Store:
             backends.lock_schema(conn)
             schema.metadata.create_all(conn)
             add_missing_columns(conn, schema.claims)
+            # create_all makes the indexes of new tables only: a store made by an older
+            # version gains the indexes added since (the API's filters and orders) here.
+            for table in schema.metadata.sorted_tables:
+                for index in table.indexes:
+                    index.create(conn, checkfirst=True)
             if self.is_sqlite:
                 conn.exec_driver_sql(FTS_DDL)
             elif self.is_postgres:
@@ -243,6 +265,7 @@ class Store:
             }
 
     def articles(self, limit: int = 50, offset: int = 0, language: str | None = None) -> list[dict[str, Any]]:
+        """Stored articles, newest first (no text: ``chars`` gives its length); ``language`` filters."""
         a = schema.articles
         query = select(
             a.c.id,
@@ -256,7 +279,8 @@ class Store:
         )
         if language:
             query = query.where(a.c.language == language)
-        query = query.order_by(a.c.ingested_at.desc(), a.c.id).limit(limit).offset(offset)
+        # Both keys descending: a backward walk of ix_articles_ingested, no sort of equal timestamps.
+        query = query.order_by(a.c.ingested_at.desc(), a.c.id.desc()).limit(limit).offset(offset)
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
@@ -300,56 +324,96 @@ class Store:
             out["sentences"] = [dict(r._mapping) for r in sents]
         return out
 
+    def data_version(self) -> int:
+        """A number that changes whenever articles (and so their facts) are added, cheap to read.
+
+        Articles are only ever added, each batch with all its facts in one transaction; on
+        SQLite the largest rowid (an index seek), on PostgreSQL the count (an index-only scan).
+        """
+        a = schema.articles
+        with self.engine.connect() as conn:
+            if self.is_sqlite:
+                return int(conn.execute(text("SELECT coalesce(max(rowid), 0) FROM articles")).scalar_one())
+            return int(conn.execute(select(func.count()).select_from(a)).scalar_one())
+
     def entities(self, kind: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+        """Entities by number of mentions, most mentioned first.
+
+        Counting reads every mention, so a page is kept until articles are added (a dashboard
+        asks for the same page again and again; ``data_version`` says when it is stale).
+        """
+        key = ("entities", kind, limit, offset)
+        version = self.data_version()
+        cached = self._cache.get(key)
+        if cached is None or cached[0] != version:
+            cached = (version, self._count_entities(kind, limit, offset))
+            if len(self._cache) >= CACHE_ENTRIES:
+                self._cache.pop(next(iter(self._cache)), None)
+            self._cache[key] = cached
+        return [dict(row) for row in cached[1]]
+
+    def _count_entities(self, kind: str | None, limit: int, offset: int) -> list[dict[str, Any]]:
+        """Counted on ``mentions`` alone, in the order of its (entity_id, article_id) index (no
+        table rows are read, no join per mention); only the page's entities are joined."""
         e, m = schema.entities, schema.mentions
-        query = (
-            select(
-                e.c.id,
-                e.c.name,
-                e.c.kind,
-                e.c.country,
-                func.count(m.c.id).label("mentions"),
-                func.count(func.distinct(m.c.article_id)).label("articles"),
-            )
-            .join(m, m.c.entity_id == e.c.id)
-            .group_by(e.c.id, e.c.name, e.c.kind, e.c.country)
-            .order_by(func.count(m.c.id).desc(), e.c.name)
-            .limit(limit)
-            .offset(offset)
-        )
+        mentions = func.count().label("mentions")
+        counted = select(
+            m.c.entity_id, mentions, func.count(func.distinct(m.c.article_id)).label("articles")
+        ).group_by(m.c.entity_id)
         if kind:
-            query = query.where(e.c.kind == kind)
+            counted = counted.where(m.c.entity_id.in_(select(e.c.id).where(e.c.kind == kind)))
+        top = counted.order_by(mentions.desc(), m.c.entity_id).limit(limit).offset(offset).subquery()
+        query = (
+            select(e.c.id, e.c.name, e.c.kind, e.c.country, top.c.mentions, top.c.articles)
+            .join(top, top.c.entity_id == e.c.id)
+            .order_by(top.c.mentions.desc(), e.c.name, e.c.id)
+        )
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
-    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
-        """Full-text search over titles and bodies (FTS5 on SQLite, tsvector on PostgreSQL)."""
-        query = query.strip()
+    def search(
+        self, query: str, limit: int = 20, *, offset: int = 0, language: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Full-text search over titles and bodies (FTS5 on SQLite, tsvector on PostgreSQL).
+
+        Filters are keyword arguments (``language``), so other search modes and filters can
+        join without changing the calls that exist.
+        """
+        query = _search_words(query)
         if not query:
             return []
         with self.engine.connect() as conn:
             if self.is_postgres:
-                return backends.search_postgres(conn, query, limit)
+                return backends.search_postgres(conn, query, limit, offset=offset, language=language)
             if self.is_sqlite:
                 # Rank first, on rowids alone; join and snippet only the top n. (SQLite computes
                 # result columns before sorting, so a snippet in the ranking query is built for
                 # every match: seconds for a common word in 200k articles.)
+                only = "AND a.language = :lang " if language else ""
                 sql = text(
                     "SELECT f.article_id AS id, a.title, a.language, a.source, "
                     "snippet(articles_fts, 2, '[', ']', '…', 12) AS snippet "
                     "FROM articles_fts f JOIN articles a ON a.id = f.article_id "
                     "WHERE articles_fts MATCH :q AND f.rowid IN ("
-                    "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q "
-                    "ORDER BY bm25(articles_fts) LIMIT :n) "
+                    "SELECT f.rowid FROM articles_fts f"
+                    + (" JOIN articles a ON a.id = f.article_id " if language else " ")
+                    + f"WHERE articles_fts MATCH :q {only}"
+                    "ORDER BY bm25(articles_fts) LIMIT :n OFFSET :offset) "
                     "ORDER BY bm25(articles_fts)"
                 )
-                return [dict(r._mapping) for r in conn.execute(sql, {"q": _fts_query(query), "n": limit})]
+                params = {"q": _fts_query(query), "n": limit, "offset": offset, "lang": language}
+                return [dict(r._mapping) for r in conn.execute(sql, params)]
             a = schema.articles
             pattern = f"%{query}%"
+            where = a.c.text.ilike(pattern) | a.c.title.ilike(pattern)
+            if language:
+                where = where & (a.c.language == language)
             rows = conn.execute(
                 select(a.c.id, a.c.title, a.c.language, a.c.source)
-                .where(a.c.text.ilike(pattern) | a.c.title.ilike(pattern))
+                .where(where)
+                .order_by(a.c.id)
                 .limit(limit)
+                .offset(offset)
             )
             return [dict(r._mapping) | {"snippet": ""} for r in rows]
 
@@ -363,33 +427,41 @@ class Store:
             return [r[0] for r in rows]
 
     def claims(
-        self, source: str | None = None, about: str | None = None, limit: int = 200
+        self, source: str | None = None, about: str | None = None, limit: int = 200, offset: int = 0
     ) -> list[dict[str, Any]]:
+        """Claims in text order; ``source``/``about`` name an entity (name or id). Filtered in SQL."""
         c = schema.claims
-        query = select(c).order_by(c.c.article_id, c.c.start)
+        query = select(c).order_by(c.c.article_id, c.c.start, c.c.id).limit(limit).offset(offset)
         if source:
             query = query.where(c.c.source_entity.in_(self.entity_ids(source)))
-        rows = self._rows(query)
         if about:
-            wanted = set(self.entity_ids(about))
-            rows = [r for r in rows if wanted & set(r["about"] or [])]
-        return rows[:limit]
+            query = query.where(self._json_list_has(c.c.about, self.entity_ids(about)))
+        return self._rows(query)
 
-    def events(self, kind: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    def _json_list_has(self, column: Any, values: list[str]) -> Any:
+        """SQL: the JSON list in ``column`` holds one of ``values``."""
+        if not values:
+            return literal(False)
+        unnest = func.json_array_elements_text if self.is_postgres else func.json_each
+        items = unnest(column).table_valued("value")
+        return exists(select(literal(1)).select_from(items).where(items.c.value.in_(values)))
+
+    def events(self, kind: str | None = None, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
         ev = schema.events
-        query = select(ev).order_by(ev.c.article_id, ev.c.start).limit(limit)
+        query = select(ev).order_by(ev.c.article_id, ev.c.start, ev.c.id).limit(limit).offset(offset)
         if kind:
             query = query.where(ev.c.kind == kind)
         return self._rows(query)
 
-    def places(self, limit: int = 500) -> list[dict[str, Any]]:
+    def places(self, limit: int = 500, offset: int = 0) -> list[dict[str, Any]]:
         p, pm = schema.places, schema.place_mentions
         query = (
             select(p, func.count(pm.c.id).label("mentions"))
             .join(pm, pm.c.place_id == p.c.id)
             .group_by(*p.c)
-            .order_by(func.count(pm.c.id).desc(), p.c.name)
+            .order_by(func.count(pm.c.id).desc(), p.c.name, p.c.id)
             .limit(limit)
+            .offset(offset)
         )
         return self._rows(query)
 
@@ -401,14 +473,82 @@ class Store:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
-    def table_rows(self, name: str) -> Iterator[dict[str, Any]]:
+    def table_rows(self, name: str, language: str | None = None) -> Iterator[dict[str, Any]]:
+        """Every row of a table in a stable order, streamed (a server-side cursor on PostgreSQL).
+
+        ``language``: only articles in that language, and only the facts of those articles.
+        """
         table = schema.metadata.tables[name]
         order = [table.c[c] for c in ("article_id", "start") if c in table.c] or list(
             table.primary_key.columns
         )
-        with self.engine.connect() as conn:
-            for row in conn.execute(select(table).order_by(*order)):
+        if "id" in table.c and table.c.id not in order:
+            order.append(table.c.id)
+        query = select(table).order_by(*order)
+        if language:
+            query = query.where(self._in_language(table, language))
+        with self.engine.connect().execution_options(stream_results=True, yield_per=1000) as conn:
+            for row in conn.execute(query):
                 yield dict(row._mapping)
+
+    def rows_for(
+        self, name: str, key: str, values: list[str], language: str | None = None
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Rows of table ``name`` whose ``key`` is one of ``values``, grouped by it, in text order."""
+        table = schema.metadata.tables[name]
+        order = [table.c[c] for c in ("article_id", "start", "id") if c in table.c]
+        query = select(table).where(table.c[key].in_(values)).order_by(*order)
+        if language:
+            query = query.where(self._in_language(table, language))
+        out: dict[str, list[dict[str, Any]]] = {}
+        with self.engine.connect() as conn:
+            for row in conn.execute(query):
+                out.setdefault(row._mapping[key], []).append(dict(row._mapping))
+        return out
+
+    @staticmethod
+    def _in_language(table: Table, language: str) -> Any:
+        a = schema.articles
+        if table is a:
+            return a.c.language == language
+        if "article_id" in table.c:
+            return table.c.article_id.in_(select(a.c.id).where(a.c.language == language))
+        return literal(True)  # shared tables (entities, places): filtered through their mentions
+
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _search_words(query: str) -> str:
+    """The user's words, control characters (a NUL breaks SQLite's and PostgreSQL's drivers) as spaces."""
+    return " ".join(_CONTROL_CHARS.sub(" ", query).split())
+
+
+# `veille serve` answers from a pool of 40 threads: with SQLAlchemy's default pool (5 + 10
+# overflow) twenty clients on story pages queue for connections, and after 30 s a request
+# fails. Connections are cheap on SQLite, and a few dozen are fine on PostgreSQL.
+POOL_SIZE = 5
+POOL_OVERFLOW = 35
+
+
+def _pool_options(url: str) -> dict[str, Any]:
+    if ":memory:" in url:  # one connection per thread (SingletonThreadPool): no pool to size
+        return {}
+    return {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
+
+
+def _check_sqlite_path(path: Path) -> None:
+    """Make the database's folder; VeilleError (one line) when the path cannot hold a database."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise VeilleError(f"cannot create the folder of database {path}: {exc.strerror or exc}") from None
+    if path.exists() and not path.is_file():
+        raise VeilleError(f"cannot open database {path}: not a regular file")
+    if path.is_file() and path.stat().st_size:
+        with path.open("rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                raise VeilleError(f"cannot open database {path}: not an SQLite database file")
 
 
 def _fts_query(query: str) -> str:

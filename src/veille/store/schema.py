@@ -200,6 +200,15 @@ relative_locations = Table(
 )
 
 Index("ix_mentions_entity_article", mentions.c.entity_id, mentions.c.article_id)
+# The read API's orders and filters (``Store.articles``, ``claims``, ``events``, routes):
+# each list is read in index order, so LIMIT/OFFSET never sort the whole table.
+Index("ix_articles_ingested", articles.c.ingested_at, articles.c.id)
+Index("ix_articles_language_ingested", articles.c.language, articles.c.ingested_at, articles.c.id)
+Index("ix_claims_article_start", claims.c.article_id, claims.c.start, claims.c.id)
+Index("ix_events_article_start", events.c.article_id, events.c.start, events.c.id)
+Index("ix_events_kind_article", events.c.kind, events.c.article_id, events.c.start)
+Index("ix_routes_article_start", routes.c.article_id, routes.c.start)
+Index("ix_place_mentions_place", place_mentions.c.place_id, place_mentions.c.id)
 
 # Tables written per article, in dependency order (entities/places are shared and upserted).
 FACT_TABLES = (
@@ -301,3 +310,6 @@ story_history = Table(
     Column("other_story_id", String(80)),
     Column("score", Float),
 )
+
+# The story list's order (``dashboard.stories``: newest first, ties by id), read from the index.
+Index("ix_stories_last_seen_id", stories.c.last_seen, stories.c.id)

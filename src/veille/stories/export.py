@@ -7,7 +7,7 @@ timeline and corroboration, the facts of its articles from the store.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select
@@ -125,11 +125,14 @@ def story_record(engine: Engine, story_id: str, with_corroboration: bool = True)
 
 def export_stories(engine: Engine) -> list[dict[str, Any]]:
     """Every story as exported: id, title, article_ids, first/last seen, languages, entities, timeline."""
-    out = []
+    return list(iter_export_stories(engine))
+
+
+def iter_export_stories(engine: Engine) -> Iterator[dict[str, Any]]:
+    """``export_stories`` one story at a time (the streamed export holds one timeline at a time)."""
     for row in list_story_records(engine):
         record = story_record(engine, row["id"], with_corroboration=False) or row
-        out.append({k: record.get(k) for k in (*STORY_FIELDS, "sources", "independent_sources", "timeline")})
-    return out
+        yield {k: record.get(k) for k in (*STORY_FIELDS, "sources", "independent_sources", "timeline")}
 
 
 def _live_id(engine: Engine, story_id: str) -> str:

@@ -14,34 +14,43 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import json
 import os
 import threading
-from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import urlencode
 
-from fastapi import Body, Depends, FastAPI, HTTPException, Query, Request, Response
+from fastapi import Body, Depends, FastAPI, HTTPException, Path, Query, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
 from veille import __version__
 from veille.config import Settings
 from veille.errors import VeilleError
-from veille.export import build_export
+from veille.export import iter_export_json
 from veille.model import Article
-from veille.store import dashboard, watch
+from veille.store import dashboard, schema, watch
 from veille.store.database import Store
 from veille.web import TEMPLATES_DIR
-from veille.web.story_view import build_story, summarise
+from veille.web.guard import GuardLimits, RequestGuard
+from veille.web.story_view import build_story, summarise_many
 
 STATIC_DIR = TEMPLATES_DIR.parent / "static"
 ENV_TOKEN = "VEILLE_TOKEN"
 MAX_INGEST_ARTICLES = 100
 MAX_INGEST_CHARS = 500_000
 MAX_QUERY_CHARS = 300
+# 100 news articles of 20k characters, JSON-escaped: a bigger body is refused before it is read.
+DEFAULT_MAX_BODY_BYTES = 10_000_000
+MAX_OFFSET = 10_000_000  # past any real list; bigger numbers overflow the database's integers
+MAX_ID = 2**63 - 1  # ids are 64-bit integers in SQLite and PostgreSQL
+LANG = Query(
+    None, max_length=8, pattern=r"^([A-Za-z]{2,3}(-[A-Za-z0-9]{1,4})?)?$", description="ISO 639 code"
+)
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -66,6 +75,13 @@ class RuleIn(BaseModel):
     name: str = Field("", max_length=200)
     fact: str = "any"
     terms: dict[str, list[str]] = Field(default_factory=dict)
+
+
+def as_json(data: Any) -> Response:
+    """A JSON answer serialised by the json module directly: FastAPI's generic encoder walks every
+    value of a returned dict first, which cost more than the query on big pages (a story)."""
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+    return Response(body.encode("utf-8"), media_type="application/json")
 
 
 def page(rows: list[dict[str, Any]], limit: int, offset: int, request: Request) -> dict[str, Any]:
@@ -98,6 +114,38 @@ def _is_loopback(host: str | None) -> bool:
         return False
 
 
+SECURITY_HEADERS = (
+    ("content-security-policy", CSP),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "no-referrer"),
+)
+
+
+def guard_limits(conf: dict[str, Any]) -> GuardLimits:
+    """The ``[web]`` limits on requests (docs/web.md)."""
+    return GuardLimits(
+        max_body_bytes=int(conf.get("max_body_bytes", DEFAULT_MAX_BODY_BYTES)),
+        body_timeout=float(conf.get("body_timeout", 30.0)),
+        timeout=float(conf.get("request_timeout", 30.0)),
+        slow_paths=("/api/ingest",),
+        slow_timeout=float(conf.get("ingest_timeout", 600.0)),
+        headers=SECURITY_HEADERS,
+    )
+
+
+def warm_up(store: Store) -> None:
+    """Load what the first story page would otherwise load while a user waits (seconds on a busy
+    machine): the stories stage and the stop words of each stored language. `veille serve` runs
+    it in a background thread at start."""
+    from veille.stories import export  # noqa: F401  (corroboration, timeline)
+    from veille.stories.features import stop_words
+
+    with store.engine.connect() as conn:
+        languages = [r[0] for r in conn.execute(select(schema.articles.c.language).distinct()) if r[0]]
+    for language in languages[:20]:
+        stop_words(language)
+
+
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     store = store or Store(settings.store_url)
     conf = settings.section("web")
@@ -112,6 +160,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    app.state.store = store
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))  # autoescape is on for .html
     cors = [str(o) for o in conf.get("cors_origins", [])]
     if cors:  # off by default: a page on another origin cannot read the API from a user's browser
@@ -120,15 +169,18 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         )
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
-    @app.middleware("http")
-    async def security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        return response
+    def write_refusal(headers: dict[str, str]) -> tuple[int, str] | None:
+        """Why a write is refused ((status, message)), or None when it carries the token."""
+        if not token:
+            return 403, f"write endpoints are off: set web.token in the config or ${ENV_TOKEN}"
+        given = headers.get("authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+            return 401, "missing or wrong token: send Authorization: Bearer <web.token>"
+        return None
+
+    # Before any route parses a body: the token of a write, the body's size and time; and the
+    # security headers on every answer.
+    app.add_middleware(RequestGuard, limits=guard_limits(conf), authorise=write_refusal)
 
     def has_token(request: Request) -> bool:
         given = request.headers.get("authorization", "")
@@ -139,11 +191,10 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             return
         raise HTTPException(401, "reading from another machine needs Authorization: Bearer <web.token>")
 
-    def can_write(request: Request) -> None:
-        if not token:
-            raise HTTPException(403, f"write endpoints are off: set web.token in the config or ${ENV_TOKEN}")
-        if not has_token(request):
-            raise HTTPException(401, "missing or wrong token: send Authorization: Bearer <web.token>")
+    def can_write(request: Request) -> None:  # the guard checked already; kept beside each route too
+        refused = write_refusal({"authorization": request.headers.get("authorization", "")})
+        if refused:
+            raise HTTPException(*refused)
 
     read = [Depends(can_read)]
     write = [Depends(can_write)]
@@ -156,28 +207,32 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     def api_articles(
         request: Request,
         limit: int = Query(50, ge=1, le=500),
-        offset: int = Query(0, ge=0),
-        language: str | None = Query(None, max_length=8),
-    ) -> dict[str, Any]:
-        return page(store.articles(limit=limit + 1, offset=offset, language=language), limit, offset, request)
+        offset: int = Query(0, ge=0, le=MAX_OFFSET),
+        lang: str | None = LANG,
+        language: str | None = Query(None, max_length=8, include_in_schema=False),  # older name
+    ) -> Response:
+        rows = store.articles(limit=limit + 1, offset=offset, language=lang or language)
+        return as_json(page(rows, limit, offset, request))
 
     @app.get("/api/articles/{article_id}", dependencies=read, tags=["articles"])
-    def api_article(article_id: str) -> dict[str, Any]:
+    def api_article(article_id: str) -> Response:
         art = store.article(article_id) if len(article_id) >= 4 else None
         if art is None:
             raise HTTPException(
                 404, f"no article {article_id} (give its id or a unique prefix of 4+ characters)"
             )
-        return art
+        return as_json(art)
 
     @app.get("/api/entities", dependencies=read, tags=["facts"])
     def api_entities(
         request: Request,
         kind: str | None = Query(None, max_length=32),
         limit: int = Query(100, ge=1, le=1000),
-        offset: int = Query(0, ge=0),
-    ) -> dict[str, Any]:
-        return page(store.entities(kind=kind, limit=limit + 1, offset=offset), limit, offset, request)
+        offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    ) -> Response:
+        return as_json(
+            page(store.entities(kind=kind, limit=limit + 1, offset=offset), limit, offset, request)
+        )
 
     @app.get("/api/claims", dependencies=read, tags=["facts"])
     def api_claims(
@@ -185,75 +240,88 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         source: str | None = Query(None, max_length=200),
         about: str | None = Query(None, max_length=200),
         limit: int = Query(100, ge=1, le=500),
-        offset: int = Query(0, ge=0),
-    ) -> dict[str, Any]:
-        rows = store.claims(source=source, about=about, limit=offset + limit + 1)[offset:]
-        return page(rows, limit, offset, request)
+        offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    ) -> Response:
+        rows = store.claims(source=source, about=about, limit=limit + 1, offset=offset)
+        return as_json(page(rows, limit, offset, request))
 
     @app.get("/api/events", dependencies=read, tags=["facts"])
     def api_events(
         request: Request,
         kind: str | None = Query(None, max_length=48),
         limit: int = Query(100, ge=1, le=500),
-        offset: int = Query(0, ge=0),
-    ) -> dict[str, Any]:
-        return page(store.events(kind=kind, limit=offset + limit + 1)[offset:], limit, offset, request)
+        offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    ) -> Response:
+        return as_json(page(store.events(kind=kind, limit=limit + 1, offset=offset), limit, offset, request))
 
     @app.get("/api/places", dependencies=read, tags=["facts"])
     def api_places(
-        request: Request, limit: int = Query(200, ge=1, le=1000), offset: int = Query(0, ge=0)
-    ) -> dict[str, Any]:
-        return page(store.places(limit=offset + limit + 1)[offset:], limit, offset, request)
+        request: Request, limit: int = Query(200, ge=1, le=1000), offset: int = Query(0, ge=0, le=MAX_OFFSET)
+    ) -> Response:
+        return as_json(page(store.places(limit=limit + 1, offset=offset), limit, offset, request))
 
     @app.get("/api/routes", dependencies=read, tags=["facts"])
     def api_routes(
-        request: Request, limit: int = Query(200, ge=1, le=1000), offset: int = Query(0, ge=0)
-    ) -> dict[str, Any]:
-        return page(dashboard.routes(store, limit=limit + 1, offset=offset), limit, offset, request)
+        request: Request, limit: int = Query(200, ge=1, le=1000), offset: int = Query(0, ge=0, le=MAX_OFFSET)
+    ) -> Response:
+        return as_json(page(dashboard.routes(store, limit=limit + 1, offset=offset), limit, offset, request))
 
     @app.get("/api/stories", dependencies=read, tags=["stories"])
     def api_stories(
-        request: Request, limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)
-    ) -> dict[str, Any]:
+        request: Request, limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0, le=MAX_OFFSET)
+    ) -> Response:
         mode, rows = dashboard.stories(store, limit=limit + 1, offset=offset)
-        return page([summarise(store, r) for r in rows[: limit + 1]], limit, offset, request) | {"mode": mode}
+        return as_json(
+            page(summarise_many(store, rows[: limit + 1]), limit, offset, request) | {"mode": mode}
+        )
 
     @app.get("/api/stories/{story_id}", dependencies=read, tags=["stories"])
-    def api_story(story_id: str) -> dict[str, Any]:
+    def api_story(story_id: str) -> Response:
         row = dashboard.story(store, story_id)
         if row is None:
             raise HTTPException(404, f"no story {story_id}")
-        return build_story(store, row)
+        return as_json(build_story(store, row))
 
     @app.get("/api/search", dependencies=read, tags=["articles"])
     def api_search(
         request: Request,
         q: str = Query(..., min_length=1, max_length=MAX_QUERY_CHARS),
         limit: int = Query(20, ge=1, le=200),
-    ) -> dict[str, Any]:
-        return page(store.search(q, limit=limit), limit, 0, request) | {"next": None, "q": q}
+        offset: int = Query(0, ge=0, le=MAX_OFFSET),
+        lang: str | None = LANG,
+    ) -> Response:
+        rows = store.search(q, limit=limit + 1, offset=offset, language=lang)
+        return as_json(page(rows, limit, offset, request) | {"q": q, "lang": lang})
 
     @app.get("/api/stats", dependencies=read, tags=["articles"])
-    def api_stats() -> dict[str, int]:
-        return store.counts() | {"alerts": watch.count_alerts(store)}
+    def api_stats() -> Response:
+        return as_json(store.counts() | {"alerts": watch.count_alerts(store)})
 
     @app.get("/api/export", dependencies=read, tags=["export"])
-    def api_export() -> dict[str, Any]:
-        """The whole database in veille's export format (the same as ``veille export --format json``)."""
-        return build_export(store)
+    def api_export(lang: str | None = LANG) -> StreamingResponse:
+        """The whole database in veille's export format (the same as ``veille export --format json``).
+
+        Streamed as it is read: the server holds one batch of rows at a time, and the first
+        bytes leave at once whatever the size of the store.
+        """
+        return StreamingResponse(
+            iter_export_json(store, language=lang or None), media_type="application/json"
+        )
 
     @app.get("/api/alerts", dependencies=read, tags=["watch"])
     def api_alerts(
         request: Request,
-        rule: int | None = None,
+        rule: int | None = Query(None, ge=1, le=MAX_ID),
         limit: int = Query(50, ge=1, le=500),
-        offset: int = Query(0, ge=0),
-    ) -> dict[str, Any]:
-        return page(watch.alerts(store, limit=limit + 1, offset=offset, rule_id=rule), limit, offset, request)
+        offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    ) -> Response:
+        return as_json(
+            page(watch.alerts(store, limit=limit + 1, offset=offset, rule_id=rule), limit, offset, request)
+        )
 
     @app.get("/api/watch", dependencies=read, tags=["watch"])
-    def api_rules() -> dict[str, Any]:
-        return {"items": watch.rules(store)}
+    def api_rules() -> Response:
+        return as_json({"items": watch.rules(store)})
 
     @app.post("/api/watch", dependencies=write, tags=["watch"], status_code=201)
     def api_add_rule(rule: RuleIn) -> dict[str, Any]:
@@ -263,7 +331,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             raise HTTPException(422, str(exc)) from None
 
     @app.delete("/api/watch/{rule_id}", dependencies=write, tags=["watch"])
-    def api_remove_rule(rule_id: int) -> dict[str, Any]:
+    def api_remove_rule(rule_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
         if not watch.remove_rule(store, rule_id):
             raise HTTPException(404, f"no watch rule {rule_id}")
         return {"removed": rule_id}
@@ -296,20 +364,26 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         return templates.TemplateResponse(request, name, context | {"json_url": twin})
 
     @app.get("/", response_class=HTMLResponse, dependencies=read, include_in_schema=False)
-    def index(request: Request, q: str | None = Query(None, max_length=MAX_QUERY_CHARS)) -> HTMLResponse:
+    def index(
+        request: Request, q: str | None = Query(None, max_length=MAX_QUERY_CHARS), lang: str | None = LANG
+    ) -> HTMLResponse:
         mode, rows = dashboard.stories(store, limit=100)
+        twin = (
+            "/api/search?" + urlencode({"q": q} | ({"lang": lang} if lang else {})) if q else "/api/stories"
+        )
         return render(
             request,
             "index.html",
             {
-                "stories": [summarise(store, r) for r in rows],
+                "stories": summarise_many(store, rows),
                 "mode": mode,
                 "stats": store.counts(),
                 "q": q or "",
-                "results": store.search(q) if q else None,
+                "lang": lang or "",
+                "results": store.search(q, language=lang) if q else None,
                 "alerts": watch.alerts(store, limit=10),
             },
-            "/api/search?q=" + quote(q) if q else "/api/stories",
+            twin,
         )
 
     @app.get("/alerts", response_class=HTMLResponse, dependencies=read, include_in_schema=False)

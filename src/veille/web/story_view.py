@@ -8,7 +8,10 @@ always show and highlight the sentence a fact came from.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+import weakref
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from veille.store import dashboard
@@ -64,16 +67,94 @@ def _name(names: dict[str, dict[str, Any]], ref: str | None) -> str | None:
     return row["name"] if row else ref
 
 
+class _Memo:
+    """Per-store LRU memo of what is built from a story row.
+
+    Articles and their facts never change once written, so what a story shows changes only
+    when its row does (its article ids, title, sources, ``updated_at``): the row's content
+    is the key. Story lists and pages are read far more often than stories change.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.stores: weakref.WeakKeyDictionary[Store, OrderedDict[Hashable, Any]] = (
+            weakref.WeakKeyDictionary()
+        )
+        self.lock = threading.Lock()
+
+    def peek(self, store: Store, key: Hashable) -> Any:
+        """The value kept for ``key``, or None."""
+        with self.lock:
+            entries = self.stores.setdefault(store, OrderedDict())
+            if key in entries:
+                entries.move_to_end(key)
+                return entries[key]
+        return None
+
+    def put(self, store: Store, key: Hashable, value: Any) -> None:
+        with self.lock:
+            entries = self.stores.setdefault(store, OrderedDict())
+            entries[key] = value
+            while len(entries) > self.size:
+                entries.popitem(last=False)
+
+    def get(self, store: Store, key: Hashable, build: Callable[[], Any]) -> Any:
+        value = self.peek(store, key)
+        if value is None:
+            value = build()
+            self.put(store, key, value)
+        return value
+
+
+_SUMMARIES = _Memo(5000)
+_PAGES = _Memo(64)
+
+
+def _row_key(row: dict[str, Any]) -> Hashable:
+    def frozen(value: Any) -> Hashable:
+        return tuple(value) if isinstance(value, list) else value
+
+    return tuple((k, frozen(row.get(k))) for k in ("id", "title", "article_ids", "independent_sources",
+                                                  "corroboration", "updated_at"))  # fmt: skip
+
+
 def summarise(store: Store, row: dict[str, Any]) -> dict[str, Any]:
     """A story list entry: title, counts, sources, languages, corroboration badge."""
+    return summarise_many(store, [row])[0]
+
+
+def summarise_many(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """List entries for a page of stories: a fixed number of queries whatever the page's size."""
+    keys = [_row_key(row) for row in rows]
+    found = [_SUMMARIES.peek(store, key) for key in keys]
+    missing = [row for row, value in zip(rows, found, strict=True) if value is None]
+    built = {
+        _row_key(row): summary for row, summary in zip(missing, _summarise_all(store, missing), strict=True)
+    }
+    for key, summary in built.items():
+        _SUMMARIES.put(store, key, summary)
+    return [value if value is not None else built[key] for key, value in zip(keys, found, strict=True)]
+
+
+def _summarise_all(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if not rows:
+        return []
+    ids = list(dict.fromkeys(aid for row in rows for aid in row.get("article_ids") or []))
+    arts = {a["id"]: a for a in dashboard.article_heads(store, ids)}
+    counts = dashboard.count_facts_by_article(store, ids, ("claims", "events"))
+    return [_summary(row, arts, counts) for row in rows]
+
+
+def _summary(
+    row: dict[str, Any], heads: dict[str, dict[str, Any]], counts: dict[str, dict[str, int]]
+) -> dict[str, Any]:
     ids = list(row.get("article_ids") or [])
-    arts = dashboard.articles_by_id(store, ids)
+    arts = [heads[i] for i in ids if i in heads]
     # Articles read from files carry no publisher: they are not counted as independent sources.
     sources = {key for a in arts if (key := dashboard.source_key(a))}
     independent = row.get("independent_sources")
     if isinstance(independent, list) and independent:  # the story index knows who copied whom
         sources = {str(s) for s in independent}
-    facts = dashboard.count_facts(store, ids) if ids else {"claims": 0, "events": 0, "place_mentions": 0}
     dates = sorted(d for a in arts if (d := a.get("published") or a.get("ingested_at")))
     return {
         "id": row["id"],
@@ -87,8 +168,8 @@ def summarise(store: Store, row: dict[str, Any]) -> dict[str, Any]:
         "languages": sorted({a["language"] for a in arts if a.get("language")}),
         "first_seen": dates[0] if dates else None,
         "last_seen": dates[-1] if dates else None,
-        "claims": facts["claims"],
-        "events": facts["events"],
+        "claims": sum(counts["claims"].get(i, 0) for i in ids),
+        "events": sum(counts["events"].get(i, 0) for i in ids),
         "unknown_sources": sum(1 for a in arts if not dashboard.source_key(a)),
         "corroboration": row.get("corroboration") or _badge(len(sources)),
     }
@@ -104,7 +185,11 @@ def _badge(sources: int) -> str:
 
 
 def build_story(store: Store, row: dict[str, Any]) -> dict[str, Any]:
-    """Everything the story page shows, with provenance on every fact."""
+    """Everything the story page shows, with provenance on every fact (built once per story version)."""
+    return _PAGES.get(store, _row_key(row), lambda: _build_story(store, row))
+
+
+def _build_story(store: Store, row: dict[str, Any]) -> dict[str, Any]:
     ids = list(row.get("article_ids") or [])
     left_out = max(0, len(ids) - MAX_ARTICLES_PER_STORY)
     ids = ids[:MAX_ARTICLES_PER_STORY]

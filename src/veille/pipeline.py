@@ -31,7 +31,7 @@ from veille.nlp.models import pipeline_for
 Extractor = Callable[[Analysis, Doc], None]
 ExtractorFactory = Callable[[Settings], Extractor]
 
-DEFAULT_CHUNK_CHARS = 100_000
+DEFAULT_CHUNK_CHARS = 20_000
 SPACY_MAX_LENGTH = 1_000_000  # spaCy's default ``Language.max_length``
 # Where a long text may be cut, best first: a blank line, a line break, a sentence end, any space.
 _CUTS = (
@@ -166,8 +166,14 @@ def join_docs(docs: Sequence[Doc], text: str) -> Doc:
 
 
 def pipe_long(nlp: Any, texts: list[str], limit: int, batch_size: int) -> Iterator[Doc]:
-    """``nlp.pipe`` over texts of any length: long ones go through in chunks, joined back."""
+    """``nlp.pipe`` over texts of any length, in order: long ones go through chunk by chunk, joined back.
+
+    Chunks are not batched: a batch of them would hold the models' working memory for all at once.
+    """
     spans = [(t, chunk_bounds(t, limit)) for t in texts]
-    docs = iter(nlp.pipe((t[a:b] for t, bounds in spans for a, b in bounds), batch_size=batch_size))
+    short = iter(nlp.pipe((t for t, bounds in spans if len(bounds) == 1), batch_size=batch_size))
     for text, bounds in spans:
-        yield join_docs([next(docs) for _ in bounds], text)
+        if len(bounds) == 1:
+            yield next(short)
+        else:
+            yield join_docs([nlp(text[a:b]) for a, b in bounds], text)

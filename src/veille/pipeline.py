@@ -33,12 +33,13 @@ ExtractorFactory = Callable[[Settings], Extractor]
 
 DEFAULT_CHUNK_CHARS = 20_000
 SPACY_MAX_LENGTH = 1_000_000  # spaCy's default ``Language.max_length``
-# Where a long text may be cut, best first: a blank line, a line break, a sentence end, any space.
+# Where a long text may be cut, best first: before a blank line or a line break (so the break
+# opens the next chunk's first sentence, as in the whole text), after a sentence end, after a space.
 _CUTS = (
-    re.compile(r"\n[^\S\n]*\n\s*"),
-    re.compile(r"\n\s*"),
-    re.compile(r"[.!?;…。！？][\"'»”’)\]]*\s+"),
-    re.compile(r"\s+"),
+    (re.compile(r"\n[^\S\n]*\n\s*"), "before"),
+    (re.compile(r"\n\s*"), "before"),
+    (re.compile(r"[.!?;…。！？][\"'»”’)\]]*\s+"), "after"),
+    (re.compile(r"\s+"), "after"),
 )
 
 
@@ -135,7 +136,7 @@ def sentences_of(article_id: str, doc: Doc) -> list[Sentence]:
 def chunk_bounds(text: str, limit: int) -> list[tuple[int, int]]:
     """Consecutive spans covering ``text``, each at most ``limit`` characters, cut at the best bound.
 
-    The cut is the last blank line in the window, else the last line break, sentence end or
+    The cut is at the last blank line in the window, else the last line break, sentence end or
     space, taken only past the window's first quarter (so chunks stay large); else a hard cut.
     """
     bounds: list[tuple[int, int]] = []
@@ -143,10 +144,11 @@ def chunk_bounds(text: str, limit: int) -> list[tuple[int, int]]:
     while len(text) - start > limit:
         window = text[start : start + limit]
         cut = len(window)
-        for pattern in _CUTS:
-            ends = [m.end() for m in pattern.finditer(window, limit // 4)]
-            if ends:
-                cut = ends[-1]
+        for pattern, side in _CUTS:
+            cuts = [m.start() if side == "before" else m.end() for m in pattern.finditer(window, limit // 4)]
+            cuts = [c for c in cuts if c > 0]
+            if cuts:
+                cut = cuts[-1]
                 break
         bounds.append((start, start + cut))
         start += cut

@@ -92,7 +92,9 @@ def main() -> int:
     if args.child:
         print(json.dumps(measure(args.child, args.language)))
         return 0
-    print(f"{'chars':>9} {'wall s':>8} {'cpu s':>8} {'cpu µs/char':>11} {'peak MB':>8} {'added MB':>8}  facts")
+    print(
+        f"{'chars':>9} {'wall s':>8} {'cpu s':>8} {'cpu µs/char':>11} {'peak MB':>8} {'added MB':>8}  facts"
+    )
     for size in args.sizes:
         child = subprocess.run(
             [sys.executable, __file__, "--child", str(size), "--language", args.language],
@@ -103,13 +105,17 @@ def main() -> int:
             print(f"{size:>9} failed: {child.stderr.strip().splitlines()[-1:]}")
             continue
         r = json.loads(child.stdout.strip().splitlines()[-1])
-        facts = " ".join(f"{k} {r[k]}" for k in ("sentences", "mentions", "claims", "events", "place_mentions"))
+        facts = " ".join(
+            f"{k} {r[k]}" for k in ("sentences", "mentions", "claims", "events", "place_mentions")
+        )
         print(
             f"{r['chars']:>9} {r['seconds']:>8} {r['cpu_seconds']:>8} {r['cpu_us_per_char']:>11}"
             f" {r['peak_rss_mb']:>8} {r['added_rss_mb']:>8}  {facts}",
             flush=True,
         )
-    print(f"command: python bench/long_articles.py --language {args.language} --sizes {' '.join(map(str, args.sizes))}")
+    print(
+        f"command: python bench/long_articles.py --language {args.language} --sizes {' '.join(map(str, args.sizes))}"
+    )
     return 0
 
 

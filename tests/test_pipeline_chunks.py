@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import spacy
 from spacy.language import Language
 
@@ -86,3 +89,43 @@ def test_a_failing_article_is_that_articles_error_and_the_batch_goes_on() -> Non
     got = list(Pipeline(load_settings())._docs(nlp, arts))
     assert [a.text for a, _ in got] == texts
     assert [type(d).__name__ for _, d in got] == ["Doc", "ValueError", "Doc"]
+
+
+def refusing_extractor(_settings: object) -> object:
+    """An extractor factory (named in a test config) that fails on one article's text."""
+
+    def extract(analysis: object, doc: object) -> None:
+        if "REFUSED" in getattr(doc, "text", ""):
+            raise ValueError("this text is refused\nsecond line of the message")
+
+    return extract
+
+
+def test_the_ingest_summary_gives_a_failing_article_one_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from veille.cli import app
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, text in [
+        ("a", "A good one about Paris."),
+        ("b", "This one is REFUSED."),
+        ("c", "Another about Lyon."),
+    ]:
+        (folder / f"{name}.txt").write_text(text * 5)
+    config = tmp_path / "veille.toml"
+    order = [*load_settings().order, "refuse"]
+    config.write_text(
+        f'[pipeline]\norder = {order!r}\n\n[extractors]\nrefuse = "test_pipeline_chunks:refusing_extractor"\n'.replace(
+            "'", '"'
+        )
+    )
+    args = ["--db", str(tmp_path / "v.db"), "--config", str(config), "ingest", "--json", str(folder)]
+    done = CliRunner().invoke(app, args)
+    assert done.exit_code == 0, done.output
+    report = json.loads(done.stdout)
+    assert report["ingested"] == 2
+    assert [f["reason"] for f in report["failed"]] == ["extraction failed: ValueError: this text is refused"]
+    assert report["failed"][0]["origin"].endswith("b.txt")
+    assert "Traceback" not in done.output

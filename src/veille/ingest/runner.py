@@ -146,7 +146,7 @@ class Ingestor:
         for art, result in self.pipeline.analyse_safely(articles):
             if isinstance(result, Exception):
                 reason = failure_reason(result)
-                log.warning("%s: %s", art.origin or art.id, reason)
+                log.info("%s: %s", art.origin or art.id, reason)  # the report says it too
                 log.debug("extraction failed for %s", art.origin or art.id, exc_info=result)
                 results.append(IngestFailure(art.origin or art.id, reason))
             else:

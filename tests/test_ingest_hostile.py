@@ -178,3 +178,36 @@ def test_jsonl_line_in_another_encoding_is_that_lines_failure(tmp_path: Path) ->
     failure = results[1]
     assert isinstance(failure, IngestFailure)
     assert failure.origin == f"{path}:2" and failure.reason.startswith("not valid UTF-8")
+
+
+def test_an_article_over_spacys_limit_is_analysed_and_the_others_stored(tmp_path: Path) -> None:
+    """The outside attack's case: two good files and 1,080,000 characters of one sentence."""
+    from typer.testing import CliRunner
+
+    from veille.cli import app
+    from veille.store.database import Store
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "Drones over Crimea\n\nThe Russian ministry said Ukraine launched twelve drones.\n"
+    )
+    (folder / "b.txt").write_text("Iran sent drones. " * 60000)
+    (folder / "c.txt").write_text(
+        "Talks in Geneva\n\nNegotiators from Iran and France met in Geneva on Tuesday.\n"
+    )
+    db = tmp_path / "v.db"
+    done = CliRunner().invoke(app, ["--db", str(db), "ingest", "--json", str(folder)])
+    assert done.exit_code == 0, done.output
+    report = json.loads(done.stdout)
+    assert (report["ingested"], report["failed"]) == (3, [])
+    store = Store(f"sqlite:///{db}")
+    long_id = next(r["id"] for r in store.articles() if (r["title"] or "").startswith("Iran sent drones"))
+    art = store.article(long_id)
+    assert art is not None and len(art["text"]) > 1_000_000
+    text = art["text"]
+    # Facts found past the first chunks, offsets into the whole stored text.
+    mentions = art["mentions"]
+    assert max(m["start"] for m in mentions) > 900_000
+    assert all(text[m["start"] : m["end"]] == m["text"] for m in mentions)
+    store.close()

@@ -11,9 +11,12 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Literal
+from itertools import accumulate
+from typing import Any, Generic, Literal, TypeVar
 
 EntityKind = Literal["country", "organisation", "person", "place", "other"]
 ENTITY_KINDS: tuple[str, ...] = ("country", "organisation", "person", "place", "other")
@@ -281,6 +284,56 @@ class Story:
     merged_from: list[str] = field(default_factory=list)  # story ids merged into this one
 
 
+F = TypeVar("F")
+T = TypeVar("T")
+
+
+class OffsetIndex(Generic[F]):
+    """Facts of one list sorted by offset, so range queries cost O(log n + found), not a scan.
+
+    ``start``/``end`` name the offset attributes (``source_start``/``source_end`` for a
+    claim's source); facts where either is None are left out. Answers are the facts a scan
+    of the list would find, in list order.
+    """
+
+    def __init__(self, facts: list[F], start: str = "start", end: str = "end") -> None:
+        self.facts = facts  # kept: the cache below notices when the list is replaced
+        self.size = len(facts)
+        spans = [(getattr(f, start), getattr(f, end), i) for i, f in enumerate(facts)]
+        spans = sorted(s for s in spans if s[0] is not None and s[1] is not None)
+        self._starts = [s for s, _e, _i in spans]
+        self._ends = [e for _s, e, _i in spans]
+        self._order = [i for _s, _e, i in spans]
+        # Furthest end of the facts up to each position: where a backward walk can stop.
+        self._reach = list(accumulate(self._ends, max))
+
+    def overlapping(self, start: int, end: int) -> list[F]:
+        """Facts with ``f.start < end and f.end > start``."""
+        k = bisect_left(self._starts, end) - 1
+        found = []
+        while k >= 0 and self._reach[k] > start:
+            if self._ends[k] > start:
+                found.append(self._order[k])
+            k -= 1
+        return [self.facts[i] for i in sorted(found)]
+
+    def containing(self, offset: int) -> list[F]:
+        """Facts with ``f.start <= offset < f.end``."""
+        return self.overlapping(offset, offset + 1)
+
+    def starting_in(self, start: int, end: int) -> list[F]:
+        """Facts with ``start <= f.start < end``."""
+        lo, hi = bisect_left(self._starts, start), bisect_left(self._starts, end)
+        return [self.facts[i] for i in sorted(self._order[lo:hi])]
+
+
+def _by_sentence(facts: list[Any]) -> dict[int, list[Any]]:
+    groups: dict[int, list[Any]] = {}
+    for f in facts:
+        groups.setdefault(f.sentence, []).append(f)
+    return groups
+
+
 @dataclass
 class Analysis:
     """Everything veille extracted from one article; written to the store as one unit."""
@@ -298,12 +351,36 @@ class Analysis:
     routes: list[Route] = field(default_factory=list)
     relative_locations: list[RelativeLocation] = field(default_factory=list)  # "900 km east of Moscow"
 
+    def derived(self, name: str, key: str, build: Callable[[list[Any]], T]) -> T:
+        """``build(facts)`` for the fact list ``name``, cached under ``key``.
+
+        Rebuilt when the list is replaced or changes length: extractors append facts
+        whole and do not edit them after, so the value answers for the list as it is.
+        Extractors use it instead of scanning a list once per fact (quadratic on a long text).
+        """
+        facts = getattr(self, name)
+        cache: dict[tuple[str, str], tuple[list[Any], int, Any]] = self.__dict__.setdefault("_derived", {})
+        hit = cache.get((name, key))
+        if hit is None or hit[0] is not facts or hit[1] != len(facts):
+            hit = cache[(name, key)] = (facts, len(facts), build(facts))
+        return hit[2]
+
+    def by_offset(self, name: str, start: str = "start", end: str = "end") -> OffsetIndex[Any]:
+        """An ``OffsetIndex`` over the fact list ``name`` ("mentions", "claims", ...), cached."""
+        return self.derived(name, f"offsets:{start}:{end}", lambda facts: OffsetIndex(facts, start, end))
+
+    def in_sentence(self, name: str, index: int) -> list[Any]:
+        """The facts of list ``name`` whose ``sentence`` is ``index``, in list order."""
+        return list(self.derived(name, "sentence", _by_sentence).get(index, ()))
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the cache of derived values (rebuilt on use)."""
+        return {k: v for k, v in self.__dict__.items() if k != "_derived"}
+
     def sentence_at(self, offset: int) -> int:
         """Index of the sentence containing ``offset`` (-1 if none)."""
-        for s in self.sentences:
-            if s.start <= offset < s.end:
-                return s.index
-        return -1
+        found = self.by_offset("sentences").containing(offset)
+        return found[0].index if found else -1
 
     def sentence_text(self, index: int) -> str:
         s = self.sentences[index]

@@ -172,3 +172,41 @@ def test_poll_command_once(feed_server: tuple[str, type[FeedServer]], web_db: We
     assert report["ingested"] == 2 and report["feeds"][0]["status"] == "new"
     bad = CliRunner().invoke(app, ["--db", db, "poll", f"{base}/feed.xml", "--every", "soon"])
     assert bad.exit_code != 0
+
+
+def test_a_long_entry_is_stored_and_the_feed_state_saved(
+    feed_server: tuple[str, type[FeedServer]], store: Store, settings: Settings, pipeline: Pipeline
+) -> None:
+    """An entry over spaCy's limit used to crash the poller before it saved the feed's state,
+    so every restart crashed on the same entry."""
+    base, handler = feed_server
+    url = f"{base}/feed.xml"
+    handler.items = [*ITEMS[:1], ("https://example.org/long", "Long", "Iran sent drones. " * 60000)]
+    poller = _poller(settings, store, pipeline, [1000.0])
+    report = poller.poll_once([url])
+    assert [(f.status, f.ingested, f.error) for f in report.feeds] == [("new", 2, None)]
+    state = watch.feed_state(store, url)
+    assert state is not None and state["etag"] == '"v2"' and state["failures"] == 0
+
+
+def test_a_failing_ingest_is_the_feeds_failure_not_the_pollers(
+    feed_server: tuple[str, type[FeedServer]], store: Store, settings: Settings, pipeline: Pipeline
+) -> None:
+    base, _handler = feed_server
+    url = f"{base}/feed.xml"
+    clock = [1000.0]
+    poller = _poller(settings, store, pipeline, clock)
+
+    def store_gone(_analyses: object) -> None:
+        raise OSError("disk full")
+
+    poller.ingestor.after_write.append(store_gone)
+    report = poller.poll_once([url])
+    assert [(f.status, f.error) for f in report.feeds] == [("failed", "ingest failed: OSError: disk full")]
+    state = watch.feed_state(store, url)
+    assert state is not None and state["failures"] == 1 and state["etag"] is None  # read whole next time
+    poller.ingestor.after_write.remove(store_gone)
+    clock[0] += 600  # the retry reads the feed whole; its entries were stored before the hook failed
+    assert [f.status for f in poller.poll_once([url]).feeds] == ["unchanged"]
+    state = watch.feed_state(store, url)
+    assert state is not None and state["failures"] == 0 and state["etag"] == '"v2"'

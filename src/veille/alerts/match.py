@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from veille.model import Analysis, fold
+from veille.model import Analysis, Sentence, fold
 
 MAX_FACTS_PER_ALERT = 20
 MAX_SENTENCE_CHARS = 500
@@ -46,11 +46,20 @@ def _terms(rule: dict[str, Any]) -> dict[str, list[str]]:
     return {k: [fold(v) for v in vs] for k, vs in (rule.get("terms") or {}).items() if vs}
 
 
+def _sentence(analysis: Analysis, index: int) -> Sentence | None:
+    """The sentence numbered ``index``: at that position in the list (always, from the pipeline),
+    else found by a scan."""
+    sents = analysis.sentences
+    if 0 <= index < len(sents) and sents[index].index == index:
+        return sents[index]
+    return next((s for s in sents if s.index == index), None)
+
+
 def _fact(
     analysis: Analysis, kind: str, fid: str, start: int, end: int, sentence: int, **extra: Any
 ) -> dict[str, Any]:
     text = analysis.article.text
-    sent = next((s for s in analysis.sentences if s.index == sentence), None)
+    sent = _sentence(analysis, sentence)
     sentence_text = text[sent.start : sent.end] if sent else text[max(0, start - 200) : end + 200]
     return {
         "type": kind,
@@ -66,7 +75,7 @@ def _fact(
 
 
 def _sentence_of(analysis: Analysis, index: int) -> str:
-    sent = next((s for s in analysis.sentences if s.index == index), None)
+    sent = _sentence(analysis, index)
     return fold(analysis.article.text[sent.start : sent.end]) if sent else ""
 
 

@@ -19,6 +19,7 @@ claim's content, is reported speech within that claim, not a claim of its own.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
@@ -129,7 +130,7 @@ def clip(span: Span | None, bounds: Span) -> Span | None:
 
 def mentions_in(analysis: Analysis, start: int, end: int) -> list[Mention]:
     """Resolved mentions overlapping the character range."""
-    return [m for m in analysis.mentions if m.entity_id and m.start < end and m.end > start]
+    return [m for m in analysis.by_offset("mentions").overlapping(start, end) if m.entity_id]
 
 
 def mention_for(analysis: Analysis, span: Span) -> Mention | None:
@@ -225,9 +226,14 @@ class AttributionExtractor:
         cue_starts = {s for _m, s, _e in matches}  # a verb both cue and speech verb is read once
         matches += [(doc.vocab.strings.add("speech"), v, v + 1) for v in speech if v not in cue_starts]
         reader = ArticleReader(analysis, doc, lex, speech)
+        by_start = sorted(
+            range(len(matches)), key=lambda k: matches[k][1]
+        )  # found by bisection, kept in order
+        starts = [matches[k][1] for k in by_start]
         for index, sent in enumerate(doc.sents):
             for segment in segments(sent):
-                cues = [Span(doc, s, e, label=m) for m, s, e in matches if segment.start <= s < segment.end]
+                here = sorted(by_start[bisect_left(starts, segment.start) : bisect_left(starts, segment.end)])
+                cues = [Span(doc, s, e, label=m) for m, s, e in (matches[k] for k in here)]
                 reader.read_sentence(index, segment, cues)
         reader.read_credits()
         for found in reader.claims:

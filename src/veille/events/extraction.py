@@ -10,6 +10,7 @@ content of a claim keeps that claim and its source.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -75,10 +76,12 @@ class EventExtractor:
             analysis.events.extend(statement_events(analysis))
             return  # a blank pipeline (language without a model): no parse to read arguments from
         segs = [seg for sent in doc.sents for seg in segments(sent)]
+        seg_starts = [s.start for s in segs]  # in order, not overlapping: found by bisection
         seen: set[tuple[int, str, str | None, str | None]] = set()
         for trigger, group in self.triggers(doc):
             start = trigger.i
-            segment = next((s for s in segs if s.start <= start < s.end), trigger.sent)
+            k = bisect_right(seg_starts, start) - 1
+            segment = segs[k] if k >= 0 and start < segs[k].end else trigger.sent
             event = self.read_event(analysis, group, trigger, segment)
             if event is None:
                 continue
@@ -216,10 +219,7 @@ def prepositional_phrases(trigger: Token) -> Iterator[tuple[str, Token]]:
 
 
 def is_claim_source(analysis: Analysis, offset: int) -> bool:
-    return any(
-        c.source_start is not None and c.source_end is not None and c.source_start <= offset < c.source_end
-        for c in analysis.claims
-    )
+    return bool(analysis.by_offset("claims", "source_start", "source_end").containing(offset))
 
 
 def country_of(analysis: Analysis, entity_id: str | None) -> tuple[str | None, str | None]:
@@ -236,17 +236,15 @@ def country_of(analysis: Analysis, entity_id: str | None) -> tuple[str | None, s
 
 
 def place_in(analysis: Analysis, span: Span) -> str | None:
-    for pm in analysis.place_mentions:
-        if span.start_char <= pm.start < span.end_char:
-            return pm.place_id
-    return None
+    found = analysis.by_offset("place_mentions").starting_in(span.start_char, span.end_char)
+    return found[0].place_id if found else None
 
 
 def countries_mentioned(analysis: Analysis, start: int, end: int) -> list[tuple[int, str]]:
     return [
         (m.start, m.entity_id)
-        for m in analysis.mentions
-        if m.entity_id and m.entity_id.startswith("country:") and start <= m.start < end
+        for m in analysis.by_offset("mentions").starting_in(start, end)
+        if m.entity_id and m.entity_id.startswith("country:")
     ]
 
 
@@ -267,7 +265,11 @@ def complete_dyad(analysis: Analysis, segment: Span, trigger: Token, roles: Role
     if nearby:
         roles.fill(missing, min(nearby)[1])
         return
-    counts = Counter(eid for _pos, eid in countries_mentioned(analysis, 0, len(analysis.article.text)))
+    counts = analysis.derived(  # once per article, not per event
+        "mentions",
+        "country_counts",
+        lambda _: Counter(eid for _pos, eid in countries_mentioned(analysis, 0, len(analysis.article.text))),
+    )
     for eid, _n in counts.most_common():
         if eid != known:
             roles.fill(missing, eid)
@@ -299,7 +301,7 @@ def build_event(analysis: Analysis, kind: str, trigger: Token, segment: Span, ro
 
 def claim_around(analysis: Analysis, offset: int) -> Claim | None:
     """The innermost claim whose content holds ``offset``: the event is reported by its source."""
-    around = [c for c in analysis.claims if c.start <= offset < c.end]
+    around = analysis.by_offset("claims").containing(offset)
     return min(around, key=lambda c: c.end - c.start) if around else None
 
 

@@ -8,6 +8,7 @@ so languages with only a blank pipeline still get places.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -93,7 +94,7 @@ class Geoparser:
         self.demonyms = demonyms
 
     # -- candidate spans -------------------------------------------------------------
-    def gazetteer_matches(self, doc: Doc) -> list[Candidate]:
+    def gazetteer_matches(self, doc: Doc | Span) -> list[Candidate]:
         """Longest gazetteer names over token n-grams, left to right, without overlaps.
 
         From each token the n-gram grows while its key is the start of some name (as
@@ -148,15 +149,26 @@ class Geoparser:
                     # "Greece Italy", "Mississippi State": the known names inside the span.
                     chosen += [
                         Candidate(start + g.start, start + g.end, "ner")
-                        for g in self.gazetteer_matches(doc[start:end].as_doc())
+                        # The span itself, not ``as_doc()``: that reads all the doc's entities per call.
+                        for g in self.gazetteer_matches(doc[start:end])
                     ]
                 elif ent.label_ in PLACE_LABELS or (
                     ent.label_ in OTHER_LABELS and any(is_strong(p) for p in cands) and start == ent.start
                 ):
                     chosen.append(Candidate(start, end, "ner"))
+        # NER candidates never overlap each other, nor gazetteer matches each other: sorted
+        # by start, the NER ones a match overlaps are found by bisection (a scan of every
+        # candidate per match is quadratic in a long article).
+        ner = sorted(chosen, key=lambda c: c.start)
+        starts = [c.start for c in ner]
+        dropped: set[int] = set()
+        added: list[Candidate] = []
         for g in self.gazetteer_matches(doc):
             span = doc[g.start : g.end]
-            overlapping = [c for c in chosen if c.start < g.end and g.start < c.end]
+            lo, hi = bisect_right(starts, g.start) - 1, bisect_left(starts, g.end)
+            if lo < 0 or ner[lo].end <= g.start:
+                lo += 1
+            overlapping = ner[lo:hi]
             if overlapping:
                 # A longer gazetteer name wins over the NER span inside it
                 # ("base aérienne d'Engels" over "Engels").
@@ -164,7 +176,8 @@ class Geoparser:
                     g.start <= c.start and c.end <= g.end and (c.end - c.start) < (g.end - g.start)
                     for c in overlapping
                 ):
-                    chosen = [c for c in chosen if c not in overlapping] + [g]
+                    dropped.update(range(lo, hi))
+                    added.append(g)
                 continue
             places = self.gazetteer.lookup(name_key(span.text), self.demonyms)
             if has_ner:
@@ -179,8 +192,9 @@ class Geoparser:
                     continue  # sentence-initial capitals say nothing
             elif not any(is_strong(p) or (p.population or 0) >= self.min_population_no_ner for p in places):
                 continue
-            chosen.append(g)
-        return sorted(chosen, key=lambda c: c.start)
+            added.append(g)
+        kept = [c for k, c in enumerate(ner) if k not in dropped]
+        return sorted(kept + added, key=lambda c: c.start)
 
     # -- the extractor ----------------------------------------------------------------
     def __call__(self, analysis: Analysis, doc: Doc) -> None:
@@ -232,10 +246,8 @@ def qualifiers(doc: Doc, spans: list[Span]) -> list[int | None]:
 def _named_as_non_place(analysis: Analysis, span: Span) -> bool:
     """Entity resolution already linked this span to an organisation or a person ("Pentagone" as the ministry)."""
     return any(
-        m.start <= span.start_char < m.end
-        and m.entity_id is not None
-        and m.entity_id.split(":", 1)[0] in {"org", "person"}
-        for m in analysis.mentions
+        m.entity_id is not None and m.entity_id.split(":", 1)[0] in {"org", "person"}
+        for m in analysis.by_offset("mentions").containing(span.start_char)
     )
 
 

@@ -146,7 +146,8 @@ def what_moves(doc: Doc, start: int, end: int) -> str | None:
     de livraison des drones"). Needs a dependency parse; None without one."""
     if not doc.has_annotation("DEP"):
         return None
-    for tok in (t for t in doc if start <= t.idx < end and MOVEMENT.fullmatch(t.text)):
+    span = doc.char_span(start, end, alignment_mode="expand")  # its tokens only, not the whole doc's
+    for tok in (t for t in span or () if start <= t.idx < end and MOVEMENT.fullmatch(t.text)):
         if tok.pos_ == "VERB":
             moved = next((c for c in tok.children if c.dep_ in MOVED_DEPS and c.pos_ == "NOUN"), None)
             if moved is not None:
@@ -209,8 +210,11 @@ def extract_routes(analysis: Analysis, doc: Doc, mentions: list[PlaceMention]) -
     """Ordered routes with geocoded stops, tied to the claim or event of their sentence when known."""
     text = analysis.article.text
     drafts: list[_Draft] = []
+    by_sentence: dict[int, list[PlaceMention]] = {}
+    for m in mentions:
+        by_sentence.setdefault(m.sentence, []).append(m)
     for s in analysis.sentences:
-        in_sentence = sorted((m for m in mentions if m.sentence == s.index), key=lambda m: m.start)
+        in_sentence = sorted(by_sentence.get(s.index, ()), key=lambda m: m.start)
         draft = _sentence_draft(text, s.start, in_sentence, s.index)
         # Without a movement word only "through X" counts, and only lent to a route nearby.
         if draft and (draft.transit_only or MOVEMENT.search(text[s.start : s.end])):
@@ -231,15 +235,16 @@ def extract_routes(analysis: Analysis, doc: Doc, mentions: list[PlaceMention]) -
 def link_route(analysis: Analysis, route: Route) -> None:
     """Tie a route to the claim of its sentence whose content overlaps its stops, and to the
     event of its sentence (one naming a stop first, then any but a bare statement)."""
-    main = [m for m in analysis.place_mentions if m.sentence == route.sentence and m.place_id in route.stops]
+    in_place = analysis.in_sentence("place_mentions", route.sentence)
+    main = [m for m in in_place if m.place_id in route.stops]
     if main and route.claim_id is None:
         lo, hi = min(m.start for m in main), max(m.end for m in main)
         route.claim_id = next(
-            (c.id for c in analysis.claims if c.sentence == route.sentence and c.start < hi and lo < c.end),
+            (c.id for c in analysis.in_sentence("claims", route.sentence) if c.start < hi and lo < c.end),
             None,
         )
     if route.event_id is None:
-        events = [e for e in analysis.events if e.sentence == route.sentence]
+        events = analysis.in_sentence("events", route.sentence)
         ranked = sorted(events, key=lambda e: (e.place not in route.stops, e.kind == "statement"))
         route.event_id = ranked[0].id if ranked else None
 

@@ -230,16 +230,27 @@ def resolve_toponyms(
         ]
         first = [best(c, s, ctx) for c, s in zip(candidates, surfaces, strict=True)]
     # Pass 2: add the countries of the other names' pass-1 choices, and proximity to their places.
+    # The context only depends on the name (its key) and its candidates, so it is built once
+    # per distinct name from the distinct choices of the other names: a long article that
+    # repeats its names costs linear time, not a scan of every name for every name.
+    keys = [name_key(s) for s in surfaces]
+    chosen_by_key: dict[str, dict[str, Place]] = {}
+    for key, p in zip(keys, first, strict=True):
+        if p is not None:
+            chosen_by_key.setdefault(key, {})[p.id] = p
+    memo: dict[tuple[str, tuple[str, ...]], Place | None] = {}
     resolved: list[Place | None] = []
-    for i, (cands, surface) in enumerate(zip(candidates, surfaces, strict=True)):
+    for key, cands, surface in zip(keys, candidates, surfaces, strict=True):
         if len(cands) <= 1:
             resolved.append(cands[0] if cands else None)
             continue
-        key = name_key(surface)
-        others = [p for j, p in enumerate(first) if p is not None and j != i and name_key(surfaces[j]) != key]
-        ctx = Context(
-            countries=context_countries(others, extra) | {p.country for p in others if p.country},
-            points=tuple((p.lat, p.lon) for p in others if not is_area(p)),
-        )
-        resolved.append(best(cands, surface, ctx))
+        seen = (key, tuple(p.id for p in cands))
+        if seen not in memo:
+            others = [p for k, places in chosen_by_key.items() if k != key for p in places.values()]
+            ctx = Context(
+                countries=context_countries(others, extra) | {p.country for p in others if p.country},
+                points=tuple(dict.fromkeys((p.lat, p.lon) for p in others if not is_area(p))),
+            )
+            memo[seen] = best(cands, surface, ctx)
+        resolved.append(memo[seen])
     return resolved

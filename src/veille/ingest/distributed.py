@@ -25,7 +25,7 @@ from typing import Any
 
 from veille.config import Settings
 from veille.errors import ConfigError
-from veille.ingest.runner import Ingestor, IngestReport, Progress
+from veille.ingest.runner import Ingestor, IngestReport, Progress, failure_reason
 from veille.ingest.sources import IngestFailure
 from veille.model import Analysis, Article
 from veille.store.database import Store
@@ -72,7 +72,7 @@ class _Analyser:
         out = []
         for art, result in self.pipeline.analyse_safely(articles):
             if isinstance(result, Exception):
-                failure = IngestFailure(art.origin or art.id, f"extraction failed: {result}")
+                failure = IngestFailure(art.origin or art.id, failure_reason(result))
                 out.append(pickle.dumps(failure))
             else:
                 out.append(pickle.dumps(result))

@@ -171,14 +171,7 @@ class FeedPoller:
                 allow_private=self.allow_private,
             )
         except InputError as exc:
-            failures = int(state.get("failures") or 0) + 1
-            delay = backoff_delay(failures, self.every, self.max_backoff)
-            watch.save_feed_state(
-                self.store, url, failures=failures, next_due=self.clock() + delay,
-                last_checked=checked, last_error=str(exc)[:500],
-            )  # fmt: skip
-            log.warning("feed %s failed (%d in a row), next try in %.0fs: %s", url, failures, delay, exc)
-            return FeedResult(url, "failed", error=str(exc))
+            return self._failed(url, state, checked, str(exc))
         values = {
             "etag": got.etag,
             "last_modified": got.last_modified,
@@ -197,10 +190,37 @@ class FeedPoller:
             values["last_error"] = str(exc)[:500]
             watch.save_feed_state(self.store, url, **values)
             return FeedResult(url, "failed", error=str(exc))
-        ingested = self.ingestor.ingest_items(items).ingested if items else 0
+        try:
+            report = self.ingestor.ingest_items(items) if items else None
+        except Exception as exc:  # noqa: BLE001 - one feed must not stop the poller, now or on restart
+            log.debug("feed %s: ingest failed", url, exc_info=exc)
+            return self._failed(url, state, checked, f"ingest failed: {exc.__class__.__name__}: {exc}")
         # Validators are saved only after the ingest: a crash before it re-reads the feed next time.
         watch.save_feed_state(self.store, url, **values)
-        return FeedResult(url, "new" if ingested else "unchanged", ingested=ingested)
+        ingested = report.ingested if report else 0
+        failed = report.failed if report else []
+        error = (
+            f"{len(failed)} entr{'y' if len(failed) == 1 else 'ies'} failed: {failed[0].reason}"
+            if failed
+            else None
+        )
+        return FeedResult(url, "new" if ingested else "unchanged", ingested=ingested, error=error)
+
+    def _failed(self, url: str, state: dict[str, Any], checked: str, error: str) -> FeedResult:
+        """Record a failed poll (validators kept, so the feed is read whole next time) and back off."""
+        failures = int(state.get("failures") or 0) + 1
+        delay = backoff_delay(failures, self.every, self.max_backoff)
+        error = " ".join(error.split())[:500]  # one line
+        watch.save_feed_state(
+            self.store,
+            url,
+            failures=failures,
+            next_due=self.clock() + delay,
+            last_checked=checked,
+            last_error=error,
+        )
+        log.warning("feed %s failed (%d in a row), next try in %.0fs: %s", url, failures, delay, error)
+        return FeedResult(url, "failed", error=error)
 
     def _new_items(self, data: bytes, url: str) -> Iterable[IngestResult]:
         """Articles for the feed's entries that are not stored yet (by origin)."""

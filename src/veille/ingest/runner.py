@@ -43,6 +43,12 @@ class IngestReport:
         }
 
 
+def failure_reason(exc: BaseException) -> str:
+    """One line for the report: what went wrong with this article, not a traceback."""
+    first = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
+    return f"extraction failed: {exc.__class__.__name__}" + (f": {first[:300]}" if first else "")
+
+
 Progress = Callable[[int], None]  # called with the number of items just handled
 
 
@@ -139,8 +145,10 @@ class Ingestor:
         results: list[Analysis | IngestFailure] = []
         for art, result in self.pipeline.analyse_safely(articles):
             if isinstance(result, Exception):
-                log.error("extraction failed for %s", art.origin, exc_info=result)
-                results.append(IngestFailure(art.origin or art.id, f"extraction failed: {result}"))
+                reason = failure_reason(result)
+                log.info("%s: %s", art.origin or art.id, reason)  # the report says it too
+                log.debug("extraction failed for %s", art.origin or art.id, exc_info=result)
+                results.append(IngestFailure(art.origin or art.id, reason))
             else:
                 results.append(result)
         yield results

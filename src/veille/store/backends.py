@@ -23,10 +23,13 @@ text (weight B), indexed with GIN, queried with ``plainto_tsquery``:
 
 from __future__ import annotations
 
+import fcntl
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
@@ -90,6 +93,42 @@ def lock_schema(conn: Connection) -> None:
     """
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+
+
+# Advisory lock keys of the steps that run after a batch is stored (any constants, one each).
+STEP_LOCK_KEYS = {"stories": 7420002, "alerts": 7420003}
+
+
+@contextmanager
+def exclusive(engine: Engine, name: str) -> Iterator[None]:
+    """Hold veille's lock ``name`` (a key of STEP_LOCK_KEYS) across processes and threads.
+
+    PostgreSQL: a session advisory lock on a connection held for the block. SQLite: an
+    exclusive ``flock`` on ``<database>.<name>.lock`` beside the file (not a write
+    transaction, which would block the holder's own writes on other connections). Both
+    are released by the system if the process dies.
+    """
+    if engine.dialect.name == "postgresql":
+        key = STEP_LOCK_KEYS[name]
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                conn.commit()
+        return
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield  # one process only
+        return
+    with open(f"{database}.{name}.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def create_postgres_search(conn: Connection) -> bool:

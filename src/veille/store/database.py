@@ -217,12 +217,21 @@ class Store:
         )
         new_ids = {row[0] for row in inserted}
         new = [a for a in batch if a.article.id in new_ids]
+        if new and self._watching(conn):  # in this transaction: a crash cannot lose their alerts
+            conn.execute(
+                schema.alert_outbox.insert(), [{"article_id": a.article.id, "queued_at": now} for a in new]
+            )
         if new and self.is_sqlite:
             conn.execute(
                 text("INSERT INTO articles_fts(article_id, title, text) VALUES (:id, :title, :text)"),
                 [{"id": a.article.id, "title": a.article.title or "", "text": a.article.text} for a in new],
             )
         return new
+
+    def _watching(self, conn: Connection) -> bool:
+        """Whether a watch rule is active: only then are new articles queued for alerts."""
+        rules = schema.watch_rules
+        return conn.execute(select(rules.c.id).where(rules.c.active.is_(True)).limit(1)).first() is not None
 
     def _write_facts(self, conn: Connection, analyses: list[Analysis]) -> None:
         """Every fact of the new articles, one INSERT per table."""

@@ -249,6 +249,16 @@ alerts = Table(
     UniqueConstraint("rule_id", "article_id", name="uq_alert_rule_article"),
 )
 
+# Articles stored while a watch rule was active whose alerts are not yet delivered. Written in
+# the transaction that stores the article, removed once its alerts are recorded and delivered:
+# a crash in between leaves the row, and the next ``AlertService`` catches up (veille.alerts.service).
+alert_outbox = Table(
+    "alert_outbox",
+    metadata,
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("queued_at", String(32), nullable=False),
+)
+
 feed_state = Table(
     "feed_state",
     metadata,

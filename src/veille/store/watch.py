@@ -97,6 +97,28 @@ def mark_delivered(store: Store, alert_id: int, delivered: dict[str, str]) -> No
         conn.execute(update(schema.alerts).where(schema.alerts.c.id == alert_id).values(delivered=delivered))
 
 
+def queued_articles(store: Store) -> list[str]:
+    """Articles stored whose alerts are not delivered yet (the outbox), oldest first."""
+    o = schema.alert_outbox
+    with store.engine.connect() as conn:
+        return [r[0] for r in conn.execute(select(o.c.article_id).order_by(o.c.queued_at, o.c.article_id))]
+
+
+def dequeue_articles(store: Store, article_ids: list[str]) -> None:
+    """Take articles out of the outbox: their alerts are recorded and delivered."""
+    o = schema.alert_outbox
+    with store.engine.begin() as conn:
+        for i in range(0, len(article_ids), 500):
+            conn.execute(delete(o).where(o.c.article_id.in_(article_ids[i : i + 500])))
+
+
+def article_alerts(store: Store, article_id: str) -> list[dict[str, Any]]:
+    a = schema.alerts
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(a).where(a.c.article_id == article_id).order_by(a.c.id))
+        return [dict(r._mapping) for r in rows]
+
+
 def alerts(
     store: Store, limit: int = 50, offset: int = 0, rule_id: int | None = None
 ) -> list[dict[str, Any]]:

@@ -12,11 +12,11 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, select
+from sqlalchemy import Connection, Engine, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from veille.model import Analysis, Article
-from veille.store import schema
+from veille.store import backends, schema
 from veille.stories.cluster import ClusterSettings, HistoryEntry, StoryIndex
 from veille.stories.export import load_analyses
 from veille.stories.features import ArticleFeatures
@@ -152,17 +152,36 @@ def load_index(engine: Engine, settings: ClusterSettings | None = None) -> Story
     return index
 
 
+def saved_marks(engine: Engine) -> tuple[int, int]:
+    """How many articles and history entries the saved index holds (by their last ``seq``)."""
+    sa, sh = schema.story_articles, schema.story_history
+    with engine.connect() as conn:
+        articles = conn.execute(select(func.max(sa.c.seq))).scalar()
+        history = conn.execute(select(func.max(sh.c.seq))).scalar()
+    return (-1 if articles is None else articles) + 1, (-1 if history is None else history) + 1
+
+
 class StoryTracker:
     """Keeps a store's story index in memory and saved: ``tracker.add(analyses)`` after each write.
 
     Fits ``Ingestor.after_write``; the index is loaded once, then each batch costs
-    O(batch), whatever the size of the store.
+    O(batch), whatever the size of the store. Several processes may ingest into one
+    store: each batch is assigned under the store's "stories" lock (``backends.exclusive``),
+    and the index is reloaded first when another process saved since this one did, so
+    every process clusters against every article and ``seq`` stays one sequence.
     """
 
     def __init__(self, engine: Engine, settings: ClusterSettings | None = None) -> None:
         self.engine = engine
-        self.index = load_index(engine, settings)
+        self.settings = settings
+        with backends.exclusive(engine, "stories"):
+            self.index = load_index(engine, settings)
         self.catch_up()
+
+    def _refresh(self) -> None:
+        """Reload the index if the saved one is not the one in memory (call under the lock)."""
+        if saved_marks(self.engine) != (len(self.index.order), len(self.index.history)):
+            self.index = load_index(self.engine, self.settings)
 
     def catch_up(self, batch: int = 200) -> int:
         """Assign stored articles that have no story yet (a run killed between the
@@ -182,6 +201,8 @@ class StoryTracker:
         return len(missing)
 
     def add(self, analyses: list[Analysis]) -> dict[str, str]:
-        assigned = {a.article.id: self.index.add(a) for a in analyses}
-        save_index(self.engine, self.index, {a.article.id: a.article for a in analyses})
-        return {aid: self.index.story_of(aid) or sid for aid, sid in assigned.items()}
+        with backends.exclusive(self.engine, "stories"):
+            self._refresh()  # another process's catch-up may have assigned some: ``add`` is idempotent
+            assigned = {a.article.id: self.index.add(a) for a in analyses}
+            save_index(self.engine, self.index, {a.article.id: a.article for a in analyses})
+            return {aid: self.index.story_of(aid) or sid for aid, sid in assigned.items()}

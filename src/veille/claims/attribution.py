@@ -31,7 +31,10 @@ AGENT_DEPS = {"obl:agent", "agent"}
 CLAUSE_DEPS = {"ccomp", "xcomp", "oprd"}
 RELATIVE_DEPS = {"relcl", "acl:relcl"}
 EDGE_SKIP = {"PUNCT", "SPACE", "SCONJ", "CCONJ"}
-COMPLEMENTISERS = {"que", "qu'", "qu’", "that"}
+COMPLEMENTISERS = {"que", "qu'", "qu’", "that", "что"}
+AS_MARKERS = {"как", "as", "comme"}
+APPOSITION = {"appos", "flat:name"}
+SOURCE_SKIP = RELATIVE_DEPS | {"acl"}  # "дипломаты, встречавшиеся с X": X is not the source
 PERSONAL_PRONOUNS = {"il", "elle", "he", "she"}
 CARRY_WINDOW = 5  # sentences an attribution stays available to pronouns and connectives
 QUOTE_MAX_TOKENS = 200  # longest quotation looked back over
@@ -126,7 +129,16 @@ def mention_for(analysis: Analysis, span: Span) -> Mention | None:
     if not found:
         return None
     head = span.root.idx
-    return min(found, key=lambda m: (not (m.start <= head < m.end), abs(m.start - head)))
+    on_head = [m for m in found if m.start <= head < m.end]
+    if not on_head:  # "представителя Белого дома Джона Кирби": the title's appositive names the speaker
+        named = {c.idx for c in span.root.children if c.dep_ in APPOSITION and c.i < span.end}
+        on_head = [m for m in found if m.start in named]
+    return min(on_head or found, key=lambda m: abs(m.start - head))
+
+
+def is_as_clause(cue: Token) -> bool:
+    """The cue heads an "as" clause ("как сообщил X", "as X said", "comme l'a dit X")."""
+    return any(c.dep_ == "mark" and c.lower_ in AS_MARKERS for c in cue.children)
 
 
 def is_passive(cue: Token) -> bool:
@@ -308,7 +320,7 @@ class ArticleReader:
             if "Inf" in cue.morph.get("VerbForm", []) or "Imp" in cue.morph.get("Mood", []):
                 return None  # "Veuillez noter que": an instruction to the reader, nobody's claim
             return self.adjacent_source(index, sent, cue)
-        full = subtree_span(subject, RELATIVE_DEPS)
+        full = subtree_span(subject, SOURCE_SKIP)
         if full.start < cue.i < full.end:  # the cue modifies its source ("the newspaper to endorse")
             full = self.doc[full.start : cue.i]
         span = clip(full, sent) or full
@@ -419,6 +431,18 @@ class ArticleReader:
             span = trim(self.doc, cue.head.left_edge.i, cue.left_edge.i)
             if span is not None and len(span) > 2:
                 return span
+        if cue.dep_ in {"parataxis", "advcl"} and cue.i < cue.head.i < sent.end and is_as_clause(cue):
+            # "Как сообщил X, <content>", "As X said, <content>": the clause the cue opens onto
+            span = trim(self.doc, cue.right_edge.i + 1, cue.head.right_edge.i + 1)
+            if span is not None and len(span) > 2:
+                return span
+        for child in children:  # "сообщил о том, что <content>": the clause on the pronoun
+            if child.pos_ == "PRON" and child.dep_ in {"obl", "obj"}:
+                for clause in child.children:
+                    if clause.dep_ in {"acl", "ccomp"} and any(m.dep_ == "mark" for m in clause.children):
+                        span = trim(self.doc, clause.left_edge.i, clause.right_edge.i + 1)
+                        if span is not None and len(span) > 1:
+                            return span
         for child in children:
             if child.dep_ in {"obj", "dobj"} and child.pos_ != "PRON":
                 return trim(self.doc, child.left_edge.i, child.right_edge.i + 1)
@@ -496,7 +520,7 @@ class ArticleReader:
     def according_object(self, marker: Span) -> Token | None:
         last = marker[-1]
         for child in last.children:
-            if child.dep_ in {"pobj", "obj", "obl"}:
+            if child.dep_ in {"pobj", "obj", "obl", "nmod"}:  # nmod: "по словам X" (genitive)
                 return child
         for token in marker:
             if token.dep_ in {"case", "mark", "fixed"} and token.head.i >= marker.end:

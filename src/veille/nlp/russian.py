@@ -1,0 +1,339 @@
+"""Russian as an ordinary spaCy pipeline, from natasha's models (slovnet, navec, pymorphy2).
+
+natasha 1.6.0 ships everything in its wheel: razdel segmentation, the slovnet
+morphology tagger, dependency parser and NER tagger (PER/LOC/ORG, trained on
+news), the navec embeddings they share, and a pymorphy2 dictionary for lemmas
+and name normalisation. Nothing is downloaded.
+
+The pipeline is a real ``spacy.Language`` for "ru" (Russian stop words and
+lexical attributes): a razdel tokenizer makes the Doc, keeping every character
+(whitespace runs become SPACE tokens, as spaCy does), and the ``natasha``
+component fills in POS, morphology, lemmas, the UD dependency parse (slovnet's
+relations are UD v2, like the French spaCy model's; ``root`` becomes spaCy's
+``ROOT``) and entities. ``nlp.pipe`` batches sentences of many documents through
+slovnet at once. Each entity carries natasha's normal form in ``span._.normal``
+("Мохаммадом Багери" -> "Мохаммад Багери"), which the resolver uses so that
+inflected mentions name one entity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import islice
+import re
+from typing import Any
+
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from veille.nlp.models import NORMAL, register_extensions
+
+COMPONENT = "natasha"
+SPACE_DEP = "dep"
+BATCH_DOCS = 32
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One token of the Doc: a razdel token, or the whitespace between two."""
+
+    text: str
+    space: bool  # followed by one space
+    sent_start: bool
+    word: bool  # a razdel token (analysed by slovnet), not whitespace
+
+
+def segment(text: str) -> list[Piece]:
+    """razdel sentences and tokens, with whatever lies between them kept as tokens.
+
+    Joining ``text + (" " if space)`` of the pieces gives back ``text`` exactly, so
+    every character offset of the Doc is an offset into the article.
+    """
+    from razdel import sentenize, tokenize
+
+    pieces: list[Piece] = []
+    pos = 0
+
+    def gap(upto: int) -> None:
+        nonlocal pos
+        between = text[pos:upto]
+        if not between:
+            return
+        if between[0] == " " and pieces and not pieces[-1].space:
+            last = pieces[-1]
+            pieces[-1] = Piece(last.text, True, last.sent_start, last.word)
+            between = between[1:]
+        if between:
+            pieces.append(Piece(between, False, not pieces, False))
+
+    for block_start, block in blocks(text):
+        for sent in sentenize(block):
+            first = True
+            for tok in tokenize(sent.text):
+                start = block_start + sent.start + tok.start
+                gap(start)
+                pieces.append(Piece(tok.text, False, first, True))
+                first = False
+                pos = start + len(tok.text)
+    gap(len(text))
+    return pieces
+
+
+# A line break ends a sentence unless the next line goes on in lower case (hard-wrapped text):
+# razdel alone runs a headline into the first sentence of the body.
+_BLOCK_BREAK = re.compile(r"\n\s*(?=\S)")
+
+
+def blocks(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, text) of the parts of ``text`` between sentence-ending line breaks."""
+    start = 0
+    for m in _BLOCK_BREAK.finditer(text):
+        if text[m.end()].islower():
+            continue
+        yield start, text[start : m.start()]
+        start = m.end()
+    yield start, text[start:]
+
+
+class RazdelTokenizer:
+    """A spaCy tokenizer over razdel: text -> Doc with sentence starts from razdel."""
+
+    def __init__(self, vocab: Vocab) -> None:
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        pieces = segment(text)
+        if not pieces:
+            return Doc(self.vocab, words=[], spaces=[])
+        return Doc(
+            self.vocab,
+            words=[p.text for p in pieces],
+            spaces=[p.space for p in pieces],
+            sent_starts=[p.sent_start for p in pieces],
+        )
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
+        for text in texts:
+            yield self(text)
+
+    def to_bytes(self, **kwargs: Any) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, **kwargs: Any) -> RazdelTokenizer:
+        return self
+
+
+class NatashaModels:
+    """The slovnet models and pymorphy2 vocabulary, loaded once per process (about 2 s, 200 MB)."""
+
+    def __init__(self) -> None:
+        from natasha import MorphVocab, NewsEmbedding, NewsMorphTagger, NewsNERTagger, NewsSyntaxParser
+
+        emb = NewsEmbedding()
+        self.morph = NewsMorphTagger(emb)
+        self.syntax = NewsSyntaxParser(emb)
+        self.ner = NewsNERTagger(emb)
+        self.vocab = MorphVocab()
+        self.lemma = lru_cache(maxsize=200_000)(self._lemma)
+
+    def _lemma(self, word: str, pos: str, feats: tuple[tuple[str, str], ...]) -> str:
+        from natasha.shape import recover_shape
+
+        lemma: str = self.vocab.lemmatize(word, pos, dict(feats))
+        # pymorphy2 lower-cases: names keep their capital ("Ирана" -> "Иран", not "иран")
+        return str(recover_shape(lemma, word)) if pos == "PROPN" else lemma
+
+
+@lru_cache(maxsize=1)
+def natasha_models() -> NatashaModels:
+    return NatashaModels()
+
+
+def tree(heads: Sequence[int], rels: Sequence[str]) -> tuple[list[int], list[str]]:
+    """slovnet's heads (1-based, 0 = root; argmax per token) as one well-formed tree.
+
+    The parser picks each head independently, so a sentence may have no root, two,
+    or a cycle. Keep the first root (else the first token), attach other roots and
+    every token whose head chain never reaches the root to it. Returns 0-based heads
+    (the root heads itself) and the relations.
+    """
+    n = len(heads)
+    heads = [h - 1 if 0 < h <= n else -1 for h in heads]
+    rels = list(rels)
+    root = next((i for i, h in enumerate(heads) if h < 0), 0)
+    heads[root], rels[root] = root, "ROOT"
+    for i in range(n):
+        if i != root and heads[i] < 0:
+            heads[i], rels[i] = root, rels[i] if rels[i] != "root" else "parataxis"
+    reaches: dict[int, bool] = {root: True}
+    for i in range(n):
+        path, j = [], i
+        while j not in reaches and j not in path:
+            path.append(j)
+            j = heads[j]
+        ok = reaches.get(j, False)
+        for k in path:
+            reaches[k] = ok
+        if not ok:
+            heads[path[0]] = root  # break the cycle at the token we started from
+            if rels[path[0]] in {"root", "ROOT"}:
+                rels[path[0]] = "parataxis"
+            for k in path:
+                reaches[k] = True
+    return heads, rels
+
+
+def _feats(feats: dict[str, str]) -> str:
+    return "|".join(f"{k}={v}" for k, v in sorted(feats.items()))
+
+
+class NatashaComponent:
+    """Morphology, lemmas, dependency parse and entities for docs made by ``RazdelTokenizer``."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        register_extensions()
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.annotate([doc])))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = BATCH_DOCS) -> Iterator[Doc]:
+        it = iter(docs)
+        while batch := list(islice(it, max(1, batch_size))):
+            yield from self.annotate(batch)
+
+    def annotate(self, docs: list[Doc]) -> list[Doc]:
+        models = natasha_models()
+        # every sentence of every doc, as its word tokens (whitespace tokens are not words)
+        sents: list[list[int]] = []
+        owner: list[int] = []
+        for d, doc in enumerate(docs):
+            for sent in doc.sents:
+                words = [t.i for t in sent if not t.is_space]
+                if words:
+                    sents.append(words)
+                    owner.append(d)
+        chunks = [[docs[d][i].text for i in idx] for d, idx in zip(owner, sents, strict=True)]
+        morphs = list(models.morph.map(chunks)) if chunks else []
+        parses = list(models.syntax.map(chunks)) if chunks else []
+        texts = [doc.text for doc in docs]
+        ners = list(models.ner.map(texts)) if any(t.strip() for t in texts) else [None] * len(docs)
+        out: list[Doc] = []
+        per_doc: list[list[tuple[list[int], Any, Any]]] = [[] for _ in docs]
+        for d, idx, morph, parse in zip(owner, sents, morphs, parses, strict=True):
+            per_doc[d].append((idx, morph, parse))
+        for doc, analysed, ner in zip(docs, per_doc, ners, strict=True):
+            out.append(self._build(doc, analysed, ner.spans if ner is not None else [], models))
+        return out
+
+    def _build(
+        self, doc: Doc, analysed: list[tuple[list[int], Any, Any]], spans: list[Any], models: NatashaModels
+    ) -> Doc:
+        n = len(doc)
+        heads = list(range(n))
+        deps = [SPACE_DEP] * n
+        pos = ["SPACE" if t.is_space else "X" for t in doc]
+        morphs = [""] * n
+        lemmas = [t.text for t in doc]
+        natasha_tokens: dict[int, Any] = {}  # token index -> natasha DocToken, for normalisation
+        from natasha.doc import DocToken
+
+        for idx, morph, parse in analysed:
+            sent_heads, sent_rels = tree([int(t.head_id) for t in parse.tokens], [t.rel for t in parse.tokens])
+            for k, (i, m) in enumerate(zip(idx, morph.tokens, strict=True)):
+                heads[i] = idx[sent_heads[k]]
+                deps[i] = sent_rels[k]
+                pos[i] = m.pos
+                morphs[i] = _feats(m.feats)
+                lemmas[i] = models.lemma(doc[i].text, m.pos, tuple(sorted(m.feats.items())))
+                token = doc[i]
+                natasha_tokens[i] = DocToken(
+                    token.idx,
+                    token.idx + len(token.text),
+                    token.text,
+                    id=str(i),
+                    head_id=str(idx[sent_heads[k]]) if sent_heads[k] != k else "-1",
+                    rel=sent_rels[k],
+                    pos=m.pos,
+                    feats=m.feats,
+                )
+        self._attach_spaces(doc, heads)
+        ents, normals = self._entities(doc, spans, natasha_tokens, models)
+        new = Doc(
+            doc.vocab,
+            words=[t.text for t in doc],
+            spaces=[bool(t.whitespace_) for t in doc],
+            pos=pos,
+            morphs=morphs,
+            lemmas=lemmas,
+            heads=heads,
+            deps=deps,
+            ents=ents,
+        )
+        for (start, end), normal in normals.items():
+            span = new.char_span(start, end)
+            if span is not None:
+                span._.set(NORMAL, normal)
+        return new
+
+    @staticmethod
+    def _attach_spaces(doc: Doc, heads: list[int]) -> None:
+        """Whitespace tokens hang on the word before them (the next one at the start), as spaCy's parser does."""
+        last_word = -1
+        for token in doc:
+            if token.is_space:
+                if last_word >= 0:
+                    heads[token.i] = last_word
+                else:
+                    nxt = next((t.i for t in doc[token.i :] if not t.is_space), token.i)
+                    heads[token.i] = nxt
+            else:
+                last_word = token.i
+
+    @staticmethod
+    def _entities(
+        doc: Doc, spans: list[Any], tokens: dict[int, Any], models: NatashaModels
+    ) -> tuple[list[str], dict[tuple[int, int], str]]:
+        """IOB tags from natasha's character spans, and each entity's normal form."""
+        from natasha.norm import normalize, syntax_normalize
+
+        tags = ["O"] * len(doc)
+        normals: dict[tuple[int, int], str] = {}
+        starts = {t.idx: t.i for t in doc}
+        ends = {t.idx + len(t.text): t.i for t in doc}
+        for span in spans:
+            first, last = starts.get(span.start), ends.get(span.stop)
+            if first is None or last is None or last < first:
+                continue  # slovnet split a word razdel kept whole: rare, skipped rather than misaligned
+            if any(tags[i] != "O" for i in range(first, last + 1)):
+                continue
+            tags[first] = f"B-{span.type}"
+            for i in range(first + 1, last + 1):
+                tags[i] = f"I-{span.type}"
+            words = [tokens[i] for i in range(first, last + 1) if i in tokens]
+            if words:
+                method = syntax_normalize if span.type == "ORG" else normalize
+                try:
+                    normals[(span.start, span.stop)] = method(models.vocab, words)
+                except (KeyError, ValueError, IndexError):
+                    pass  # no normal form: the mention's text is used
+        return tags, normals
+
+
+@Language.factory(COMPONENT)
+def make_natasha_component(nlp: Language, name: str) -> NatashaComponent:
+    return NatashaComponent(nlp, name)
+
+
+def load() -> Language:
+    """The ``ru`` pipeline (``[models] ru = "veille.nlp.russian:load"``)."""
+    nlp = spacy.blank("ru")
+    nlp.tokenizer = RazdelTokenizer(nlp.vocab)
+    nlp.add_pipe(COMPONENT)
+    natasha_models()  # load now, not on the first article
+    return nlp

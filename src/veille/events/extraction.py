@@ -100,7 +100,7 @@ class EventExtractor:
                 mention = mention_for(analysis, subtree_span(phrase, OTHER_CLAUSES))
                 if mention:
                     entity, place = country_of(analysis, mention.entity_id)
-                    roles.fill(group.cases[phrase.morph.get("Case")[0]], entity)
+                    roles.fill(group.cases[phrase.morph.get("Case", [])[0]], entity)
                     roles.used.add(phrase.i)
         for prep, phrase in prepositional_phrases(trigger):
             if phrase.i in roles.used or not segment.start <= phrase.i < segment.end:
@@ -230,14 +230,14 @@ def case_marked(trigger: Token, group: TriggerGroup) -> Iterator[Token]:
         return
     for child in trigger.children:
         if child.dep_ in {"iobj", "obl"} and not any(c.dep_ == "case" for c in child.children):
-            cases = child.morph.get("Case")
+            cases = child.morph.get("Case", [])
             if cases and cases[0] in group.cases:
                 yield child
 
 
 def is_bare_genitive(token: Token) -> bool:
     """A genitive complement without preposition ("производство дронов")."""
-    return "Gen" in token.morph.get("Case") and not any(c.dep_ == "case" for c in token.children)
+    return "Gen" in token.morph.get("Case", []) and not any(c.dep_ == "case" for c in token.children)
 
 
 def is_claim_source(analysis: Analysis, offset: int) -> bool:

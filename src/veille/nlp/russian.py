@@ -18,13 +18,14 @@ inflected mentions name one entity.
 
 from __future__ import annotations
 
+import contextlib
+import re
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
-import re
 from typing import Any
-
 
 import spacy
 from spacy.language import Language
@@ -132,7 +133,9 @@ class NatashaModels:
     """The slovnet models and pymorphy2 vocabulary, loaded once per process (about 2 s, 200 MB)."""
 
     def __init__(self) -> None:
-        from natasha import MorphVocab, NewsEmbedding, NewsMorphTagger, NewsNERTagger, NewsSyntaxParser
+        with warnings.catch_warnings():  # pymorphy2 imports pkg_resources, which setuptools deprecates
+            warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+            from natasha import MorphVocab, NewsEmbedding, NewsMorphTagger, NewsNERTagger, NewsSyntaxParser
 
         emb = NewsEmbedding()
         self.morph = NewsMorphTagger(emb)
@@ -244,7 +247,9 @@ class NatashaComponent:
         from natasha.doc import DocToken
 
         for idx, morph, parse in analysed:
-            sent_heads, sent_rels = tree([int(t.head_id) for t in parse.tokens], [t.rel for t in parse.tokens])
+            sent_heads, sent_rels = tree(
+                [int(t.head_id) for t in parse.tokens], [t.rel for t in parse.tokens]
+            )
             for k, (i, m) in enumerate(zip(idx, morph.tokens, strict=True)):
                 heads[i] = idx[sent_heads[k]]
                 deps[i] = sent_rels[k]
@@ -318,10 +323,9 @@ class NatashaComponent:
             words = [tokens[i] for i in range(first, last + 1) if i in tokens]
             if words:
                 method = syntax_normalize if span.type == "ORG" else normalize
-                try:
+                # pymorphy2 on odd tokens may fail: then the mention's text is used
+                with contextlib.suppress(Exception):
                     normals[(span.start, span.stop)] = method(models.vocab, words)
-                except (KeyError, ValueError, IndexError):
-                    pass  # no normal form: the mention's text is used
         return tags, normals
 
 

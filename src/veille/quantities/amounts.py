@@ -126,7 +126,12 @@ def _read_amount(doc: Doc, i: int, lang: str, lex: Lexicon) -> tuple[Amount, int
     if i < len(doc) and doc[i].lower_ in lex.scales:
         scale = lex.scales[doc[i].lower_]
         i += 1
-        if i + 1 < len(doc) and doc[i].text == "." and not doc[i - 1].whitespace_ and _unit_at(doc, i + 1, lex):
+        if (
+            i + 1 < len(doc)
+            and doc[i].text == "."
+            and not doc[i - 1].whitespace_
+            and _unit_at(doc, i + 1, lex)
+        ):
             i += 1  # "2,76 млрд. долларов": the abbreviation's full stop
     unit = prefix_unit
     after_number = i

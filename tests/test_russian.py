@@ -13,7 +13,7 @@ from veille.nlp.models import load_pipeline, normal_form, pipeline_for
 from veille.nlp.russian import blocks, segment, tree
 from veille.quantities.amounts import find_amounts
 
-ARTICLE = Path(__file__).resolve().parents[1] / "samples" / "corpus" / "drony-alabuga-ru.txt"
+ARTICLE = Path(__file__).resolve().parent / "data" / "drony-alabuga-ru.txt"  # written by the veille team
 
 
 @pytest.fixture(scope="module")

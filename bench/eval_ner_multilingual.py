@@ -80,8 +80,8 @@ def pipeline_spans(lang: str, settings: Settings) -> Callable[[list[str]], list[
 
 
 def mention_spans(lang: str, settings: Settings) -> Callable[[list[str]], list[list[Span]]]:
-    """The mention extractor's output (knowledge base + NER), as veille stores it."""
-    only_mentions = replace(settings, order=["entities"])
+    """The mentions veille stores: knowledge base + NER, resolved (the resolver corrects some labels)."""
+    only_mentions = replace(settings, order=["entities", "resolve"])
 
     def run(texts: list[str]) -> list[list[Span]]:
         pipeline = Pipeline(only_mentions)

@@ -77,7 +77,10 @@ class Resolver:
             if known[0].how == CAPITAL:
                 mention.role = CAPITAL
                 return self._capital(mention, doc)
-            return self.kb.entities[known[0].entity_id]
+            entity = self.kb.entities[known[0].entity_id]
+            if entity.kind == "organisation" and mention.label in {"LOC", "GPE"}:
+                mention.label = "ORG"  # NER read "Кремля", "Евросоюзом" as places; the knowledge base knows better
+            return entity
         name = " ".join(normal.split())
         return Entity(id=f"{PREFIX_BY_KIND[kind]}:{slug(name)}", name=name, kind=kind)
 

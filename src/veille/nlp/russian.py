@@ -18,7 +18,6 @@ inflected mentions name one entity.
 
 from __future__ import annotations
 
-import contextlib
 import re
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
@@ -143,6 +142,35 @@ class NatashaModels:
         self.ner = NewsNERTagger(emb)
         self.vocab = MorphVocab()
         self.lemma = lru_cache(maxsize=200_000)(self._lemma)
+        self._normals: dict[tuple[Any, ...], str | None] = {}
+
+    def normal(self, kind: str, words: list[Any]) -> str | None:
+        """natasha's normal form of an entity's words (DocTokens), cached: names recur."""
+        from natasha.norm import normalize, syntax_normalize
+
+        first, ids = words[0].start, {w.id for w in words}
+        key = (
+            kind,
+            *(
+                (
+                    w.start - first,
+                    w.text,
+                    w.pos,
+                    tuple(sorted(w.feats.items())),
+                    int(w.head_id) - int(w.id) if w.head_id in ids else None,  # the tree inside the name
+                )
+                for w in words
+            ),
+        )
+        if key not in self._normals:
+            if len(self._normals) > 100_000:
+                self._normals.clear()
+            method = syntax_normalize if kind == "ORG" else normalize
+            try:
+                self._normals[key] = method(self.vocab, words)
+            except Exception:  # noqa: BLE001 - pymorphy2 on odd tokens: then the mention's text is used
+                self._normals[key] = None
+        return self._normals[key]
 
     def _lemma(self, word: str, pos: str, feats: tuple[tuple[str, str], ...]) -> str:
         from natasha.shape import recover_shape
@@ -191,10 +219,6 @@ def tree(heads: Sequence[int], rels: Sequence[str]) -> tuple[list[int], list[str
     return heads, rels
 
 
-def _feats(feats: dict[str, str]) -> str:
-    return "|".join(f"{k}={v}" for k, v in sorted(feats.items()))
-
-
 class NatashaComponent:
     """Morphology, lemmas, dependency parse and entities for docs made by ``RazdelTokenizer``."""
 
@@ -212,40 +236,39 @@ class NatashaComponent:
 
     def annotate(self, docs: list[Doc]) -> list[Doc]:
         models = natasha_models()
+        layouts = [Layout.of(doc) for doc in docs]
         # every sentence of every doc, as its word tokens (whitespace tokens are not words)
-        sents: list[list[int]] = []
-        owner: list[int] = []
-        for d, doc in enumerate(docs):
-            for sent in doc.sents:
-                words = [t.i for t in sent if not t.is_space]
-                if words:
-                    sents.append(words)
-                    owner.append(d)
-        chunks = [[docs[d][i].text for i in idx] for d, idx in zip(owner, sents, strict=True)]
+        sents = [(d, idx) for d, lay in enumerate(layouts) for idx in lay.sentences]
+        chunks = [[layouts[d].texts[i] for i in idx] for d, idx in sents]
         morphs = list(models.morph.map(chunks)) if chunks else []
         parses = list(models.syntax.map(chunks)) if chunks else []
         texts = [doc.text for doc in docs]
         ners = list(models.ner.map(texts)) if any(t.strip() for t in texts) else [None] * len(docs)
-        out: list[Doc] = []
         per_doc: list[list[tuple[list[int], Any, Any]]] = [[] for _ in docs]
-        for d, idx, morph, parse in zip(owner, sents, morphs, parses, strict=True):
+        for (d, idx), morph, parse in zip(sents, morphs, parses, strict=True):
             per_doc[d].append((idx, morph, parse))
-        for doc, analysed, ner in zip(docs, per_doc, ners, strict=True):
-            out.append(self._build(doc, analysed, ner.spans if ner is not None else [], models))
-        return out
+        return [
+            self._build(doc, lay, analysed, ner.spans if ner is not None else [], models)
+            for doc, lay, analysed, ner in zip(docs, layouts, per_doc, ners, strict=True)
+        ]
 
     def _build(
-        self, doc: Doc, analysed: list[tuple[list[int], Any, Any]], spans: list[Any], models: NatashaModels
+        self,
+        doc: Doc,
+        lay: Layout,
+        analysed: list[tuple[list[int], Any, Any]],
+        spans: list[Any],
+        models: NatashaModels,
     ) -> Doc:
-        n = len(doc)
-        heads = list(range(n))
-        deps = [SPACE_DEP] * n
-        pos = ["SPACE" if t.is_space else "X" for t in doc]
-        morphs = [""] * n
-        lemmas = [t.text for t in doc]
-        natasha_tokens: dict[int, Any] = {}  # token index -> natasha DocToken, for normalisation
         from natasha.doc import DocToken
 
+        n = len(lay.texts)
+        heads = list(range(n))
+        deps = [SPACE_DEP] * n
+        pos = ["SPACE" if blank else "X" for blank in lay.blank]
+        morphs = [""] * n
+        lemmas = list(lay.texts)
+        natasha_tokens: dict[int, Any] = {}  # token index -> natasha DocToken, for normalisation
         for idx, morph, parse in analysed:
             sent_heads, sent_rels = tree(
                 [int(t.head_id) for t in parse.tokens], [t.rel for t in parse.tokens]
@@ -254,25 +277,26 @@ class NatashaComponent:
                 heads[i] = idx[sent_heads[k]]
                 deps[i] = sent_rels[k]
                 pos[i] = m.pos
-                morphs[i] = _feats(m.feats)
-                lemmas[i] = models.lemma(doc[i].text, m.pos, tuple(sorted(m.feats.items())))
-                token = doc[i]
+                feats = tuple(sorted(m.feats.items()))
+                morphs[i] = "|".join(f"{key}={value}" for key, value in feats)
+                text = lay.texts[i]
+                lemmas[i] = models.lemma(text, m.pos, feats)
                 natasha_tokens[i] = DocToken(
-                    token.idx,
-                    token.idx + len(token.text),
-                    token.text,
+                    lay.starts[i],
+                    lay.starts[i] + len(text),
+                    text,
                     id=str(i),
                     head_id=str(idx[sent_heads[k]]) if sent_heads[k] != k else "-1",
                     rel=sent_rels[k],
                     pos=m.pos,
                     feats=m.feats,
                 )
-        self._attach_spaces(doc, heads)
-        ents, normals = self._entities(doc, spans, natasha_tokens, models)
+        attach_spaces(lay.blank, heads)
+        ents, normals = self._entities(lay, spans, natasha_tokens, models)
         new = Doc(
             doc.vocab,
-            words=[t.text for t in doc],
-            spaces=[bool(t.whitespace_) for t in doc],
+            words=lay.texts,
+            spaces=lay.spaces,
             pos=pos,
             morphs=morphs,
             lemmas=lemmas,
@@ -287,30 +311,16 @@ class NatashaComponent:
         return new
 
     @staticmethod
-    def _attach_spaces(doc: Doc, heads: list[int]) -> None:
-        """Whitespace tokens hang on the word before them (the next one at the start), as spaCy's parser does."""
-        last_word = -1
-        for token in doc:
-            if token.is_space:
-                if last_word >= 0:
-                    heads[token.i] = last_word
-                else:
-                    nxt = next((t.i for t in doc[token.i :] if not t.is_space), token.i)
-                    heads[token.i] = nxt
-            else:
-                last_word = token.i
-
-    @staticmethod
     def _entities(
-        doc: Doc, spans: list[Any], tokens: dict[int, Any], models: NatashaModels
+        lay: Layout, spans: list[Any], tokens: dict[int, Any], models: NatashaModels
     ) -> tuple[list[str], dict[tuple[int, int], str]]:
         """IOB tags from natasha's character spans, and each entity's normal form."""
-        from natasha.norm import normalize, syntax_normalize
-
-        tags = ["O"] * len(doc)
+        tags = ["O"] * len(lay.texts)
         normals: dict[tuple[int, int], str] = {}
-        starts = {t.idx: t.i for t in doc}
-        ends = {t.idx + len(t.text): t.i for t in doc}
+        starts = {start: i for i, start in enumerate(lay.starts)}
+        ends = {
+            start + len(text): i for i, (start, text) in enumerate(zip(lay.starts, lay.texts, strict=True))
+        }
         for span in spans:
             first, last = starts.get(span.start), ends.get(span.stop)
             if first is None or last is None or last < first:
@@ -322,11 +332,51 @@ class NatashaComponent:
                 tags[i] = f"I-{span.type}"
             words = [tokens[i] for i in range(first, last + 1) if i in tokens]
             if words:
-                method = syntax_normalize if span.type == "ORG" else normalize
-                # pymorphy2 on odd tokens may fail: then the mention's text is used
-                with contextlib.suppress(Exception):
-                    normals[(span.start, span.stop)] = method(models.vocab, words)
+                normal = models.normal(span.type, words)
+                if normal:
+                    normals[(span.start, span.stop)] = normal
         return tags, normals
+
+
+@dataclass
+class Layout:
+    """A Doc's tokens as plain lists, read once (each spaCy Token access builds an object)."""
+
+    texts: list[str]
+    starts: list[int]
+    spaces: list[bool]  # followed by a space
+    blank: list[bool]  # a whitespace token
+    sentences: list[list[int]]  # word token indices per sentence
+
+    @classmethod
+    def of(cls, doc: Doc) -> Layout:
+        lay = cls([], [], [], [], [])
+        current: list[int] = []
+        for t in doc:
+            if t.is_sent_start and current:
+                lay.sentences.append(current)
+                current = []
+            lay.texts.append(t.text)
+            lay.starts.append(t.idx)
+            lay.spaces.append(bool(t.whitespace_))
+            lay.blank.append(t.is_space)
+            if not t.is_space:
+                current.append(t.i)
+        if current:
+            lay.sentences.append(current)
+        return lay
+
+
+def attach_spaces(blank: list[bool], heads: list[int]) -> None:
+    """Whitespace tokens hang on the word before them (the next one at the start), as spaCy's parser does."""
+    last_word = -1
+    for i, is_blank in enumerate(blank):
+        if not is_blank:
+            last_word = i
+        elif last_word >= 0:
+            heads[i] = last_word
+        else:
+            heads[i] = next((j for j in range(i, len(blank)) if not blank[j]), i)
 
 
 @Language.factory(COMPONENT)

@@ -79,7 +79,9 @@ class Resolver:
                 return self._capital(mention, doc)
             entity = self.kb.entities[known[0].entity_id]
             if entity.kind == "organisation" and mention.label in {"LOC", "GPE"}:
-                mention.label = "ORG"  # NER read "Кремля", "Евросоюзом" as places; the knowledge base knows better
+                mention.label = (
+                    "ORG"  # NER read "Кремля", "Евросоюзом" as places; the knowledge base knows better
+                )
             return entity
         name = " ".join(normal.split())
         return Entity(id=f"{PREFIX_BY_KIND[kind]}:{slug(name)}", name=name, kind=kind)

@@ -10,7 +10,7 @@ from spacy.language import Language
 from veille.errors import ConfigError
 from veille.model import Analysis
 from veille.nlp.models import load_pipeline, normal_form, pipeline_for
-from veille.nlp.russian import blocks, segment, tree
+from veille.nlp.russian import MAX_SENTENCE_WORDS, blocks, segment, tree
 from veille.quantities.amounts import find_amounts
 
 ARTICLE = Path(__file__).resolve().parent / "data" / "drony-alabuga-ru.txt"  # written by the veille team
@@ -99,6 +99,13 @@ def test_pipe_batches_like_single_calls(nlp):
         assert [(t.text, t.lemma_, t.dep_, t.head.i, t.ent_type_) for t in doc] == [
             (t.text, t.lemma_, t.dep_, t.head.i, t.ent_type_) for t in single
         ]
+
+
+def test_run_on_text_is_parsed_in_bounded_pieces(nlp):
+    text = " ".join(["слово", "Москва", "и"] * 700)  # 2100 words, no full stop
+    doc = nlp(text)
+    assert doc.text == text
+    assert max(sum(not t.is_space for t in s) for s in doc.sents) == MAX_SENTENCE_WORDS
 
 
 def test_pipeline_factory_spec_is_loaded_and_a_bad_one_is_a_config_error():

@@ -36,6 +36,9 @@ from veille.nlp.models import NORMAL, register_extensions
 COMPONENT = "natasha"
 SPACE_DEP = "dep"
 BATCH_DOCS = 32
+# slovnet's parser scores every pair of words of a sentence: a run-on "sentence" (a list, a
+# table, hostile text without full stops) is cut into pieces this long before it is parsed.
+MAX_SENTENCE_WORDS = 200
 
 
 @dataclass(frozen=True)
@@ -353,7 +356,7 @@ class Layout:
         lay = cls([], [], [], [], [])
         current: list[int] = []
         for t in doc:
-            if t.is_sent_start and current:
+            if current and (t.is_sent_start or len(current) >= MAX_SENTENCE_WORDS):
                 lay.sentences.append(current)
                 current = []
             lay.texts.append(t.text)

@@ -41,18 +41,28 @@ def test_line_breaks_end_sentences_unless_the_text_goes_on_in_lower_case():
     assert [b for _, b in blocks(text)] == ["Заголовок без точки", "Первая фраза текста,\nпродолжение фразы."]
 
 
-def test_tree_repairs_slovnet_heads():
-    # two roots and a cycle (3 <-> 4): one root, everyone reaches it
-    heads, rels = tree([0, 1, 4, 3, 0], ["root", "obj", "nmod", "nmod", "root"])
-    assert heads[0] == 0 and rels[0] == "ROOT"
-    assert rels.count("ROOT") == 1
-    for i in range(5):
+@pytest.mark.parametrize(
+    "slovnet_heads",
+    [
+        [0, 1, 4, 3, 0],  # two roots, a cycle 2 <-> 3
+        [0, 3, 4, 3],  # a cycle 2 <-> 3 reached first through token 1
+        [2, 3, 1],  # no root, one cycle through every token
+        [1, 1, 0, 3],  # tokens heading themselves
+        [0, 5, 2, 3, 4],  # a long cycle 1 -> 4 -> 3 -> 2 -> 1
+    ],
+)
+def test_tree_repairs_slovnet_heads(slovnet_heads):
+    n = len(slovnet_heads)
+    heads, rels = tree(slovnet_heads, ["root" if h == 0 else "dep" for h in slovnet_heads])
+    root = next(i for i in range(n) if heads[i] == i)
+    assert rels[root] == "ROOT" and rels.count("ROOT") == 1 and "root" not in rels
+    for i in range(n):  # every token reaches the root
         seen, j = set(), i
         while heads[j] != j:
             assert j not in seen
             seen.add(j)
             j = heads[j]
-        assert j == 0
+        assert j == root
 
 
 def test_configured_russian_pipeline_is_natasha(settings, nlp):

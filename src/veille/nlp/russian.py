@@ -192,9 +192,9 @@ def tree(heads: Sequence[int], rels: Sequence[str]) -> tuple[list[int], list[str
     """slovnet's heads (1-based, 0 = root; argmax per token) as one well-formed tree.
 
     The parser picks each head independently, so a sentence may have no root, two,
-    or a cycle. Keep the first root (else the first token), attach other roots and
-    every token whose head chain never reaches the root to it. Returns 0-based heads
-    (the root heads itself) and the relations.
+    or a cycle. Keep the first root (else the first token), attach the other roots to
+    it, and break each cycle by attaching the token where the walk came back to it to
+    the root. Returns 0-based heads (the root heads itself) and the relations.
     """
     n = len(heads)
     heads = [h - 1 if 0 < h <= n else -1 for h in heads]
@@ -204,21 +204,18 @@ def tree(heads: Sequence[int], rels: Sequence[str]) -> tuple[list[int], list[str
     for i in range(n):
         if i != root and heads[i] < 0:
             heads[i], rels[i] = root, rels[i] if rels[i] != "root" else "parataxis"
-    reaches: dict[int, bool] = {root: True}
+    reaches = {root}
     for i in range(n):
-        path, j = [], i
+        path: list[int] = []
+        j = i
         while j not in reaches and j not in path:
             path.append(j)
             j = heads[j]
-        ok = reaches.get(j, False)
-        for k in path:
-            reaches[k] = ok
-        if not ok:
-            heads[path[0]] = root  # break the cycle at the token we started from
-            if rels[path[0]] in {"root", "ROOT"}:
-                rels[path[0]] = "parataxis"
-            for k in path:
-                reaches[k] = True
+        if j not in reaches:  # the walk came back to ``j``: a cycle, broken at j
+            heads[j] = root
+            if rels[j] in {"root", "ROOT"}:
+                rels[j] = "parataxis"
+        reaches.update(path)
     return heads, rels
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from spacy.language import Language
 
 from veille.errors import ConfigError
@@ -116,6 +119,42 @@ def test_run_on_text_is_parsed_in_bounded_pieces(nlp):
     doc = nlp(text)
     assert doc.text == text
     assert max(sum(not t.is_space for t in s) for s in doc.sents) == MAX_SENTENCE_WORDS
+
+
+WORDS = [
+    "Иран",
+    "России",
+    "заявил",
+    "что",
+    "и",
+    "не",
+    "«",
+    "»",
+    ",",
+    ".",
+    "—",
+    "дроны",
+    "в",
+    "Москве",
+    "'",
+    "нет",
+    "!",
+    "\n",
+]
+
+
+@hypothesis_settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=60))
+def test_any_word_soup_gives_a_valid_doc(nlp, words):
+    text = " ".join(words)
+    doc = nlp(text)
+    assert doc.text == text
+    for sent in doc.sents:
+        assert sent.root is not None  # spaCy walks the tree: E039 on a cycle
+    for ent in doc.ents:
+        assert ent.root is not None
 
 
 def test_pipeline_factory_spec_is_loaded_and_a_bad_one_is_a_config_error():

@@ -174,6 +174,7 @@ def test_pipeline_factory_spec_is_loaded_and_a_bad_one_is_a_config_error():
         ("Сумма составила 1 500 рублей.", 1500.0, "RUB"),
         ("Бюджет вырос на 350 миллионов евро.", 3.5e8, "EUR"),
         ("Дальность около 2 500 километров.", 2500.0, "km"),
+        ("Отменено 2,4 тыс. рейсов.", 2400.0, "рейс"),
     ],
 )
 def test_russian_amounts(nlp, text, value, unit):
@@ -185,6 +186,12 @@ def test_russian_vague_quantity_takes_its_genitive_noun(nlp):
     (amount,) = find_amounts(nlp("Иран поставил сотни дронов."), "ru")
     assert amount.text == "сотни дронов" and amount.value_min == 200 and amount.unit == "дрон"
     assert amount.approximate
+
+
+def test_reporting_verb_is_not_an_event(analyse):
+    a = analyse("Представитель аэропорта Анна Петрова передала, что рейсы в Москву отменены.", "ru")
+    assert [c.cue for c in a.claims] == ["передала"]
+    assert not [e for e in a.events if e.kind in {"transfer", "arms_transfer"}]
 
 
 def test_russian_dates(analyse):

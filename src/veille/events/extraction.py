@@ -76,7 +76,10 @@ class EventExtractor:
             return  # a blank pipeline (language without a model): no parse to read arguments from
         segs = [seg for sent in doc.sents for seg in segments(sent)]
         seen: set[tuple[int, str, str | None, str | None]] = set()
+        cues = {c.cue_start for c in analysis.claims}
         for trigger, group in self.triggers(doc):
+            if trigger.idx in cues:
+                continue  # "передала, что ...": the verb reports, it hands nothing over
             start = trigger.i
             segment = next((s for s in segs if s.start <= start < s.end), trigger.sent)
             event = self.read_event(analysis, group, trigger, segment)

@@ -130,9 +130,11 @@ def _read_amount(doc: Doc, i: int, lang: str, lex: Lexicon) -> tuple[Amount, int
             i + 1 < len(doc)
             and doc[i].text == "."
             and not doc[i - 1].whitespace_
-            and _unit_at(doc, i + 1, lex)
+            and len(doc[i - 1].text) <= 4  # an abbreviation ("млрд", "тыс"), not "millions."
+            and not doc[i + 1].is_title  # nor the end of a sentence
+            and (_unit_at(doc, i + 1, lex) or _counted_noun(doc, i + 1))
         ):
-            i += 1  # "2,76 млрд. долларов": the abbreviation's full stop
+            i += 1  # "2,76 млрд. долларов", "2,4 тыс. рейсов": the abbreviation's full stop
     unit = prefix_unit
     after_number = i
     if i < len(doc) and doc[i].lower_ in lex.linkers and (scale != 1.0 or vague is not None):

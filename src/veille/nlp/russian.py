@@ -135,15 +135,15 @@ class NatashaModels:
     """The slovnet models and pymorphy2 vocabulary, loaded once per process (about 2 s, 200 MB)."""
 
     def __init__(self) -> None:
-        with warnings.catch_warnings():  # pymorphy2 imports pkg_resources, which setuptools deprecates
-            warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
-            from natasha import MorphVocab, NewsEmbedding, NewsMorphTagger, NewsNERTagger, NewsSyntaxParser
+        from natasha import MorphVocab, NewsEmbedding, NewsMorphTagger, NewsNERTagger, NewsSyntaxParser
 
         emb = NewsEmbedding()
         self.morph = NewsMorphTagger(emb)
         self.syntax = NewsSyntaxParser(emb)
         self.ner = NewsNERTagger(emb)
-        self.vocab = MorphVocab()
+        with warnings.catch_warnings():  # pymorphy2 imports pkg_resources, which setuptools deprecates
+            warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+            self.vocab = MorphVocab()
         self.lemma = lru_cache(maxsize=200_000)(self._lemma)
         self._normals: dict[tuple[Any, ...], str | None] = {}
 

@@ -13,7 +13,7 @@ from spacy.language import Language
 from veille.errors import ConfigError
 from veille.model import Analysis
 from veille.nlp.models import load_pipeline, normal_form, pipeline_for
-from veille.nlp.russian import MAX_SENTENCE_WORDS, blocks, segment, tree
+from veille.nlp.russian import MAX_SENTENCE_WORDS, NER_CHUNK_CHARS, blocks, segment, tree
 from veille.quantities.amounts import find_amounts
 
 ARTICLE = Path(__file__).resolve().parent / "data" / "drony-alabuga-ru.txt"  # written by the veille team
@@ -112,6 +112,15 @@ def test_pipe_batches_like_single_calls(nlp):
         assert [(t.text, t.lemma_, t.dep_, t.head.i, t.ent_type_) for t in doc] == [
             (t.text, t.lemma_, t.dep_, t.head.i, t.ent_type_) for t in single
         ]
+
+
+def test_long_text_gets_the_same_entities_as_its_parts(nlp):
+    one = ARTICLE.read_text(encoding="utf-8").strip() + "\n\n"
+    single = [(e.text, e.label_) for e in nlp(one).ents]
+    doc = nlp(one * 12)  # ~17,000 characters: NER runs on pieces of whole sentences
+    assert len(doc.text) > 3 * NER_CHUNK_CHARS
+    assert [(e.text, e.label_) for e in doc.ents] == single * 12
+    assert all(doc.text[e.start_char : e.end_char] == e.text for e in doc.ents)
 
 
 def test_run_on_text_is_parsed_in_bounded_pieces(nlp):

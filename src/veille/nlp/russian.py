@@ -39,6 +39,7 @@ BATCH_DOCS = 32
 # slovnet's parser scores every pair of words of a sentence: a run-on "sentence" (a list, a
 # table, hostile text without full stops) is cut into pieces this long before it is parsed.
 MAX_SENTENCE_WORDS = 200
+NER_CHUNK_CHARS = 5_000  # NER input pieces: whole sentences, about this long
 
 
 @dataclass(frozen=True)
@@ -242,14 +243,13 @@ class NatashaComponent:
         chunks = [[layouts[d].texts[i] for i in idx] for d, idx in sents]
         morphs = list(models.morph.map(chunks)) if chunks else []
         parses = list(models.syntax.map(chunks)) if chunks else []
-        texts = [doc.text for doc in docs]
-        ners = list(models.ner.map(texts)) if any(t.strip() for t in texts) else [None] * len(docs)
+        spans = entity_spans(models, [doc.text for doc in docs], layouts)
         per_doc: list[list[tuple[list[int], Any, Any]]] = [[] for _ in docs]
         for (d, idx), morph, parse in zip(sents, morphs, parses, strict=True):
             per_doc[d].append((idx, morph, parse))
         return [
-            self._build(doc, lay, analysed, ner.spans if ner is not None else [], models)
-            for doc, lay, analysed, ner in zip(docs, layouts, per_doc, ners, strict=True)
+            self._build(doc, lay, analysed, doc_spans, models)
+            for doc, lay, analysed, doc_spans in zip(docs, layouts, per_doc, spans, strict=True)
         ]
 
     def _build(
@@ -257,7 +257,7 @@ class NatashaComponent:
         doc: Doc,
         lay: Layout,
         analysed: list[tuple[list[int], Any, Any]],
-        spans: list[Any],
+        spans: list[tuple[int, int, str]],
         models: NatashaModels,
     ) -> Doc:
         from natasha.doc import DocToken
@@ -312,7 +312,7 @@ class NatashaComponent:
 
     @staticmethod
     def _entities(
-        lay: Layout, spans: list[Any], tokens: dict[int, Any], models: NatashaModels
+        lay: Layout, spans: list[tuple[int, int, str]], tokens: dict[int, Any], models: NatashaModels
     ) -> tuple[list[str], dict[tuple[int, int], str]]:
         """IOB tags from natasha's character spans, and each entity's normal form."""
         tags = ["O"] * len(lay.texts)
@@ -321,21 +321,52 @@ class NatashaComponent:
         ends = {
             start + len(text): i for i, (start, text) in enumerate(zip(lay.starts, lay.texts, strict=True))
         }
-        for span in spans:
-            first, last = starts.get(span.start), ends.get(span.stop)
+        for span_start, span_stop, label in spans:
+            first, last = starts.get(span_start), ends.get(span_stop)
             if first is None or last is None or last < first:
                 continue  # slovnet split a word razdel kept whole: rare, skipped rather than misaligned
             if any(tags[i] != "O" for i in range(first, last + 1)):
                 continue
-            tags[first] = f"B-{span.type}"
+            tags[first] = f"B-{label}"
             for i in range(first + 1, last + 1):
-                tags[i] = f"I-{span.type}"
+                tags[i] = f"I-{label}"
             words = [tokens[i] for i in range(first, last + 1) if i in tokens]
             if words:
-                normal = models.normal(span.type, words)
+                normal = models.normal(label, words)
                 if normal:
-                    normals[(span.start, span.stop)] = normal
+                    normals[(span_start, span_stop)] = normal
         return tags, normals
+
+
+def entity_spans(
+    models: NatashaModels, texts: list[str], layouts: list[Layout]
+) -> list[list[tuple[int, int, str]]]:
+    """slovnet NER over each text, in pieces of whole sentences of at most NER_CHUNK_CHARS.
+
+    slovnet pads a batch to its longest text: one long article beside short ones would
+    cost the memory of the long one times the batch. Pieces are cut at sentence starts
+    and sent shortest first; the NER's context is a few words, so its spans do not
+    change.
+    """
+    pieces: list[tuple[int, int, int]] = []  # (doc, start, end)
+    for d, (text, lay) in enumerate(zip(texts, layouts, strict=True)):
+        start = 0
+        for idx in lay.sentences:
+            begin = lay.starts[idx[0]]
+            if begin - start >= NER_CHUNK_CHARS:
+                pieces.append((d, start, begin))
+                start = begin
+        if text[start:].strip():
+            pieces.append((d, start, len(text)))
+    pieces = [p for p in pieces if texts[p[0]][p[1] : p[2]].strip()]
+    pieces.sort(key=lambda p: p[2] - p[1])
+    out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+    markups = models.ner.map([texts[d][a:b] for d, a, b in pieces]) if pieces else []
+    for (d, a, _b), markup in zip(pieces, markups, strict=True):
+        out[d].extend((a + span.start, a + span.stop, span.type) for span in markup.spans)
+    for doc_spans in out:
+        doc_spans.sort()
+    return out
 
 
 @dataclass

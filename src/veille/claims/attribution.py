@@ -31,13 +31,13 @@ AGENT_DEPS = {"obl:agent", "agent"}
 CLAUSE_DEPS = {"ccomp", "xcomp", "oprd"}
 RELATIVE_DEPS = {"relcl", "acl:relcl"}
 EDGE_SKIP = {"PUNCT", "SPACE", "SCONJ", "CCONJ"}
-COMPLEMENTISERS = {"que", "qu'", "qu’", "that", "что"}
-AS_MARKERS = {"как", "as", "comme"}
-APPOSITION = {"appos", "flat:name"}
-SOURCE_SKIP = RELATIVE_DEPS | {"acl"}  # "дипломаты, встречавшиеся с X": X is not the source
+COMPLEMENTISERS = {"que", "qu'", "qu’", "that"}
 PERSONAL_PRONOUNS = {"il", "elle", "he", "she"}
 CARRY_WINDOW = 5  # sentences an attribution stays available to pronouns and connectives
 QUOTE_MAX_TOKENS = 200  # longest quotation looked back over
+AS_MARKERS = {"как", "as", "comme"}  # "как сообщил X, ...", "as X said, ..."
+APPOSITION = {"appos", "flat:name"}
+SOURCE_SKIP = RELATIVE_DEPS | {"acl"}  # "дипломаты, встречавшиеся с X": X is not the source
 
 
 @dataclass(frozen=True)

@@ -159,7 +159,9 @@ def main() -> int:
     )
     if args.russian:
         russian(settings, args.russian, args.rounds)
-    print(f"command: python bench/throughput.py --articles {args.articles} --russian {args.russian}")
+    print(
+        f"command: python bench/throughput.py --articles {args.articles} --russian {args.russian} --rounds {args.rounds}"
+    )
     return 0
 
 

@@ -1,8 +1,14 @@
-"""Score veille's claim attribution on the PolNeAR sample (English news, brat standoff).
+"""Score veille's claim attribution on PolNeAR (English news, brat standoff).
 
-    PYTHONPATH=src python bench/eval_attribution.py [--data ../shared/eval/quotes/polnear_test_SAMPLE]
+    PYTHONPATH=src python bench/eval_attribution.py [--split dev|test-sample | --data DIR]
+
+``--split dev`` is ../shared/eval/quotes/polnear_dev (84 texts, the set to tune on);
+``test-sample`` (the default) the old 5-document sample; ``--data`` any directory with
+``text/`` and ``attributions/``.
 
 Gold: every `E` line `Attribution:T.. Source:T.. Cue:T.. Content:T..` of the .ann files.
+A text annotated by several coders (``NAME_CODER.ann``) is scored once, against the
+first coder's file in name order, so that no text weighs more than another.
 Predicted: every Claim of the configured pipeline (``veille.config.load_settings()``),
 with its source span (source_start/end), cue span and content span.
 
@@ -26,7 +32,8 @@ from veille.config import load_settings
 from veille.model import Article, article_id_for
 from veille.pipeline import Pipeline
 
-DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "quotes" / "polnear_test_SAMPLE"
+QUOTES = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "quotes"
+SPLITS = {"dev": QUOTES / "polnear_dev", "test-sample": QUOTES / "polnear_test_SAMPLE"}
 ROLES = ("source", "cue", "content")
 EDGE = string.whitespace + string.punctuation + "“”‘’«»"
 
@@ -81,19 +88,30 @@ def f1(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
+def one_file_per_text(data: Path) -> list[tuple[Path, Path]]:
+    """(text, annotation) pairs: each text once, with the first coder's file in name order."""
+    chosen: dict[Path, Path] = {}
+    for ann in sorted((data / "attributions").glob("*.ann")):
+        txt = data / "text" / (ann.stem.rsplit("_", 1)[0] + ".txt")
+        if txt.is_file():
+            chosen.setdefault(txt, ann)
+    return sorted(chosen.items())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--data", type=Path, default=DEFAULT)
+    parser.add_argument("--split", choices=sorted(SPLITS), default="test-sample")
+    parser.add_argument("--data", type=Path, default=None, help="a directory instead of a split")
     args = parser.parse_args()
-    if not args.data.is_dir():
-        raise SystemExit(f"PolNeAR sample not found at {args.data}; pass --data")
+    data = args.data or SPLITS[args.split]
+    if not data.is_dir():
+        raise SystemExit(f"PolNeAR data not found at {data}; pass --data")
     pipeline = Pipeline(load_settings())
     totals = {role: {"pred": 0, "gold": 0, "exact": 0, "overlap": 0} for role in ROLES}
-    anns = sorted((args.data / "attributions").glob("*.ann"))
-    for ann in anns:
-        txt = args.data / "text" / (ann.stem.rsplit("_", 1)[0] + ".txt")
+    pairs = one_file_per_text(data)
+    for txt, ann in pairs:
         text = txt.read_text(encoding="utf-8")
         article = Article(id=article_id_for(text), text=text, language="en")
         [analysis] = list(pipeline.analyse([article]))
@@ -112,14 +130,15 @@ def main() -> None:
             t["gold"] += len(gold[role])
             t["exact"] += exact
             t["overlap"] += overlap
-    print(f"PolNeAR sample: {len(anns)} documents")
-    print(f"{'role':8s} {'gold':>5s} {'pred':>5s}  {'exact P/R/F1':>20s}  {'overlap P/R/F1':>20s}")
+    n_ann = len(list((data / "attributions").glob("*.ann")))
+    print(f"PolNeAR {data.name}: {len(pairs)} documents scored ({n_ann} annotation files, one per text)")
+    print(f"{'role':8s} {'gold':>5s} {'pred':>5s}  {'exact P/R/F1':>14s}  {'overlap P/R/F1':>14s}")
     for role in ROLES:
         t = totals[role]
         ep, er, ef = f1(t["exact"], t["pred"], t["gold"])
         op, orr, of = f1(t["overlap"], t["pred"], t["gold"])
         print(
-            f"{role:8s} {t['gold']:5d} {t['pred']:5d}  {ep:.2f}/{er:.2f}/{ef:.2f}{'':8s}  {op:.2f}/{orr:.2f}/{of:.2f}"
+            f"{role:8s} {t['gold']:5d} {t['pred']:5d}  {ep:.2f}/{er:.2f}/{ef:.2f}  {op:.2f}/{orr:.2f}/{of:.2f}"
         )
 
 

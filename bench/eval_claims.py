@@ -21,6 +21,9 @@ Recall = gold claims matched by at least one prediction; precision = predictions
 that match some gold claim. Predictions the gold does not list count as errors,
 even when a reader would accept them.
 
+Claim dates. A gold claim with a `date` ("--09-30": no year, the article is undated)
+counts when some matching prediction carries exactly that date.
+
 Events. A predicted event matches a gold event when kind, actor (gold `from`)
 and target (gold `to`) agree. Kind names map openly (KIND_MATCH below): our
 `arms_transfer` is gold `military_aid`; `strike` and `strike_campaign` match each
@@ -129,6 +132,7 @@ def main() -> None:
         raise SystemExit(f"seeds not found at {args.seeds}; pass --seeds")
     gold_articles, analyses = analyse_seeds(args.seeds)
     c_gold = c_found = c_pred = c_ok = e_gold = e_found = e_pred = e_ok = 0
+    d_gold = d_ok = 0
     for gold, analysis in zip(gold_articles, analyses, strict=True):
         names = entity_ids(analysis, gold)
         claims = analysis.claims
@@ -137,6 +141,12 @@ def main() -> None:
         for g in gold["claims"]:
             hit = any(claim_matches(analysis, c, g, names) for c in claims)
             c_found += hit
+            if g.get("date"):  # when the claim was made: a matched claim must carry that date
+                d_gold += 1
+                dated = any(claim_matches(analysis, c, g, names) and c.date == g["date"] for c in claims)
+                d_ok += dated
+                if args.verbose and not dated:
+                    print(f"   undated claim {g['id']} ({g['source']}): wanted {g['date']}")
             if args.verbose and not hit:
                 print(f"   missed claim {g['id']} ({g['source']}): {g['key']}")
         for c in claims:
@@ -167,6 +177,7 @@ def main() -> None:
     print(
         f"claims: recall {c_found}/{c_gold} = {c_found / c_gold:.2f}, precision {c_ok}/{c_pred} = {c_ok / max(c_pred, 1):.2f}"
     )
+    print(f"claim dates: {d_ok}/{d_gold} gold claim dates carried by a matching claim")
     print(
         f"events: recall {e_found}/{e_gold} = {e_found / e_gold:.2f}, precision {e_ok}/{e_pred} = {e_ok / max(e_pred, 1):.2f}"
     )

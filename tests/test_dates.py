@@ -99,3 +99,38 @@ def test_article_in_an_undetected_language_still_gets_its_dates() -> None:
     text = "Le 14 juillet 2023, le ministre a parlé."
     (analysis,) = Pipeline(load_settings()).analyse([Article(id=article_id_for(text), text=text)])
     assert [(d.text, d.value) for d in analysis.dates] == [("14 juillet 2023", "2023-07-14")]
+
+
+# Friday 9 June 2023 published; each weekday is the most recent one on or before that day.
+LAST_WEEKDAY = {
+    0: "2023-06-05",
+    1: "2023-06-06",
+    2: "2023-06-07",
+    3: "2023-06-08",
+    4: "2023-06-09",  # the publication day itself, not the week before
+    5: "2023-06-03",
+    6: "2023-06-04",
+}
+FR_DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+EN_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+@pytest.mark.parametrize("weekday", range(7))
+def test_french_weekday_on_or_before_publication(fr: Language, fr_matcher: DateMatcher, weekday: int) -> None:
+    doc = fr(f"Le ministre a parlé {FR_DAYS[weekday]} devant la presse.")
+    ref = only(find_dates(doc, "fr", "2023-06-09", fr_matcher))
+    assert (ref.value, ref.resolved) == (LAST_WEEKDAY[weekday], True)
+
+
+@pytest.mark.parametrize("weekday", range(7))
+def test_english_weekday_on_or_before_publication(
+    en: Language, en_matcher: DateMatcher, weekday: int
+) -> None:
+    doc = en(f"The minister said on {EN_DAYS[weekday]} that the talks would resume.")
+    ref = only(find_dates(doc, "en", "2023-06-09", en_matcher))
+    assert (ref.value, ref.resolved) == (LAST_WEEKDAY[weekday], True)
+
+
+def test_saturday_in_a_saturday_article_is_that_day(fr: Language, fr_matcher: DateMatcher) -> None:
+    ref = only(find_dates(fr("Le ministre a parlé samedi."), "fr", "2023-06-10", fr_matcher))
+    assert ref.value == "2023-06-10"

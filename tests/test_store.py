@@ -54,3 +54,24 @@ def test_entities_listing_counts_mentions(store, analyse):
     assert rows["country:RU"]["mentions"] == 2
     assert rows["country:RU"]["articles"] == 1
     assert all(r["kind"] == "country" for r in store.entities(kind="country"))
+
+
+def test_claim_source_type_is_stored(store, analyse):
+    store.write([analyse("Senior officials said the port would reopen in May.", "en")])
+    [claim] = store.claims()
+    assert (claim["source_text"], claim["source_type"]) == ("Senior officials", "anonymous")
+
+
+def test_store_from_before_source_type_gains_the_column(tmp_path, analyse):
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    Store(f"sqlite:///{path}").close()
+    with sqlite3.connect(path) as db:  # the claims table as an older veille created it
+        db.execute("ALTER TABLE claims DROP COLUMN source_type")
+    store = Store(f"sqlite:///{path}")
+    try:
+        store.write([analyse("Senior officials said the port would reopen in May.", "en")])
+        assert store.claims()[0]["source_type"] == "anonymous"
+    finally:
+        store.close()

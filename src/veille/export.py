@@ -23,6 +23,7 @@ def _claim(row: dict[str, Any]) -> dict[str, Any]:
         "article_id",
         "source_entity",
         "source_text",
+        "source_type",
         "cue",
         "content",
         "start",

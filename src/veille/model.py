@@ -175,6 +175,9 @@ class Claim:
     source_end: int | None = None
     cue_start: int | None = None
     cue_end: int | None = None
+    # how the source is given: named | pronoun ("he") | description ("the ministry", resolved
+    # to the entity in focus) | anonymous ("officials", "a senior diplomat": no entity)
+    source_type: str | None = None
 
 
 @dataclass

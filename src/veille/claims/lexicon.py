@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -23,6 +23,11 @@ class CueLexicon:
     channel_markers: frozenset[str]
     speech_nouns: dict[str, str]  # noun -> claim kind, for "exprimer son inquiétude"
     speech_verbs: frozenset[str]  # the light verbs that take them ("exprimer", "make", "take")
+    nominal: dict[str, str] = field(default_factory=dict)  # speech noun -> kind ("claim", "warning")
+    topic_prepositions: frozenset[str] = frozenset()  # "called for X", "spoke of X": X is the content
+    slugs: frozenset[str] = frozenset()  # "update", "photo": labels before a colon, not speakers
+    non_sources: frozenset[str] = frozenset()  # subjects that never name a speaker ("that", generic "you")
+    bare_definite: bool = False  # no articles: a singular anaphoric noun points back ("ведомство")
 
     def kind_of(self, lemma: str, form: str) -> str | None:
         """Claim kind of a cue verb, by lemma or by a known inflected form."""
@@ -55,4 +60,9 @@ def cue_lexicon(lang: str) -> CueLexicon:
         channel_markers=frozenset(raw["channels"]["markers"]),
         speech_nouns=dict(section.get("speech_nouns", {})),
         speech_verbs=frozenset(section.get("speech_verbs", {}).get("lemmas", [])),
+        nominal=dict(section.get("nominal", {})),
+        topic_prepositions=frozenset(section.get("topic_prepositions", {}).get("words", [])),
+        slugs=frozenset(section.get("slugs", {}).get("words", [])),
+        non_sources=frozenset(section.get("non_sources", {}).get("words", [])),
+        bare_definite=bool(section["anaphora"].get("bare_definite", False)),
     )

@@ -167,9 +167,14 @@ def _resolve_month_year(span: Span, lang: str, base: dt.datetime | None) -> Date
 def _resolve_weekday(span: Span, lang: str, base: dt.datetime | None) -> DateRef | None:
     if base is None:
         return _ref(span, "relative", None, False)
-    # News report the past: "a déclaré vendredi" is the last Friday up to publication.
+    # News report the past: "a déclaré vendredi" is the most recent Friday on or before the
+    # publication day, that day included. dateparser only names the weekday here: with
+    # PREFER_DATES_FROM=past it gives a Friday article's "Friday" as the week before.
     parsed = _parse(span.text, lang, base)
-    return _ref(span, "relative", parsed.date().isoformat(), True) if parsed else None
+    if parsed is None:
+        return None
+    day = base.date() - dt.timedelta(days=(base.weekday() - parsed.weekday()) % 7)
+    return _ref(span, "relative", day.isoformat(), True)
 
 
 def _resolve_year(span: Span, lang: str, base: dt.datetime | None) -> DateRef:

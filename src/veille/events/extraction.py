@@ -28,7 +28,7 @@ OTHER_CLAUSES = {"relcl", "acl:relcl", "ccomp", "parataxis", "advcl", "csubj"}
 OBJECT_DEPS = {"obj", "dobj"}
 AGENT_CASES = {"par", "by"}
 GENITIVE = {"de", "d'", "d’", "du", "des", "of"}
-PLACE_PREPS = {"en", "à", "au", "dans", "in", "at", "près", "near", "sur"}
+PLACE_PREPS = {"en", "à", "au", "dans", "in", "at", "près", "near", "sur", "в", "во", "на"}
 
 
 @dataclass
@@ -78,7 +78,10 @@ class EventExtractor:
         segs = [seg for sent in doc.sents for seg in segments(sent)]
         seg_starts = [s.start for s in segs]  # in order, not overlapping: found by bisection
         seen: set[tuple[int, str, str | None, str | None]] = set()
+        cues = {c.cue_start for c in analysis.claims}
         for trigger, group in self.triggers(doc):
+            if trigger.idx in cues:
+                continue  # "передала, что ...": the verb reports, it hands nothing over
             start = trigger.i
             k = bisect_right(seg_starts, start) - 1
             segment = segs[k] if k >= 0 and start < segs[k].end else trigger.sent
@@ -98,6 +101,13 @@ class EventExtractor:
         kind = group.kind
         self.read_subject(analysis, group, trigger, roles)
         self.read_object(analysis, group, trigger, roles)
+        for phrase in case_marked(trigger, group):
+            if phrase.i not in roles.used and segment.start <= phrase.i < segment.end:
+                mention = mention_for(analysis, subtree_span(phrase, OTHER_CLAUSES))
+                if mention:
+                    entity, place = country_of(analysis, mention.entity_id)
+                    roles.fill(group.cases[phrase.morph.get("Case", [])[0]], entity)
+                    roles.used.add(phrase.i)
         for prep, phrase in prepositional_phrases(trigger):
             if phrase.i in roles.used or not segment.start <= phrase.i < segment.end:
                 continue
@@ -158,7 +168,9 @@ class EventExtractor:
             candidates += [
                 c
                 for c in trigger.children
-                if c.dep_ == "nmod" and c.i > trigger.i and any(g.lower_ in GENITIVE for g in c.children)
+                if c.dep_ == "nmod"
+                and c.i > trigger.i
+                and (any(g.lower_ in GENITIVE for g in c.children) or is_bare_genitive(c))
             ]
         for child in candidates:
             span = subtree_span(child, OTHER_CLAUSES)
@@ -216,6 +228,22 @@ def prepositional_phrases(trigger: Token) -> Iterator[tuple[str, Token]]:
         elif token.dep_ == "pobj" and token.head.dep_ in {"prep", "agent"}:
             yield token.head.lower_, token
         stack.extend(token.children)
+
+
+def case_marked(trigger: Token, group: TriggerGroup) -> Iterator[Token]:
+    """Bare noun arguments whose case names their role ("передал России": dative = target)."""
+    if not group.cases:
+        return
+    for child in trigger.children:
+        if child.dep_ in {"iobj", "obl"} and not any(c.dep_ == "case" for c in child.children):
+            cases = child.morph.get("Case", [])
+            if cases and cases[0] in group.cases:
+                yield child
+
+
+def is_bare_genitive(token: Token) -> bool:
+    """A genitive complement without preposition ("производство дронов")."""
+    return "Gen" in token.morph.get("Case", []) and not any(c.dep_ == "case" for c in token.children)
 
 
 def is_claim_source(analysis: Analysis, offset: int) -> bool:

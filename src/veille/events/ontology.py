@@ -21,6 +21,7 @@ class TriggerGroup:
     military: bool = False
     fallback: str | None = None
     origin: bool = False
+    cases: dict[str, str] = field(default_factory=dict)  # case of a bare noun argument -> role
 
 
 @dataclass(frozen=True)
@@ -49,12 +50,15 @@ def load_ontology() -> Ontology:
             military=bool(g.get("military", False)),
             fallback=g.get("fallback"),
             origin=bool(g.get("origin", False)),
+            cases=dict(g.get("cases", {})),
         )
         for g in raw["trigger"]
     )
+    # per-language tables ([ru]) add their campaign nouns and military words
+    languages = [t for key, t in raw.items() if len(key) == 2 and isinstance(t, dict)]
     return Ontology(
         groups=groups,
-        campaign_nouns=frozenset(raw["campaign"]["nouns"]),
+        campaign_nouns=frozenset(raw["campaign"]["nouns"]).union(*(t.get("campaign", []) for t in languages)),
         campaign_kind=raw["campaign"]["kind"],
-        military_words=frozenset(raw["military"]["words"]),
+        military_words=frozenset(raw["military"]["words"]).union(*(t.get("military", []) for t in languages)),
     )

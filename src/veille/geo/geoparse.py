@@ -29,6 +29,7 @@ from veille.geo.spatial import (
 from veille.geo.toponyms import is_area, is_strong, resolve_toponyms
 from veille.model import Analysis, Place, PlaceMention, RelativeLocation
 from veille.nlp.metonymy import is_government_use
+from veille.nlp.models import normal_form
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +145,7 @@ class Geoparser:
         if has_ner:
             for ent in doc.ents:
                 start, end = _trim(doc, ent.start, ent.end)
-                cands = self.gazetteer.candidates(doc[start:end].text, self.demonyms)
+                cands = self.gazetteer.candidates(self.name_of(doc[start:end]), self.demonyms)
                 if ent.label_ in PLACE_LABELS and not cands:
                     # "Greece Italy", "Mississippi State": the known names inside the span.
                     chosen += [
@@ -196,6 +197,13 @@ class Geoparser:
         kept = [c for k, c in enumerate(ner) if k not in dropped]
         return sorted(kept + added, key=lambda c: c.start)
 
+    def name_of(self, span: Span) -> str:
+        """The span's text, or its normal form when only that is known ("Махачкалу" -> "Махачкала")."""
+        normal = normal_form(span)
+        if normal and not self.gazetteer.candidates(span.text, self.demonyms):
+            return normal
+        return span.text
+
     # -- the extractor ----------------------------------------------------------------
     def __call__(self, analysis: Analysis, doc: Doc) -> None:
         spans = [doc[c.start : c.end] for c in self.candidate_spans(doc)]
@@ -206,7 +214,7 @@ class Geoparser:
         ]
         spans = [s for s in spans if not _named_as_non_place(analysis, s)]
         places = resolve_toponyms(
-            [s.text for s in spans], self.gazetteer, countries, qualifiers(doc, spans), self.demonyms
+            [self.name_of(s) for s in spans], self.gazetteer, countries, qualifiers(doc, spans), self.demonyms
         )
         places = drop_unsupported(places, countries)
         mentions: list[PlaceMention] = []

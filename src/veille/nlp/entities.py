@@ -59,7 +59,7 @@ class MentionExtractor:
         """Metaphone keys of organisation acronyms: machine translation spells BRICS "Brix"."""
         keys: dict[str, str] = {}
         for alias, targets in self.kb.names.items():
-            if alias.isupper() and len(alias) >= 4 and alias.isalpha():
+            if alias.isupper() and len(alias) >= 4 and alias.isalpha() and alias.isascii():
                 for t in targets:
                     if t.entity_id.startswith("org:"):
                         keys.setdefault(jellyfish.metaphone(alias), t.entity_id)
@@ -129,7 +129,8 @@ class MentionExtractor:
         """An unknown ORG/MISC span whose word sounds like a known acronym ("Brix" ~ BRICS)."""
         found = False
         for token in ent:
-            if token.is_alpha and token.text[:1].isupper() and len(token) >= 3:
+            # Metaphone is for Latin letters: a Cyrillic word has no key ("МИД" is not "IRGC")
+            if token.is_alpha and token.text[:1].isupper() and len(token) >= 3 and token.text.isascii():
                 entity_id = self._phonetic.get(jellyfish.metaphone(token.text))
                 if entity_id:
                     span = ent.doc[token.i : token.i + 1]

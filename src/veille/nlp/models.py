@@ -1,11 +1,14 @@
-"""Load spaCy pipelines offline: an installed package name or a path, never a download.
+"""Load spaCy pipelines offline: an installed package name, a path or a factory, never a download.
 
 A language with no configured model gets a blank pipeline with a rule-based
 sentencizer, so its articles are still split, stored and gazetteer-matched.
+A factory "package.module:function" returns a ready ``Language``: how models
+that are not spaCy packages (natasha for Russian) are wrapped.
 """
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import logging
 from functools import lru_cache
@@ -13,12 +16,27 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Span
 
 from veille.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
 MULTILINGUAL = "xx"
+# ``span._.normal``: a name in its dictionary form, set by pipelines of inflecting languages
+# ("Мохаммадом Багери" -> "Мохаммад Багери"); the resolver prefers it to the span's text.
+NORMAL = "normal"
+
+
+def register_extensions() -> None:
+    if not Span.has_extension(NORMAL):
+        Span.set_extension(NORMAL, default=None)
+
+
+def normal_form(span: Span) -> str | None:
+    """The span's normal form when its pipeline set one."""
+    value = span._.get(NORMAL) if Span.has_extension(NORMAL) else None
+    return str(value) if value else None
 
 
 def _blank(lang: str) -> Language:
@@ -37,6 +55,8 @@ def load_pipeline(spec: str) -> Language:
     command is never called.
     """
     path = Path(spec).expanduser()
+    if ":" in spec and not path.exists():
+        return _from_factory(spec)
     if path.is_dir():
         try:
             return spacy.load(path)
@@ -48,6 +68,18 @@ def load_pipeline(spec: str) -> Language:
             f"(e.g. `pip install {spec.replace('_', '-')}`) or set a path in [models]"
         )
     return spacy.load(spec.replace("-", "_"))
+
+
+def _from_factory(spec: str) -> Language:
+    module_name, _, attr = spec.partition(":")
+    try:
+        factory = getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError(f"cannot load the pipeline factory '{spec}': {exc}") from None
+    nlp = factory()
+    if not isinstance(nlp, Language):
+        raise ConfigError(f"the pipeline factory '{spec}' did not return a spaCy Language")
+    return nlp
 
 
 @lru_cache(maxsize=16)

@@ -36,6 +36,7 @@ class Lexicon:
     units: dict[str, str]
     approximators: frozenset[str]
     linkers: frozenset[str]
+    genitive: bool  # a counted noun may follow a vague quantity directly ("сотни дронов")
 
 
 @lru_cache(maxsize=1)
@@ -54,13 +55,18 @@ def lexicon_for(lang: str) -> Lexicon:
         units=dict(raw["units"]),
         approximators=frozenset(raw["approximators"].get(code, [])),
         linkers=frozenset(raw["linkers"]["words"]),
+        genitive=lang in raw["linkers"].get("genitive", []),
     )
+
+
+# Languages writing a decimal comma and spaced thousands ("2,76", "1 500").
+DECIMAL_COMMA = {"fr", "ru", "uk"}
 
 
 def parse_number(text: str, lang: str) -> float | None:
     """A numeral as written in ``lang`` ("4,35" fr, "1,500" en, "1 500" fr), or None."""
     text = text.strip()
-    if lang == "fr":
+    if lang in DECIMAL_COMMA:
         if not _FR_NUMBER.match(text):
             return None
         return float(re.sub(r"[.\u202f\u00a0 ]", "", text).replace(",", "."))
@@ -81,7 +87,7 @@ def _unit_at(doc: Doc, i: int, lex: Lexicon) -> tuple[str, int] | None:
         pair = f"{doc[i].lower_} {doc[i + 1].lower_}"
         if pair in lex.units:
             return lex.units[pair], 2
-    unit = lex.units.get(doc[i].lower_)
+    unit = lex.units.get(doc[i].lower_) or lex.units.get(doc[i].lemma_.lower())
     return (unit, 1) if unit else None
 
 
@@ -111,7 +117,7 @@ def _read_amount(doc: Doc, i: int, lang: str, lex: Lexicon) -> tuple[Amount, int
     if number is None and vague is None:
         return None
     i += 1
-    if number is not None and lang == "fr" and token.text.isdigit() and len(token.text) <= 3:
+    if number is not None and lang in DECIMAL_COMMA and token.text.isdigit() and len(token.text) <= 3:
         # "1 500": spaCy splits spaced thousands ("en 2022 500 soldats" is not one number)
         while i < len(doc) and _THREE_DIGITS.match(doc[i].text) and doc[i - 1].whitespace_:
             number = number * 1000 + float(doc[i].text)
@@ -120,6 +126,15 @@ def _read_amount(doc: Doc, i: int, lang: str, lex: Lexicon) -> tuple[Amount, int
     if i < len(doc) and doc[i].lower_ in lex.scales:
         scale = lex.scales[doc[i].lower_]
         i += 1
+        if (
+            i + 1 < len(doc)
+            and doc[i].text == "."
+            and not doc[i - 1].whitespace_
+            and len(doc[i - 1].text) <= 4  # an abbreviation ("млрд", "тыс"), not "millions."
+            and not doc[i + 1].is_title  # nor the end of a sentence
+            and (_unit_at(doc, i + 1, lex) or _counted_noun(doc, i + 1))
+        ):
+            i += 1  # "2,76 млрд. долларов", "2,4 тыс. рейсов": the abbreviation's full stop
     unit = prefix_unit
     after_number = i
     if i < len(doc) and doc[i].lower_ in lex.linkers and (scale != 1.0 or vague is not None):
@@ -130,7 +145,7 @@ def _read_amount(doc: Doc, i: int, lang: str, lex: Lexicon) -> tuple[Amount, int
         i += used
     elif not unit:
         noun = _counted_noun(doc, i)
-        if noun and (i > after_number or number is not None):
+        if noun and (i > after_number or number is not None or lex.genitive):
             unit = noun
             i += 1
         else:

@@ -75,7 +75,8 @@ class KnowledgeBase:
 
 
 def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+    """Id-safe key of a name; letters of every script stay ("Песков" -> "песков", not "")."""
+    return re.sub(r"[\W_]+", "-", fold(text)).strip("-")
 
 
 def _data(name: str) -> dict:
@@ -174,6 +175,12 @@ def _add_organisations(kb: KnowledgeBase) -> None:
         )
         for alias in [entry["name"], *entry.get("aliases", [])]:
             kb.add_name(alias, entity_id, NAME)
+    for names in _data("organisation_aliases.toml").values():
+        for key, aliases in names.items():
+            if f"org:{key}" in kb.entities:
+                kb.entities[f"org:{key}"].aliases.extend(aliases)
+                for alias in aliases:
+                    kb.add_name(alias, f"org:{key}", NAME)
 
 
 @lru_cache(maxsize=1)

@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 from veille.config import Settings
 from veille.model import Analysis, Entity, Mention
 from veille.nlp.metonymy import is_government_use
+from veille.nlp.models import normal_form
 from veille.resolve.knowledge import CAPITAL, KnowledgeBase, knowledge_base, slug
 
 GOVERNMENT = "government"
@@ -64,19 +65,25 @@ class Resolver:
             return self._capital(mention, doc)
         if mention.entity_id:
             return self.kb.entities[mention.entity_id]
+        normal = normal_name(mention, doc)
         if mention.label == "PER":
-            return self._person(mention, surnames)
+            return self._person(normal, surnames)
         kind = KIND_BY_LABEL.get(mention.label)
         if kind is None:
             return None
-        known = self.kb.lookup(mention.text)
+        known = self.kb.lookup(mention.text) or self.kb.lookup(normal)
         if known:
             mention.entity_id = known[0].entity_id
             if known[0].how == CAPITAL:
                 mention.role = CAPITAL
                 return self._capital(mention, doc)
-            return self.kb.entities[known[0].entity_id]
-        name = " ".join(mention.text.split())
+            entity = self.kb.entities[known[0].entity_id]
+            if entity.kind == "organisation" and mention.label in {"LOC", "GPE"}:
+                mention.label = (
+                    "ORG"  # NER read "Кремля", "Евросоюзом" as places; the knowledge base knows better
+                )
+            return entity
+        name = " ".join(normal.split())
         return Entity(id=f"{PREFIX_BY_KIND[kind]}:{slug(name)}", name=name, kind=kind)
 
     def _capital(self, mention: Mention, doc: Doc) -> Entity:
@@ -90,8 +97,8 @@ class Resolver:
         place_id = self.kb.capitals.get(country_id.removeprefix("country:"))
         return self.kb.entities[place_id] if place_id else self.kb.entities[country_id]
 
-    def _person(self, mention: Mention, surnames: dict[str, str]) -> Entity:
-        name = person_name(mention.text)
+    def _person(self, text: str, surnames: dict[str, str]) -> Entity:
+        name = person_name(text)
         parts = name.split()
         if len(parts) == 1 and parts[0] in surnames:
             full = surnames[parts[0]]
@@ -100,6 +107,12 @@ class Resolver:
             if len(parts) > 1:
                 surnames.setdefault(parts[-1], full)
         return Entity(id=f"person:{slug(full)}", name=full, kind="person")
+
+
+def normal_name(mention: Mention, doc: Doc) -> str:
+    """The mention's name in dictionary form when the pipeline gives one ("Россией" -> "Россия"), else its text."""
+    span = doc.char_span(mention.start, mention.end)
+    return (normal_form(span) if span is not None else None) or mention.text
 
 
 def create_resolver(settings: Settings) -> Resolver:

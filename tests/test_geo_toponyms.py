@@ -80,6 +80,10 @@ def contained_gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
         _place("t:varo-region", "Varo Valley", 41.0, 21.0, "XA", 3_000_000, "A.ADM1"),
         _place("t:pell", "Pell", 45.0, 25.0, "XB", 8_000),
         _place("t:isla", "Island", 64.0, -18.0, "XC", 300_000, "A.PCLI"),
+        _place("t:brova", "Brova", 45.5, 25.5, "XB", 20_000),
+        _place("t:far", "Tollen", -30.0, 140.0, "XD", 20_000),
+        _place("t:hatch", "Hatch", 45.2, 25.2, "XB", 3_000),
+        _place("t:west", "West", 10.0, 10.0, "XE", 2_000_000, "A.ADM1"),
     ]
     return _gazetteer(tmp_path_factory.mktemp("contained"), records)
 
@@ -99,9 +103,27 @@ def test_a_strong_place_inside_wins_over_a_small_town(contained_gazetteer: Gazet
     assert place is not None and place.id == "t:varo"
 
 
-def test_a_small_town_inside_is_used_when_nothing_else_is_known(contained_gazetteer: Gazetteer) -> None:
-    (place,) = resolve_toponyms(["Lake Pell"], contained_gazetteer)
+def test_a_small_town_inside_is_used_when_a_nearby_place_backs_it(contained_gazetteer: Gazetteer) -> None:
+    place, _ = resolve_toponyms(["Lake Pell", "Brova"], contained_gazetteer)
     assert place is not None and place.id == "t:pell"
+
+
+def test_a_small_town_inside_far_from_the_article_is_dropped(contained_gazetteer: Gazetteer) -> None:
+    # Nothing within FALLBACK_KM and no country named: the fallback cannot jump continents.
+    assert resolve_toponyms(["Lake Pell", "Tollen"], contained_gazetteer)[0] is None
+    assert resolve_toponyms(["Lake Pell"], contained_gazetteer) == [None]
+
+
+def test_a_small_town_is_no_tail_of_another_name(contained_gazetteer: Gazetteer) -> None:
+    # "Brands Hatch", "Trump Tower": after an ordinary word the town's name is part of another name.
+    assert resolve_toponyms(["Brands Hatch", "Brova"], contained_gazetteer)[0] is None
+    place, _ = resolve_toponyms(["Lake Hatch", "Brova"], contained_gazetteer)
+    assert place is not None and place.id == "t:hatch"
+
+
+def test_compass_words_alone_are_not_place_names(contained_gazetteer: Gazetteer) -> None:
+    # A region called "West" exists, but "West Wing" and "South Kilburn Estate" do not name it.
+    assert resolve_toponyms(["West Wing"], contained_gazetteer) == [None]
 
 
 def test_feature_words_alone_are_not_place_names(contained_gazetteer: Gazetteer) -> None:

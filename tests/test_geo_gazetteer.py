@@ -131,3 +131,7 @@ def test_state_codes_match_only_in_capitals(geo_gazetteer: Gazetteer) -> None:
     assert [p.name for p in geo_gazetteer.candidates("CT")] == ["Connecticut"]
     assert [p.name for p in geo_gazetteer.candidates("NSW")] == ["New South Wales"]
     assert not [p for p in geo_gazetteer.candidates("ct") if p.name == "Connecticut"]
+
+
+def test_holy_see_is_the_vatican(geo_gazetteer: Gazetteer) -> None:
+    assert [p.country for p in geo_gazetteer.candidates("Holy See")] == ["VA"]

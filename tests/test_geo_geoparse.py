@@ -130,3 +130,20 @@ def test_upper_case_us_is_no_stop_word(geo_gazetteer, settings) -> None:
     doc = pipeline_for("en", settings.models)("Tell us what the US did.")
     us_lower, us_upper = doc[1], doc[4]
     assert (_name_edge(us_lower), _name_edge(us_upper)) == (False, True)
+
+
+def test_lower_case_compass_word_is_not_part_of_the_name(settings) -> None:
+    from veille.geo.geoparse import _trim
+    from veille.nlp.models import pipeline_for
+
+    doc = pipeline_for("en", settings.models)("Shelling went on in eastern Aleppo and in Western Sahara.")
+    assert doc[_trim(doc, 4, 6)[0] : 6].text == "Aleppo"  # "eastern Aleppo" as NER may give it
+    assert doc[slice(*_trim(doc, 8, 10))].text == "Western Sahara"  # a name's own capital stays
+
+
+def test_dotted_initials_can_be_a_name(geo_gazetteer, settings) -> None:
+    from veille.geo.geoparse import _name_edge
+    from veille.nlp.models import pipeline_for
+
+    doc = pipeline_for("en", settings.models)("The U.S. agency said so.")
+    assert _name_edge(doc[1]) and not _name_edge(doc[0])

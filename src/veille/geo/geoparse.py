@@ -8,6 +8,7 @@ so languages with only a blank pipeline still get places.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +26,7 @@ from veille.geo.spatial import (
     find_stated_offsets,
     haversine_km,
 )
-from veille.geo.toponyms import COMPASS_WORDS, is_area, is_strong, resolve_toponyms
+from veille.geo.toponyms import COMPASS_WORDS, LEADS_TO_PLACE, is_area, is_strong, resolve_toponyms
 from veille.model import Analysis, Place, PlaceMention, RelativeLocation
 from veille.nlp.metonymy import is_government_use
 
@@ -38,7 +39,8 @@ OTHER_LABELS = {"ORG", "MISC", "NORP", "PERSON", "PER"}
 ORGANISATION_LABELS = {"ORG"}
 PERSON_LABELS = {"PERSON", "PER"}
 # Prepositions after which a known name is a place whatever NER's label.
-LOCATIVE_WORDS = {"in", "near", "outside", "around", "across", "à", "près", "dans", "en"}
+LOCATIVE_WORDS = {"in", "near", "outside", "around", "across", "to", "from", "à", "près", "dans", "en"}
+_INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
 TRAILING_WORDS = {"'s", "’s", "'"}
 LEADING_WORDS = {"the", "la", "le", "les", "l'", "l’", "d'", "d’", "de", "du", "des"}
 SUPPORT_KM = 500.0
@@ -65,8 +67,11 @@ class Candidate:
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Drop the articles and prepositions NER includes before a name, and a possessive after it."""
-    while end - start > 1 and doc[start].lower_ in LEADING_WORDS:
+    """Drop the articles, prepositions and lower-case compass words ("eastern Ghouta") NER
+    includes before a name, and a possessive after it."""
+    while end - start > 1 and (
+        doc[start].lower_ in LEADING_WORDS or (doc[start].is_lower and doc[start].text in COMPASS_WORDS)
+    ):
         start += 1
     while end - start > 1 and (doc[end - 1].lower_ in TRAILING_WORDS or doc[end - 1].is_punct):
         end -= 1
@@ -91,7 +96,10 @@ def _compass_only(span: Span) -> bool:
 
 
 def _name_edge(token: Token) -> bool:
-    """A token a name may start or end on: a word, not a stop word ("US" is not "us")."""
+    """A token a name may start or end on: a word, not a stop word ("US" is not "us"), or
+    dotted initials ("U.S.")."""
+    if _INITIALS.fullmatch(token.text):
+        return True
     return token.is_alpha and (not token.is_stop or (token.is_upper and len(token) > 1))
 
 
@@ -161,6 +169,15 @@ class Geoparser:
                 i += 1
         return out
 
+    def _names_a_place_inside(self, doc: Doc, outer: int, start: int, end: int) -> bool:
+        """Whether a known name inside a longer place name names a place of its own: at the
+        start, after "of", a feature or a compass word, or a strong place; not "Union" in
+        "Soviet Union" or "Peninsula" in "Korean Peninsula" (as ``contained_toponym``)."""
+        if start == outer or doc[start - 1].lower_ in LEADS_TO_PLACE:
+            return True
+        places = self.gazetteer.lookup(name_key(doc[start:end].text), self.demonyms)
+        return any(is_strong(p) for p in places)
+
     def embedded_names(self, doc: Doc, start: int, end: int) -> list[Candidate]:
         """Strong place names (countries, regions, big cities) inside an organisation's name:
         "Toronto" in "Toronto Police Services Board"; not compass words ("Centre", "West")."""
@@ -185,6 +202,7 @@ class Geoparser:
                     chosen += [
                         Candidate(start + g.start, start + g.end, "ner")
                         for g in self.gazetteer_matches(doc[start:end].as_doc())
+                        if self._names_a_place_inside(doc, start, start + g.start, start + g.end)
                     ]
                 elif ent.label_ in PLACE_LABELS or (
                     ent.label_ in OTHER_LABELS

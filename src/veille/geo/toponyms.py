@@ -118,7 +118,7 @@ COMPASS_WORDS = frozenset(
 # Words after which a place name starts inside a longer name: "University of X", "Lake X",
 # "South X". After any other word a small town's name is the tail of another name
 # ("Brands Hatch", "Trump Tower"), not a place the name contains.
-_LEADS_TO_PLACE = (
+LEADS_TO_PLACE = (
     frozenset(["of", "the", "de", "du", "des", "di", "da", "del", "la", "le"]) | FEATURE_WORDS | COMPASS_WORDS
 )
 # A place found inside a longer name, or by an alternate name, must lie this close to the
@@ -163,7 +163,7 @@ def contained_toponym(
             if all(w.group().lower() in FEATURE_WORDS | COMPASS_WORDS for w in words[i : i + size]):
                 continue
             found = gazetteer.candidates(text, demonyms)
-            if i > 0 and words[i - 1].group().lower() not in _LEADS_TO_PLACE:
+            if i > 0 and words[i - 1].group().lower() not in LEADS_TO_PLACE:
                 found = tuple(p for p in found if is_strong(p))
             if not found:
                 continue

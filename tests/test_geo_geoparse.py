@@ -147,3 +147,8 @@ def test_dotted_initials_can_be_a_name(geo_gazetteer, settings) -> None:
 
     doc = pipeline_for("en", settings.models)("The U.S. agency said so.")
     assert _name_edge(doc[1]) and not _name_edge(doc[0])
+
+
+def test_a_capitalised_stop_word_can_end_a_name(geoparse: Geoparse) -> None:
+    a = geoparse("The ambassador presented his letters to the Holy See on Monday.", "en")
+    assert [(m.text, a.places[m.place_id].country) for m in a.place_mentions] == [("Holy See", "VA")]

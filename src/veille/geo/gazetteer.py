@@ -38,16 +38,24 @@ CREATE TABLE IF NOT EXISTS names (
     place_id TEXT NOT NULL,
     lang TEXT
 );
+CREATE TABLE IF NOT EXISTS parents (
+    place_id TEXT PRIMARY KEY,
+    admin1 TEXT,
+    admin2 TEXT
+);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
 INDEXES = "CREATE INDEX IF NOT EXISTS names_key ON names (key);"
 
 # Bumped whenever the embedded build changes, so stale cache files are rebuilt.
-BUILD_VERSION = "12"
+BUILD_VERSION = "15"
 
 # Key suffix of names that match only when written with their final period: "Va." is
 # Virginia, "VA" and "va" are not.
 DOTTED = "."
+
+# Key suffix of codes that match only written in capitals: "CT" and "BC" are states, "ct" is not.
+CAPITALS = "^"
 
 _NON_WORD = re.compile(r"[\W_]+")
 _LATIN_ACCENTS = re.compile("[\u0300-\u036f]")
@@ -159,6 +167,12 @@ class Gazetteer:
         self._cached_lookup = lru_cache(maxsize=65_536)(self._lookup)
         self._cached_has_key = lru_cache(maxsize=262_144)(self._has_key)
         self._cached_has_prefix = lru_cache(maxsize=262_144)(self._has_prefix)
+        self._cached_admin_of = lru_cache(maxsize=65_536)(self._admin_of)
+        # Files built before the table (or from a dump) have no parents.
+        self._has_parents = (
+            self.conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='parents'").fetchone()
+            is not None
+        )
 
     def _max_words(self) -> int:
         row = self.conn.execute("SELECT value FROM meta WHERE key='max_words'").fetchone()
@@ -203,7 +217,19 @@ class Gazetteer:
         if key and name.rstrip().endswith("."):
             dotted = self.lookup(key + DOTTED, demonyms)
             found += tuple(p for p in dotted if p not in found)
+        if 2 <= len(name) <= 3 and name.isalpha() and name.isupper():
+            found += tuple(p for p in self.lookup(key + CAPITALS, demonyms) if p not in found)
         return found
+
+    def admin_of(self, place_id: str) -> tuple[str | None, str | None]:
+        """Ids of the first- and second-level subdivisions a place lies in, when known."""
+        return self._cached_admin_of(place_id)
+
+    def _admin_of(self, place_id: str) -> tuple[str | None, str | None]:
+        if not self._has_parents:
+            return (None, None)
+        row = self.conn.execute("SELECT admin1, admin2 FROM parents WHERE place_id=?", (place_id,)).fetchone()
+        return (row[0], row[1]) if row else (None, None)
 
     def place(self, place_id: str) -> Place | None:
         row = self.conn.execute(

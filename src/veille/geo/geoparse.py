@@ -8,6 +8,7 @@ so languages with only a blank pipeline still get places.
 from __future__ import annotations
 
 import logging
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 
 from veille.config import Settings
 from veille.geo.embedded_sources import default_gazetteer_path, ensure_embedded_gazetteer
-from veille.geo.gazetteer import Gazetteer, name_key
+from veille.geo.gazetteer import CAPITALS, Gazetteer, name_key
 from veille.geo.routes import extract_routes
 from veille.geo.spatial import (
     bearing_deg,
@@ -26,7 +27,7 @@ from veille.geo.spatial import (
     find_stated_offsets,
     haversine_km,
 )
-from veille.geo.toponyms import is_area, is_strong, resolve_toponyms
+from veille.geo.toponyms import COMPASS_WORDS, LEADS_TO_PLACE, is_area, is_strong, resolve_toponyms
 from veille.model import Analysis, Place, PlaceMention, RelativeLocation
 from veille.nlp.metonymy import is_government_use
 from veille.nlp.models import normal_form
@@ -37,6 +38,11 @@ EXTRACTOR = "geo"
 PLACE_LABELS = {"LOC", "GPE", "FAC"}
 # Labels NER sometimes gives to places; kept only when the gazetteer knows the name well.
 OTHER_LABELS = {"ORG", "MISC", "NORP", "PERSON", "PER"}
+ORGANISATION_LABELS = {"ORG"}
+PERSON_LABELS = {"PERSON", "PER"}
+# Prepositions after which a known name is a place whatever NER's label.
+LOCATIVE_WORDS = {"in", "near", "outside", "around", "across", "to", "from", "à", "près", "dans", "en"}
+_INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
 TRAILING_WORDS = {"'s", "’s", "'"}
 LEADING_WORDS = {"the", "la", "le", "les", "l'", "l’", "d'", "d’", "de", "du", "des"}
 SUPPORT_KM = 500.0
@@ -52,7 +58,7 @@ def open_gazetteer(path: str, cities: int) -> Gazetteer:
 
 
 def gazetteer_from_settings(section: dict[str, Any]) -> Gazetteer:
-    return open_gazetteer(str(section.get("gazetteer", "")), int(section.get("cities", 5000)))
+    return open_gazetteer(str(section.get("gazetteer", "")), int(section.get("cities", 500)))
 
 
 @dataclass
@@ -63,8 +69,11 @@ class Candidate:
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Drop the articles and prepositions NER includes before a name, and a possessive after it."""
-    while end - start > 1 and doc[start].lower_ in LEADING_WORDS:
+    """Drop the articles, prepositions and lower-case compass words ("eastern Ghouta") NER
+    includes before a name, and a possessive after it."""
+    while end - start > 1 and (
+        doc[start].lower_ in LEADING_WORDS or (doc[start].is_lower and doc[start].text in COMPASS_WORDS)
+    ):
         start += 1
     while end - start > 1 and (doc[end - 1].lower_ in TRAILING_WORDS or doc[end - 1].is_punct):
         end -= 1
@@ -76,9 +85,24 @@ def _has_name_shape(span: Span) -> bool:
     return _name_edge(span[0]) and _name_edge(span[-1]) and any(_capitalised(t) for t in span)
 
 
+def _after_locative(doc: Doc, start: int) -> bool:
+    """The name follows "in", "near", "outside": "In Klamath Falls, users..." names a place
+    even where NER calls it a person."""
+    return start > 0 and doc[start - 1].lower_ in LOCATIVE_WORDS
+
+
+def _compass_only(span: Span) -> bool:
+    """A name made of compass words only ("Centre", "West", "Southern"): a region's name
+    somewhere, but in news more often a direction or a government ("the Centre")."""
+    return all(t.lower_ in COMPASS_WORDS or not t.is_alpha for t in span)
+
+
 def _name_edge(token: Token) -> bool:
-    """A token a name may start or end on: a word, not a stop word."""
-    return token.is_alpha and not token.is_stop
+    """A token a name may start or end on: a word, not a stop word ("US" is not "us"), or
+    dotted initials ("U.S.")."""
+    if _INITIALS.fullmatch(token.text):
+        return True
+    return token.is_alpha and (not token.is_stop or (token.is_upper and len(token) > 1))
 
 
 def _capitalised(token: Token) -> bool:
@@ -87,12 +111,20 @@ def _capitalised(token: Token) -> bool:
 
 class Geoparser:
     def __init__(
-        self, gazetteer: Gazetteer, min_population_no_ner: int = 15_000, demonyms: bool = False
+        self,
+        gazetteer: Gazetteer,
+        min_population_no_ner: int = 15_000,
+        demonyms: bool = False,
+        embedded: bool = False,
     ) -> None:
         self.gazetteer = gazetteer
         self.min_population_no_ner = min_population_no_ner
         # "Syrian" as a mention of Syria: what GeoWebNews counts, off by default.
         self.demonyms = demonyms
+        # "Washington" in "The Washington Post", "Jamaica" in "Jamaica Cancer Society": what
+        # GeoWebNews counts (embedded toponyms), off by default, as they say nothing of where
+        # the story happens.
+        self.embedded = embedded
 
     # -- candidate spans -------------------------------------------------------------
     def gazetteer_matches(self, doc: Doc | Span) -> list[Candidate]:
@@ -111,6 +143,7 @@ class Geoparser:
         # _has_name_shape, token by token.
         edge = [_name_edge(t) for t in tokens]
         capital = [_capitalised(t) for t in tokens]
+        title = [t.is_title and t.is_alpha for t in tokens]
         sent_start = [bool(t.is_sent_start) for t in tokens]
         out: list[Candidate] = []
         i = 0
@@ -124,8 +157,9 @@ class Geoparser:
                         break
                     capitalised = capitalised or capital[j]
                     # Names do not cross sentences; they begin and end on a word, capitalised.
+                    # A capitalised stop word may end a longer name ("Holy See").
                     if (
-                        edge[j]
+                        (edge[j] or (j > i and title[j]))
                         and capitalised
                         and (j == i or not sent_start[j])
                         and gazetteer.has_key(key, demonyms)
@@ -137,6 +171,27 @@ class Geoparser:
                 i = found
             else:
                 i += 1
+        return out
+
+    def _names_a_place_inside(self, doc: Doc, outer: int, start: int, end: int) -> bool:
+        """Whether a known name inside a longer place name names a place of its own: at the
+        start, after "of", a feature or a compass word, or a strong place; not "Union" in
+        "Soviet Union" or "Peninsula" in "Korean Peninsula" (as ``contained_toponym``)."""
+        if start == outer or doc[start - 1].lower_ in LEADS_TO_PLACE:
+            return True
+        places = self.gazetteer.lookup(name_key(doc[start:end].text), self.demonyms)
+        return any(is_strong(p) for p in places)
+
+    def embedded_names(self, doc: Doc, start: int, end: int) -> list[Candidate]:
+        """Strong place names (countries, regions, big cities) inside an organisation's name:
+        "Toronto" in "Toronto Police Services Board"; not compass words ("Centre", "West")."""
+        out = []
+        for g in self.gazetteer_matches(doc[start:end].as_doc()):
+            if g.end - g.start == end - start or _compass_only(doc[start + g.start : start + g.end]):
+                continue
+            places = self.gazetteer.lookup(name_key(doc[start + g.start : start + g.end].text), self.demonyms)
+            if any(is_strong(p) for p in places):
+                out.append(Candidate(start + g.start, start + g.end, "embedded"))
         return out
 
     def candidate_spans(self, doc: Doc) -> list[Candidate]:
@@ -152,11 +207,17 @@ class Geoparser:
                         Candidate(start + g.start, start + g.end, "ner")
                         # The span itself, not ``as_doc()``: that reads all the doc's entities per call.
                         for g in self.gazetteer_matches(doc[start:end])
+                        if self._names_a_place_inside(doc, start, start + g.start, start + g.end)
                     ]
                 elif ent.label_ in PLACE_LABELS or (
-                    ent.label_ in OTHER_LABELS and any(is_strong(p) for p in cands) and start == ent.start
+                    ent.label_ in OTHER_LABELS
+                    and (any(is_strong(p) for p in cands) or (cands and _after_locative(doc, start)))
+                    and (start == ent.start or doc[ent.start].lower_ == "the")
+                    and not _compass_only(doc[start:end])
                 ):
                     chosen.append(Candidate(start, end, "ner"))
+                elif self.embedded and ent.label_ in ORGANISATION_LABELS:
+                    chosen += self.embedded_names(doc, start, end)
         # NER candidates never overlap each other, nor gazetteer matches each other: sorted
         # by start, the NER ones a match overlaps are found by bisection (a scan of every
         # candidate per match is quadratic in a long article).
@@ -181,6 +242,8 @@ class Geoparser:
                     added.append(g)
                 continue
             places = self.gazetteer.lookup(name_key(span.text), self.demonyms)
+            if _compass_only(span):
+                continue  # "the Centre" (a government), "the West": only NER's place labels say so
             if has_ner:
                 inside_other = any(t.ent_type_ and t.ent_type_ not in PLACE_LABELS for t in span)
                 if inside_other or not any(is_strong(p) for p in places):
@@ -194,8 +257,9 @@ class Geoparser:
             elif not any(is_strong(p) or (p.population or 0) >= self.min_population_no_ner for p in places):
                 continue
             added.append(g)
-        kept = [c for k, c in enumerate(ner) if k not in dropped]
-        return sorted(kept + added, key=lambda c: c.start)
+        chosen = [c for k, c in enumerate(ner) if k not in dropped] + added
+        chosen += self.state_codes(doc, chosen)
+        return sorted(chosen, key=lambda c: c.start)
 
     def name_of(self, span: Span) -> str:
         """The span's text, or its normal form when only that is known ("Махачкалу" -> "Махачкала")."""
@@ -203,6 +267,25 @@ class Geoparser:
         if normal and not self.gazetteer.candidates(span.text, self.demonyms):
             return normal
         return span.text
+
+    def state_codes(self, doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
+        """A state or province code right after "Town, " ("Portland, CT", "Vancouver, BC"):
+        matched only there, and written in capitals, as "CT" alone is too often something else."""
+        taken = {i for c in chosen for i in range(c.start, c.end)}
+        out = []
+        for c in chosen:
+            i = c.end + 1
+            if i >= len(doc) or doc[c.end].text != "," or i in taken:
+                continue
+            token = doc[i]
+            if (
+                2 <= len(token) <= 3
+                and token.is_upper
+                and token.is_alpha
+                and self.gazetteer.lookup(name_key(token.text) + CAPITALS)
+            ):
+                out.append(Candidate(i, i + 1, "gazetteer"))
+        return out
 
     # -- the extractor ----------------------------------------------------------------
     def __call__(self, analysis: Analysis, doc: Doc) -> None:
@@ -212,7 +295,17 @@ class Geoparser:
             for m in analysis.mentions
             if m.entity_id and m.entity_id.startswith("country:")
         ]
-        spans = [s for s in spans if not _named_as_non_place(analysis, s)]
+        spans = [s for s in spans if not _named_as_non_place(analysis, s, self.embedded)]
+        persons = person_words(doc)
+        spans = [
+            s
+            for s in spans
+            if not (
+                len(s) == 1
+                and s[0].lower_ in persons
+                and not any(is_strong(p) for p in self.gazetteer.candidates(s.text, self.demonyms))
+            )
+        ]
         places = resolve_toponyms(
             [self.name_of(s) for s in spans], self.gazetteer, countries, qualifiers(doc, spans), self.demonyms
         )
@@ -240,6 +333,12 @@ class Geoparser:
         analysis.routes.extend(extract_routes(analysis, doc, mentions))
 
 
+def person_words(doc: Doc) -> set[str]:
+    """Words of the people's full names in the text: "Nelson" after "Dewly Nelson" is the man,
+    not Nelson, British Columbia (a small place; strong ones keep their name)."""
+    return {t.lower_ for e in doc.ents if e.label_ in PERSON_LABELS and len(e) > 1 for t in e if t.is_alpha}
+
+
 def qualifiers(doc: Doc, spans: list[Span]) -> list[int | None]:
     """Index of the name right after ", " that qualifies each name ("Paris, Texas"), else None."""
     out: list[int | None] = []
@@ -251,10 +350,15 @@ def qualifiers(doc: Doc, spans: list[Span]) -> list[int | None]:
     return out
 
 
-def _named_as_non_place(analysis: Analysis, span: Span) -> bool:
-    """Entity resolution already linked this span to an organisation or a person ("Pentagone" as the ministry)."""
+def _named_as_non_place(analysis: Analysis, span: Span, embedded: bool = False) -> bool:
+    """Entity resolution already linked this span to an organisation or a person ("Pentagone" as the ministry).
+
+    With ``embedded``, a place name strictly inside the organisation's name stays.
+    """
     return any(
-        m.entity_id is not None and m.entity_id.split(":", 1)[0] in {"org", "person"}
+        not (embedded and (m.start, m.end) != (span.start_char, span.end_char))
+        and m.entity_id is not None
+        and m.entity_id.split(":", 1)[0] in {"org", "person"}
         for m in analysis.by_offset("mentions").containing(span.start_char)
     )
 
@@ -322,4 +426,5 @@ def create_geoparser(settings: Settings) -> Geoparser:
         gazetteer_from_settings(section),
         int(section.get("min_population_no_ner", 15_000)),
         bool(section.get("demonyms", False)),
+        bool(section.get("embedded", False)),
     )

@@ -26,7 +26,7 @@ from __future__ import annotations
 import fcntl
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from typing import Any
 
 from sqlalchemy import Connection, Engine, text
@@ -96,7 +96,7 @@ def lock_schema(conn: Connection) -> None:
 
 
 # Advisory lock keys of the steps that run after a batch is stored (any constants, one each).
-STEP_LOCK_KEYS = {"stories": 7420002, "alerts": 7420003}
+STEP_LOCK_KEYS = {"stories": 7420002, "alerts": 7420003, "schema": 7420004}
 
 
 @contextmanager
@@ -129,6 +129,24 @@ def exclusive(engine: Engine, name: str) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def creating_schema(engine: Engine) -> Iterator[None]:
+    """Serialise the first opening of a SQLite store across processes.
+
+    SQLite runs DDL outside a write transaction, so two processes opening a new file at
+    once both see no tables and the second fails with "table already exists". PostgreSQL
+    is serialised by ``lock_schema`` inside the transaction. Where the lock file cannot be
+    made (a read-only folder), go on unlocked: opening then fails or succeeds on its own.
+    """
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    with ExitStack() as stack:
+        with suppress(OSError):
+            stack.enter_context(exclusive(engine, "schema"))
+        yield
 
 
 def create_postgres_search(conn: Connection) -> bool:

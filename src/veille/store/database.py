@@ -130,7 +130,7 @@ class Store:
             raise VeilleError(f"cannot open database {shown}: {reason}") from None
 
     def create(self) -> None:
-        with self.engine.begin() as conn:
+        with backends.creating_schema(self.engine), self.engine.begin() as conn:
             backends.lock_schema(conn)
             schema.metadata.create_all(conn)
             add_missing_columns(conn, schema.claims)

@@ -132,16 +132,23 @@ def entities(
 
 @app.command()
 def search(
-    query: str = typer.Argument(..., help="Words to look for (all must match)."),
+    query: str = typer.Argument(..., help="Words to look for (FTS: all must match)."),
     limit: int = typer.Option(20),
     as_json: bool = typer.Option(False, "--json"),
+    semantic: bool = typer.Option(False, "--semantic", help="By meaning, in every language (embeddings)."),
+    hybrid: bool = typer.Option(False, "--hybrid", help="Keywords and meaning, fused by reciprocal rank."),
+    language: list[str] = typer.Option(None, "--language", "-l", help="Only these languages (repeatable)."),
+    since: str = typer.Option(None, "--since", help="Published on or after this ISO date."),
+    until: str = typer.Option(None, "--until", help="Published on or before this ISO date."),
+    diversify: bool = typer.Option(
+        True, "--diversify/--no-diversify", help="Interleave results across languages (semantic, hybrid)."
+    ),
 ) -> None:
-    """Full-text search over article titles and bodies."""
-    rows = state.store.search(query, limit=limit)
-    if as_json:
-        print_json(rows)
-    else:
-        print_table(f"{len(rows)} results for {query!r}", rows, ["id", "language", "title", "snippet"])
+    """Search articles: full text by default, --semantic or --hybrid across languages."""
+    from veille.cli.semantic import run_search
+
+    mode = "hybrid" if hybrid else "semantic" if semantic else "fts"
+    run_search(query, mode, limit, as_json, language or [], since, until, diversify)
 
 
 @app.command()

@@ -17,6 +17,7 @@ import ipaddress
 import os
 import threading
 from collections.abc import Awaitable, Callable
+from datetime import date
 from typing import Any
 from urllib.parse import quote
 
@@ -35,6 +36,7 @@ from veille.model import Article
 from veille.store import dashboard, watch
 from veille.store.database import Store
 from veille.web import TEMPLATES_DIR
+from veille.web.search_view import SearchMode, SemanticSearch, related_or_none, search_rows
 from veille.web.story_view import build_story, summarise
 
 STATIC_DIR = TEMPLATES_DIR.parent / "static"
@@ -225,13 +227,30 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             raise HTTPException(404, f"no story {story_id}")
         return build_story(store, row)
 
+    semantic = SemanticSearch(settings, store)  # the model loads on the first semantic query
+
     @app.get("/api/search", dependencies=read, tags=["articles"])
     def api_search(
         request: Request,
         q: str = Query(..., min_length=1, max_length=MAX_QUERY_CHARS),
         limit: int = Query(20, ge=1, le=200),
+        mode: SearchMode = Query(SearchMode.fts, description="fts (keywords), semantic or hybrid"),
+        lang: list[str] = Query([], max_length=8, description="only these languages (repeatable)"),
+        since: date | None = Query(None, description="published on or after (ISO date)"),
+        until: date | None = Query(None, description="published on or before (ISO date)"),
+        diversify: bool = Query(True, description="interleave results across languages"),
     ) -> dict[str, Any]:
-        return page(store.search(q, limit=limit), limit, 0, request) | {"next": None, "q": q}
+        rows = search_rows(semantic, q, mode.value, limit, lang, since, until, diversify)
+        return page(rows, limit, 0, request) | {"next": None, "q": q, "mode": mode.value}
+
+    @app.get("/api/articles/{article_id}/related", dependencies=read, tags=["articles"])
+    def api_related(
+        article_id: str, limit: int = Query(10, ge=1, le=50), same_language: bool = False
+    ) -> dict[str, Any]:
+        art = store.article(article_id) if len(article_id) >= 4 else None
+        if art is None:
+            raise HTTPException(404, f"no article {article_id}")
+        return {"items": semantic.related(art["id"], limit, other_languages=not same_language)}
 
     @app.get("/api/stats", dependencies=read, tags=["articles"])
     def api_stats() -> dict[str, int]:
@@ -296,8 +315,14 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         return templates.TemplateResponse(request, name, context | {"json_url": twin})
 
     @app.get("/", response_class=HTMLResponse, dependencies=read, include_in_schema=False)
-    def index(request: Request, q: str | None = Query(None, max_length=MAX_QUERY_CHARS)) -> HTMLResponse:
+    def index(
+        request: Request,
+        q: str | None = Query(None, max_length=MAX_QUERY_CHARS),
+        search_mode: SearchMode = Query(SearchMode.fts, alias="mode"),
+        lang: str | None = Query(None, max_length=8),
+    ) -> HTMLResponse:
         mode, rows = dashboard.stories(store, limit=100)
+        langs = [lang] if lang else []
         return render(
             request,
             "index.html",
@@ -306,10 +331,14 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
                 "mode": mode,
                 "stats": store.counts(),
                 "q": q or "",
-                "results": store.search(q) if q else None,
+                "search_mode": search_mode.value,
+                "lang": lang or "",
+                "results": search_rows(semantic, q, search_mode.value, 20, langs, None, None, True)
+                if q
+                else None,
                 "alerts": watch.alerts(store, limit=10),
             },
-            "/api/search?q=" + quote(q) if q else "/api/stories",
+            f"/api/search?q={quote(q)}&mode={search_mode.value}" if q else "/api/stories",
         )
 
     @app.get("/alerts", response_class=HTMLResponse, dependencies=read, include_in_schema=False)
@@ -334,6 +363,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         story = build_story(
             store, {"id": f"article-{art['id']}", "title": art["title"], "article_ids": [art["id"]]}
         )
-        return render(request, "story.html", {"story": story, "single": True}, f"/api/articles/{art['id']}")
+        context = {"story": story, "single": True, "related": related_or_none(semantic, art["id"])}
+        return render(request, "story.html", context, f"/api/articles/{art['id']}")
 
     return app

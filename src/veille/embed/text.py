@@ -40,7 +40,8 @@ def passages_of(
 ) -> list[Passage]:
     """The lead and up to ``count - 1`` further passages of roughly ``lead_chars`` characters.
 
-    With sentence spans, a passage ends at the sentence end nearest its size (at least one sentence).
+    With sentence spans, a passage holds the whole sentences that fit (or one sentence up to 1.5x
+    the size); a longer sentence is cut at a word boundary.
     """
     if lead_chars <= 0:
         return [Passage(0, 0, 0)]  # the title alone
@@ -49,12 +50,12 @@ def passages_of(
     while start < len(text) and len(out) < count:
         end = _cut(text, start, lead_chars)
         if sentences:
-            ends = [e for s, e in sentences if s >= start or e > start]
-            fitting = [e for e in ends if e <= start + lead_chars * 3 // 2]
-            if fitting:
-                end = max(fitting)
-            elif ends:
-                end = _cut(text, start, lead_chars)
+            ends = [e for _, e in sentences if e > start]
+            within = [e for e in ends if e <= start + lead_chars]
+            if within:
+                end = max(within)
+            elif ends and min(ends) <= start + lead_chars * 3 // 2:
+                end = min(ends)  # one sentence somewhat longer than the size: keep it whole
         if not text[start:end].strip():
             break
         out.append(Passage(len(out), start, end))

@@ -152,6 +152,7 @@ def _load_texts(
     return [(aid, arts[aid][1], arts[aid][2], spans.get(aid)) for aid in ids if aid in arts]
 
 
+MAX_PENDING_BATCHES = 64
 VectorHook = Callable[[list[Analysis], dict[str, np.ndarray]], Any]
 
 
@@ -178,7 +179,9 @@ class EmbeddingStage:
         self.downstream = downstream or []
         self.embedded = 0
         self.seconds = 0.0
-        self._queue: queue.Queue[list[Analysis] | None] = queue.Queue(maxsize=4)
+        # Batches waiting for vectors. Bounded, so a long ingest on a machine where embedding is
+        # slower than analysis holds at most this many batches in memory (then it waits).
+        self._queue: queue.Queue[list[Analysis] | None] = queue.Queue(maxsize=MAX_PENDING_BATCHES)
         self._worker: threading.Thread | None = None
         self._error: BaseException | None = None
 

@@ -62,7 +62,9 @@ def test_english_query_finds_russian_and_ukrainian_reports_first(search: Semanti
     assert {ids["drones_en"], ids["drones_ru"], ids["drones_uk"]} == top
     ru = next(r for r in rows if r["id"] == ids["drones_ru"])
     assert ru["language"] == "ru" and ru["matched_by"] == ["vector"]
-    assert "Алабуга" in ru["passage"]["text"] and ru["passage"]["index"] == 0  # the matched passage
+    passage = ru["passage"]  # the matched passage: the lead, whole sentences, about lead_chars long
+    assert passage["index"] == 0 and passage["start"] == 0 and "«Алабуга»" in passage["text"]
+    assert passage["text"].endswith("года.") and 200 < len(passage["text"]) < 450
     assert rows[0]["score"] > 0.3 > rows[-1]["score"]  # calibrated: unrelated texts score near 0
 
 

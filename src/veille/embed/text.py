@@ -40,8 +40,8 @@ def passages_of(
 ) -> list[Passage]:
     """The lead and up to ``count - 1`` further passages of roughly ``lead_chars`` characters.
 
-    With sentence spans, a passage holds the whole sentences that fit (or one sentence up to 1.5x
-    the size); a longer sentence is cut at a word boundary.
+    With sentence spans, a passage ends at the sentence end nearest its size (within 1.5x); a
+    longer sentence is cut at a word boundary.
     """
     if lead_chars <= 0:
         return [Passage(0, 0, 0)]  # the title alone
@@ -50,12 +50,9 @@ def passages_of(
     while start < len(text) and len(out) < count:
         end = _cut(text, start, lead_chars)
         if sentences:
-            ends = [e for _, e in sentences if e > start]
-            within = [e for e in ends if e <= start + lead_chars]
-            if within:
-                end = max(within)
-            elif ends and min(ends) <= start + lead_chars * 3 // 2:
-                end = min(ends)  # one sentence somewhat longer than the size: keep it whole
+            ends = [e for _, e in sentences if start < e <= start + lead_chars * 3 // 2]
+            if ends:  # the sentence end nearest the size
+                end = min(ends, key=lambda e: (abs(e - start - lead_chars), e))
         if not text[start:end].strip():
             break
         out.append(Passage(len(out), start, end))

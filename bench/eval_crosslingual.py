@@ -74,6 +74,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="evaluate on N articles spread over the set")
     ap.add_argument("--no-stories", action="store_true", help="skip (c), which runs the whole pipeline")
     ap.add_argument("--combine", default="", help="a second model whose vectors are concatenated")
+    ap.add_argument("--cache", type=Path, default=None, help="folder to keep the vectors in between runs")
     args = ap.parse_args()
     if not args.data.is_file():
         sys.exit(f"not found: {args.data}")
@@ -88,14 +89,24 @@ def main() -> None:
     parts = []
     for name in [args.model, *([args.combine] if args.combine else [])]:
         model = load_embedder(name)
-        model.embed(["warm up"])
-        wall, cpu = time.perf_counter(), time.process_time()
-        vecs = np.vstack([model.embed(texts[i : i + 32]) for i in range(0, len(texts), 32)])
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        print(
-            f"model {model.name} {model.version} dim {model.dim}, input title + {args.lead_chars} chars: "
-            f"{1000 * wall / len(texts):.1f} ms/article wall, {1000 * cpu / len(texts):.1f} ms CPU"
+        cached = (
+            args.cache / f"{model.name}-{model.version}-{args.lead_chars}-{len(texts)}.npy" if args.cache else None
         )
+        if cached is not None and cached.is_file():
+            vecs = np.load(cached)
+            print(f"model {model.name} {model.version}: vectors from {cached}")
+        else:
+            model.embed(["warm up"])
+            wall, cpu = time.perf_counter(), time.process_time()
+            vecs = np.vstack([model.embed(texts[i : i + 32]) for i in range(0, len(texts), 32)])
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            print(
+                f"model {model.name} {model.version} dim {model.dim}, input title + {args.lead_chars} chars: "
+                f"{1000 * wall / len(texts):.1f} ms/article wall, {1000 * cpu / len(texts):.1f} ms CPU"
+            )
+            if cached is not None:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                np.save(cached, vecs)
         parts.append((model, vecs))
     model, vectors = parts[0]
     if len(parts) > 1:

@@ -91,17 +91,33 @@ def embed_texts(
     return out
 
 
-def embed_analyses(
-    engine: Engine, embedder: Embedder, conf: EmbeddingSettings, analyses: list[Analysis]
-) -> dict[str, np.ndarray]:
-    """Embed and store freshly analysed articles; returns their article vectors."""
-    rows = embed_texts(
+def embed_analyses_rows(
+    embedder: Embedder, conf: EmbeddingSettings, analyses: list[Analysis]
+) -> list[PassageVector]:
+    """The passage vectors of analysed articles (sentence-aligned passages)."""
+    return embed_texts(
         embedder,
         conf,
         (
             (a.article.id, a.article.title, a.article.text, [(s.start, s.end) for s in a.sentences])
             for a in analyses
         ),
+    )
+
+
+def embed_analyses(
+    engine: Engine,
+    embedder: Embedder,
+    conf: EmbeddingSettings,
+    analyses: list[Analysis],
+    precomputed: dict[str, list[PassageVector]] | None = None,
+) -> dict[str, np.ndarray]:
+    """Embed and store freshly analysed articles (those in ``precomputed`` are only stored);
+    returns their article vectors."""
+    precomputed = precomputed or {}
+    rows = [r for a in analyses for r in precomputed.pop(a.article.id, [])]
+    rows += embed_analyses_rows(
+        embedder, conf, [a for a in analyses if a.article.id not in {r.article_id for r in rows}]
     )
     write_vectors(engine, embedder.name, embedder.version, rows)
     return {r.article_id: r.vector for r in rows if r.passage == 0}
@@ -179,6 +195,8 @@ class EmbeddingStage:
         self.downstream = downstream or []
         self.embedded = 0
         self.seconds = 0.0
+        # Vectors computed elsewhere (on Ray workers), by article id: stored, not recomputed.
+        self.precomputed: dict[str, list[PassageVector]] = {}
         # Batches waiting for vectors. Bounded, so a long ingest on a machine where embedding is
         # slower than analysis holds at most this many batches in memory (then it waits).
         self._queue: queue.Queue[list[Analysis] | None] = queue.Queue(maxsize=MAX_PENDING_BATCHES)
@@ -202,7 +220,7 @@ class EmbeddingStage:
         started = time.perf_counter()
         vectors: dict[str, np.ndarray] = {}
         try:
-            vectors = embed_analyses(self.engine, self.embedder, self.conf, analyses)
+            vectors = embed_analyses(self.engine, self.embedder, self.conf, analyses, self.precomputed)
             self.embedded += len(vectors)
         except Exception:  # noqa: BLE001 - the articles are stored; `veille embed` catches up
             log.exception("embedding failed for a batch of %d articles; run `veille embed`", len(analyses))

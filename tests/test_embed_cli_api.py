@@ -68,7 +68,7 @@ def test_cli_semantic_search_related_and_embed(db) -> None:
 def test_api_and_dashboard(db, settings: Settings) -> None:
     path, ids = db
     local = Settings(**{**settings.__dict__, "store_url": f"sqlite:///{path}"})
-    client = TestClient(create_app(local))
+    client = TestClient(create_app(local), client=("127.0.0.1", 40000))
     body = client.get("/api/search", params={"q": "drones", "mode": "semantic", "lang": ["ru", "uk"]}).json()
     assert body["mode"] == "semantic" and {r["language"] for r in body["items"]} == {"ru", "uk"}
     body = client.get(

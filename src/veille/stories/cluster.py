@@ -61,7 +61,7 @@ class ClusterSettings:
     # entities tell two events of one kind apart better than a topic-level sentence vector.
     # Two articles in different languages whose calibrated vector similarity reaches
     # ``vector_threshold`` are as similar as ``threshold``.
-    vector_threshold: float = 0.45
+    vector_threshold: float = 0.35
     vector_baseline: float = 0.77  # the model's cosine of unrelated texts (Embedder.baseline)
     vector_candidates: int = 10  # nearest articles in other languages whose stories are scored
     vector_window: int = 20_000  # most recent article vectors searched for those candidates

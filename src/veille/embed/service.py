@@ -152,6 +152,31 @@ def embed_stored(
     return done
 
 
+CATCH_UP_LIMIT = 2000  # articles an ingest embeds before it starts; more: `veille embed`
+
+
+def catch_up(engine: Engine, embedder: Embedder, conf: EmbeddingSettings) -> int:
+    """Embed stored articles left without a vector (a run killed between the article commit
+    and the vector commit); a large backlog (a model change) is left to `veille embed`."""
+    lacking = missing(engine, embedder.name, embedder.version, limit=CATCH_UP_LIMIT + 1)
+    if not lacking:
+        return 0
+    if len(lacking) > CATCH_UP_LIMIT:
+        log.warning(
+            "more than %d stored articles lack %s %s vectors: run `veille embed`",
+            CATCH_UP_LIMIT, embedder.name, embedder.version,
+        )  # fmt: skip
+        return 0
+    done = 0
+    step = conf.batch_size * 4
+    for i in range(0, len(lacking), step):
+        rows = embed_texts(embedder, conf, _load_texts(engine, lacking[i : i + step]))
+        write_vectors(engine, embedder.name, embedder.version, rows)
+        done += len(lacking[i : i + step])
+    log.info("embedded %d stored articles that lacked vectors", done)
+    return done
+
+
 def _load_texts(
     engine: Engine, ids: list[str]
 ) -> list[tuple[str, str | None, str, list[tuple[int, int]] | None]]:
@@ -263,6 +288,7 @@ def ingest_hooks(
     if not conf.enabled:
         return None, ([StoryTracker(engine).add] if track_stories else [])
     embedder = embedder_for(settings)
+    catch_up(engine, embedder, conf)  # before the story index loads: it reads these vectors
     downstream: list[VectorHook] = []
     if track_stories:
         tracker = StoryTracker(

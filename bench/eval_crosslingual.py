@@ -90,7 +90,9 @@ def main() -> None:
     for name in [args.model, *([args.combine] if args.combine else [])]:
         model = load_embedder(name)
         cached = (
-            args.cache / f"{model.name}-{model.version}-{args.lead_chars}-{len(texts)}.npy" if args.cache else None
+            args.cache / f"{model.name}-{model.version}-{args.lead_chars}-{len(texts)}.npy"
+            if args.cache
+            else None
         )
         if cached is not None and cached.is_file():
             vecs = np.load(cached)
@@ -152,42 +154,46 @@ def stories(rows: list[dict], vectors: np.ndarray, model) -> None:
     from veille.config import load_settings
     from veille.model import Article, article_id_for
     from veille.pipeline import Pipeline
-    from veille.stories.cluster import StoryIndex
+    from veille.stories.cluster import ClusterSettings, StoryIndex
 
     settings = load_settings()
     pipeline = Pipeline(settings)
-    index = StoryIndex()
     topic_of: dict[str, str] = {}
     lang_of: dict[str, str] = {}
     arts = []
-    for r, v in zip(rows, vectors, strict=True):
+    for r in rows:
         aid = article_id_for(r["text"])
-        arts.append((Article(id=aid, text=r["text"], title=r["title"], language=r["lang"]), v))
+        arts.append(Article(id=aid, text=r["text"], title=r["title"], language=r["lang"]))
         topic_of[aid], lang_of[aid] = r["story"], r["lang"]
     started = time.perf_counter()
-    for i in range(0, len(arts), 64):
-        chunk = arts[i : i + 64]
-        for analysis, (_, vec) in zip(pipeline.analyse([a for a, _ in chunk]), chunk, strict=True):
-            index.add(analysis, vector=vec, baseline=model.baseline)
-    seconds = time.perf_counter() - started
-    groups: dict[str, list[str]] = {}
-    for aid in topic_of:
-        sid = index.story_of(aid)
-        if sid:
-            groups.setdefault(sid, []).append(aid)
-    good = total = 0
-    for members in groups.values():
-        for a, b in combinations(members, 2):
-            if lang_of[a] != lang_of[b]:
-                total += 1
-                good += topic_of[a] == topic_of[b]
-    multi = sum(1 for m in groups.values() if len({lang_of[a] for a in m}) > 1)
-    sizes = sorted((len(m) for m in groups.values()), reverse=True)
-    print(
-        f"(c) stories: {len(groups)} stories, {multi} with more than one language; largest {sizes[:5]}; "
-        f"cross-language pairs in one story {total}, sharing the gold topic {good / total if total else 0:.3f} "
-        f"(goal >= 0.95)  [{seconds:.0f} s]"
-    )
+    analyses = [a for i in range(0, len(arts), 64) for a in pipeline.analyse(arts[i : i + 64])]
+    print(f"    pipeline: {len(analyses)} articles in {time.perf_counter() - started:.0f} s")
+    for use_vectors in (True, False):
+        index = StoryIndex(settings=ClusterSettings(vector_baseline=model.baseline))
+        started = time.perf_counter()
+        for analysis, vec in zip(analyses, vectors, strict=True):
+            index.add(analysis, vec if use_vectors else None)
+        ms = 1000 * (time.perf_counter() - started) / len(analyses)
+        groups: dict[str, list[str]] = {}
+        for aid in topic_of:
+            sid = index.story_of(aid)
+            if sid:
+                groups.setdefault(sid, []).append(aid)
+        good = total = 0
+        for members in groups.values():
+            for a, b in combinations(members, 2):
+                if lang_of[a] != lang_of[b]:
+                    total += 1
+                    good += topic_of[a] == topic_of[b]
+        multi = sum(1 for m in groups.values() if len({lang_of[a] for a in m}) > 1)
+        in_multi = sum(len(m) for m in groups.values() if len({lang_of[a] for a in m}) > 1)
+        sizes = sorted((len(m) for m in groups.values()), reverse=True)
+        label = "(c) stories with vectors" if use_vectors else "    same, without vectors"
+        print(
+            f"{label}: {len(groups)} stories, {multi} with more than one language ({in_multi} articles); "
+            f"largest {sizes[:5]}; cross-language pairs in one story {total}, sharing the gold topic "
+            f"{good / total if total else 0:.3f} (goal >= 0.95); clustering {ms:.1f} ms/article"
+        )
 
 
 if __name__ == "__main__":

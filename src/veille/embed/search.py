@@ -14,6 +14,7 @@ Filters (languages, date range) apply before ranking for vectors and after it fo
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,7 @@ from veille.store.database import Store
 from veille.store.vectors import VectorIndex
 
 MODES = ("fts", "semantic", "hybrid")
+REFRESH_SECONDS = 1.0
 POOL = 10  # candidates ranked per result shown, before fusion and diversification
 
 
@@ -50,6 +52,7 @@ class SemanticSearch:
         self._settings = settings
         self._embedder = embedder
         self._index: VectorIndex | None = None
+        self._checked = -float("inf")
         self._lock = threading.Lock()
 
     @property
@@ -63,11 +66,16 @@ class SemanticSearch:
         return self._embedder
 
     def index(self) -> VectorIndex:
+        """The model's vectors, re-checked for new rows at most every ``REFRESH_SECONDS``
+        (the check counts the model's rows: ~10 ms at 200k, not worth paying per query)."""
         with self._lock:
             if self._index is None:
                 e = self.embedder
                 self._index = VectorIndex(self.store.engine, e.name, e.version, e.dim)
-            self._index.refresh()
+            now = time.monotonic()
+            if now - self._checked >= REFRESH_SECONDS:
+                self._index.refresh()
+                self._checked = time.monotonic()
             return self._index
 
     # -- search ---------------------------------------------------------------------

@@ -74,6 +74,8 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="evaluate on N articles spread over the set")
     ap.add_argument("--no-stories", action="store_true", help="skip (c), which runs the whole pipeline")
     ap.add_argument("--combine", default="", help="a second model whose vectors are concatenated")
+    ap.add_argument("--vector-threshold", type=float, default=None, help="ClusterSettings.vector_threshold")
+    ap.add_argument("--vector-max", action="store_true", help="cross-language score = max(features, vector)")
     ap.add_argument("--cache", type=Path, default=None, help="folder to keep the vectors in between runs")
     args = ap.parse_args()
     if not args.data.is_file():
@@ -146,18 +148,21 @@ def main() -> None:
     )
 
     if not args.no_stories:
-        stories(rows, vectors, model)
+        overrides: dict = {"vector_decides": not args.vector_max}
+    if args.vector_threshold is not None:
+        overrides["vector_threshold"] = args.vector_threshold
+    stories(rows, vectors, model, args.cache, overrides)
 
 
-def stories(rows: list[dict], vectors: np.ndarray, model) -> None:
+def stories(
+    rows: list[dict], vectors: np.ndarray, model, cache: Path | None = None, overrides: dict | None = None
+) -> None:
     """(c) the pipeline and the story index with the article vectors as a signal."""
     from veille.config import load_settings
     from veille.model import Article, article_id_for
     from veille.pipeline import Pipeline
     from veille.stories.cluster import ClusterSettings, StoryIndex
 
-    settings = load_settings()
-    pipeline = Pipeline(settings)
     topic_of: dict[str, str] = {}
     lang_of: dict[str, str] = {}
     arts = []
@@ -165,11 +170,20 @@ def stories(rows: list[dict], vectors: np.ndarray, model) -> None:
         aid = article_id_for(r["text"])
         arts.append(Article(id=aid, text=r["text"], title=r["title"], language=r["lang"]))
         topic_of[aid], lang_of[aid] = r["story"], r["lang"]
-    started = time.perf_counter()
-    analyses = [a for i in range(0, len(arts), 64) for a in pipeline.analyse(arts[i : i + 64])]
-    print(f"    pipeline: {len(analyses)} articles in {time.perf_counter() - started:.0f} s")
+    import pickle
+
+    cached = cache / f"analyses-{len(arts)}.pickle" if cache else None
+    if cached is not None and cached.is_file():
+        analyses = pickle.loads(cached.read_bytes())
+    else:
+        started = time.perf_counter()
+        pipeline = Pipeline(load_settings())
+        analyses = [a for i in range(0, len(arts), 64) for a in pipeline.analyse(arts[i : i + 64])]
+        print(f"    pipeline: {len(analyses)} articles in {time.perf_counter() - started:.0f} s")
+        if cached is not None:
+            cached.write_bytes(pickle.dumps(analyses))
     for use_vectors in (True, False):
-        index = StoryIndex(settings=ClusterSettings(vector_baseline=model.baseline))
+        index = StoryIndex(settings=ClusterSettings(vector_baseline=model.baseline, **(overrides or {})))
         started = time.perf_counter()
         for analysis, vec in zip(analyses, vectors, strict=True):
             index.add(analysis, vec if use_vectors else None)

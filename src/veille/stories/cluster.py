@@ -63,6 +63,9 @@ class ClusterSettings:
     # ``vector_threshold`` are as similar as ``threshold``.
     vector_threshold: float = 0.35
     vector_baseline: float = 0.77  # the model's cosine of unrelated texts (Embedder.baseline)
+    # Across languages, when both articles have a vector, it decides alone: shared countries and
+    # places are weak evidence of one event, and the vector already reads the names (BSNLP purity).
+    vector_decides: bool = True
     vector_candidates: int = 10  # nearest articles in other languages whose stories are scored
     vector_window: int = 20_000  # most recent article vectors searched for those candidates
 
@@ -221,7 +224,8 @@ class StoryIndex:
                 dot = sum(w * self.idf(k) * vec[k] for k, w in weights.items() if k in vec)
             score = scale * dot / norm
         if not same_language and probe.feats.vector is not None and other.vector is not None:
-            score = max(score, float(self._vector_score(np.dot(probe.feats.vector, other.vector))))
+            vector = float(self._vector_score(np.dot(probe.feats.vector, other.vector)))
+            score = vector if self.settings.vector_decides else max(score, vector)
         if score == 0.0:
             return 0.0
         return score * self._day_factor(probe.feats.day, other.day)
@@ -444,7 +448,9 @@ class StoryIndex:
                     vecs = np.array([f.vector if f.vector is not None else np.zeros(dim) for f in feats])
                     vsim = self._vector_score(vecs @ vecs.T)
                     both = other & has[:, None] & has[None, :]
-                    sim[both] = np.maximum(sim[both], vsim[both])
+                    sim[both] = (
+                        vsim[both] if self.settings.vector_decides else np.maximum(sim[both], vsim[both])
+                    )
         days = [f.day for f in feats]
         if any(d is not None for d in days):
             for i in range(n):

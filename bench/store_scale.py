@@ -174,6 +174,41 @@ def semantic_latency(settings: Any, store: Store, embedder: Any, n: int) -> None
     )
 
 
+def semantic_only(n: int, queries: int) -> int:
+    """Semantic search p50/p95 over ``n`` stored articles (one sentence each, random vectors)."""
+    settings = load_settings()
+    embedder = embedder_for(settings)
+    rng = np.random.default_rng(3)
+    languages = ["en", "fr", "de", "ru", "uk", "pl", "fa", "ar"]
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(f"sqlite:///{Path(tmp) / 'semantic.db'}")
+        started = time.perf_counter()
+        for start in range(0, n, 5000):
+            batch = []
+            for i in range(start, min(n, start + 5000)):
+                text = f"Stored article {i} about topic {i % 997}."
+                art = Article(
+                    id=article_id_for(text), text=text, title=f"Article {i}", language=languages[i % 8]
+                )
+                art.published = f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}"
+                batch.append(Analysis(article=art))
+            store.write(batch)
+            rows = rng.standard_normal((len(batch), embedder.dim)).astype(np.float32)
+            rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+            write_vectors(
+                store.engine,
+                embedder.name,
+                embedder.version,
+                [PassageVector(a.article.id, 0, 0, 20, v) for a, v in zip(batch, rows, strict=True)],
+            )
+        print(f"filled {n} articles with vectors in {time.perf_counter() - started:.0f} s")
+        semantic_latency(settings, store, embedder, queries)
+        store.close()
+    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"command: python bench/store_scale.py --semantic-only {n} --queries {queries}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,20000,200000", help="store sizes to probe at")
@@ -183,7 +218,16 @@ def main() -> int:
     parser.add_argument(
         "--semantic", action=argparse.BooleanOptionalAction, default=True, help="vectors and semantic search"
     )
+    parser.add_argument(
+        "--semantic-only",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only semantic search latency, on N short stored articles with vectors (minutes, not an hour)",
+    )
     args = parser.parse_args()
+    if args.semantic_only:
+        return semantic_only(args.semantic_only, args.queries)
     sizes = [int(s) for s in args.sizes.split(",")]
     settings = load_settings()
     from veille.language import detect_language

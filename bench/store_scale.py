@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import itertools
 import random
 import resource
@@ -169,6 +170,7 @@ def semantic_latency(settings: Any, store: Store, embedder: Any, n: int) -> None
     print(
         f"semantic search at {len(index.article_ids)} vectors ({embedder.name}, dim {embedder.dim}): "
         f"p50 {percentile(latencies, 0.5):.1f} ms, p95 {percentile(latencies, 0.95):.1f} ms over {n} queries "
+        f"(CPU p50 {percentile(cpu, 0.5):.1f} ms, p95 {percentile(cpu, 0.95):.1f} ms; load average {os.getloadavg()[0]:.1f}) "
         f"(of which query embedding p50 {percentile(embed_ms, 0.5):.1f} ms); matrix load {load_s:.1f} s, "
         f"{index.matrix.nbytes / 2**20:.0f} MB"
     )

@@ -31,7 +31,7 @@ from veille.store.database import Store
 from veille.store.vectors import VectorIndex
 
 MODES = ("fts", "semantic", "hybrid")
-REFRESH_SECONDS = 1.0
+REFRESH_SECONDS = 5.0
 POOL = 10  # candidates ranked per result shown, before fusion and diversification
 
 
@@ -67,7 +67,7 @@ class SemanticSearch:
 
     def index(self) -> VectorIndex:
         """The model's vectors, re-checked for new rows at most every ``REFRESH_SECONDS``
-        (the check counts the model's rows: ~10 ms at 200k, not worth paying per query)."""
+        (the check counts the model's rows: tens of ms at 200k, not worth paying per query)."""
         with self._lock:
             if self._index is None:
                 e = self.embedder
@@ -110,14 +110,16 @@ class SemanticSearch:
             relevance = {aid: 1.0 / (rank + 1 + RRF_K) for rank, aid in enumerate(lexical)}
         else:
             relevance = dict(reciprocal_rank_fusion([list(lexical), list(semantic)]))
-        info = self._articles(list(relevance))
+        info = self._articles(list(relevance), text=False)
         order = [aid for aid in relevance if aid in info]
         if diversify_languages:
             order = diversify(order, lambda aid: info[aid]["language"] or "und", relevance.__getitem__)
+        order = order[:limit]
+        texts = self._articles(order)  # the stored text only for what is shown
         out = []
-        for aid in order[:limit]:
+        for aid in order:
             row = dict(info[aid])
-            text = row.pop("text")
+            text = texts[aid]["text"] if aid in texts else ""
             hit = semantic.get(aid)
             row["matched_by"] = [m for m, ok in (("fts", aid in lexical), ("vector", hit is not None)) if ok]
             if hit is not None:

@@ -172,16 +172,15 @@ class SemanticSearch:
             keep.append(r)
         return keep
 
-    def _articles(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+    def _articles(self, ids: list[str], text: bool = True) -> dict[str, dict[str, Any]]:
         a = schema.articles
+        columns = [a.c.id, a.c.title, a.c.language, a.c.source, a.c.published, a.c.url]
+        if text:
+            columns.append(a.c.text)
         out: dict[str, dict[str, Any]] = {}
         with self.store.engine.connect() as conn:
             for i in range(0, len(ids), 500):
-                rows = conn.execute(
-                    select(
-                        a.c.id, a.c.title, a.c.language, a.c.source, a.c.published, a.c.url, a.c.text
-                    ).where(a.c.id.in_(ids[i : i + 500]))
-                )
+                rows = conn.execute(select(*columns).where(a.c.id.in_(ids[i : i + 500])))
                 out.update({r.id: dict(r._mapping) for r in rows})
         return out
 

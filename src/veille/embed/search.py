@@ -32,7 +32,7 @@ from veille.store.vectors import VectorIndex
 
 MODES = ("fts", "semantic", "hybrid")
 REFRESH_SECONDS = 5.0
-POOL = 10  # candidates ranked per result shown, before fusion and diversification
+POOL = 5  # candidates ranked per result shown, before fusion and diversification
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ class SemanticSearch:
             return []
         if mode not in MODES:
             raise VeilleError(f"unknown search mode {mode!r}: use one of {', '.join(MODES)}")
-        pool = max(limit * POOL, 100)
+        pool = max(limit * POOL, 50)
         semantic: dict[str, tuple[float, tuple[int, int, int]]] = {}
         lexical: dict[str, dict[str, Any]] = {}
         if mode in {"semantic", "hybrid"}:

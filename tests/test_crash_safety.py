@@ -70,6 +70,9 @@ def _assert_consistent(db: Path, reference: dict[str, dict[str, int]]) -> int:
             ).fetchone()[0]
             assert orphans == 0, f"{orphans} {table} rows without their article"
         articles = {r[0] for r in con.execute("SELECT id FROM articles")}
+        # Vectors (derived, written after their batch) may lag, never dangle or split an article.
+        vectors = con.execute("SELECT article_id, count(*) FROM embeddings GROUP BY article_id").fetchall()
+        assert {a for a, _ in vectors} <= articles and all(n == 1 for _, n in vectors)
         fts = [r[0] for r in con.execute("SELECT article_id FROM articles_fts")]
         assert len(fts) == len(articles) and set(fts) == articles, "FTS index out of step with articles"
     finally:
@@ -123,5 +126,7 @@ def test_sigkill_at_random_points_leaves_a_consistent_store(tmp_path: Path) -> N
     assert final.returncode == 0, final.stderr[-2000:]
     assert _assert_consistent(db, reference) == ARTICLES
     assert _rows_per_article(db) == reference  # nothing lost, nothing duplicated
+    with sqlite3.connect(db) as con:  # the re-run embedded what the killed runs left without vectors
+        assert con.execute("SELECT count(DISTINCT article_id) FROM embeddings").fetchone()[0] == ARTICLES
     # The test must have killed runs that had stored part of the corpus, or it tested nothing.
     assert partial_kills >= 1, "no kill landed while articles were being written"

@@ -66,6 +66,17 @@ def test_ray_engine_stores_what_the_local_engine_stores(local_ray, tmp_path: Pat
     ray_store, local_store = Store(ray_db), Store(local_db)
     assert ray_store.counts() == local_store.counts()
     assert list(ray_store.table_rows("mentions")) == list(local_store.table_rows("mentions"))
+    # Vectors embedded on the workers: one per article, equal to the local engine's.
+    import numpy as np
+
+    def vectors(store: Store) -> dict[str, np.ndarray]:
+        return {
+            r["article_id"]: np.frombuffer(r["vector"], dtype="<f4") for r in store.table_rows("embeddings")
+        }
+
+    on_ray, local = vectors(ray_store), vectors(local_store)
+    assert sorted(on_ray) == sorted(local) == sorted(by_ray["article_ids"])
+    assert all(float(on_ray[a] @ local[a]) > 0.999 for a in local)
 
     again = _ingest(ray_db, folder, "--engine", "ray")
     assert again["ingested"] == 0 and again["duplicates"] == 20

@@ -132,20 +132,26 @@ def entities(
 
 @app.command()
 def search(
-    query: str = typer.Argument(..., help="Words to look for (all must match)."),
+    query: str = typer.Argument(..., help="Words to look for (FTS: all must match)."),
     limit: int = typer.Option(20, min=1, max=10_000),
-    offset: int = typer.Option(0, min=0, max=MAX_OFFSET, help="Skip this many."),
-    language: str = typer.Option(None, "--lang", "--language", "-l", help="Only this language (ISO 639-1)."),
+    offset: int = typer.Option(0, min=0, max=MAX_OFFSET, help="Skip this many (full-text mode)."),
     as_json: bool = typer.Option(False, "--json"),
+    semantic: bool = typer.Option(False, "--semantic", help="By meaning, in every language (embeddings)."),
+    hybrid: bool = typer.Option(False, "--hybrid", help="Keywords and meaning, fused by reciprocal rank."),
+    language: list[str] = typer.Option(
+        None, "--lang", "--language", "-l", help="Only these languages (ISO 639-1, repeatable)."
+    ),
+    since: str = typer.Option(None, "--since", help="Published on or after this ISO date."),
+    until: str = typer.Option(None, "--until", help="Published on or before this ISO date."),
+    diversify: bool = typer.Option(
+        True, "--diversify/--no-diversify", help="Interleave results across languages (semantic, hybrid)."
+    ),
 ) -> None:
-    """Full-text search over article titles and bodies."""
-    rows = state.store.search(query, limit=limit, offset=offset, language=language)
-    if as_json:
-        print_json(rows)
-    else:
-        print_table(
-            f"{len(rows)} results for {query!r}", rows, ["id", "language", "source", "title", "snippet"]
-        )
+    """Search articles: full text by default, --semantic or --hybrid across languages."""
+    from veille.cli.semantic import run_search
+
+    mode = "hybrid" if hybrid else "semantic" if semantic else "fts"
+    run_search(query, mode, limit, offset, as_json, language or [], since, until, diversify)
 
 
 @app.command()

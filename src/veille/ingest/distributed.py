@@ -10,6 +10,9 @@ writer at a time), needs no database credentials on cluster nodes, and keeps the
 guarantees of the local engine — each streamed batch is one store transaction. The writes
 are a small share of the time (see docs/benchmarks.md), so one writer does not limit it.
 
+With ``[embeddings]`` on, each actor also embeds its batch (one thread per actor) and the
+vectors travel back with the analyses; the driver's embedding stage only writes them.
+
 Pointing at a cluster: ``--ray-address ray://head:10001`` (or ``[ray] address``, or
 ``$RAY_ADDRESS``). Every node needs veille and the configured spaCy models installed.
 """
@@ -58,12 +61,20 @@ class RayOptions:
 
 
 class _Analyser:
-    """A Ray actor: one pipeline per worker; pickled articles in, pickled results out."""
+    """A Ray actor: one pipeline (and embedding model, when on) per worker; pickled articles in,
+    pickled results and passage vectors out."""
 
     def __init__(self, settings: Settings) -> None:
+        from veille.embed.service import EmbeddingSettings
         from veille.pipeline import Pipeline
 
         self.pipeline = Pipeline(settings)
+        self.embedding = EmbeddingSettings.from_settings(settings)
+        self.embedder: Any = None
+        if self.embedding.enabled:
+            from veille.embed.models import load_embedder
+
+            self.embedder = load_embedder(self.embedding.model, threads=1)  # one CPU per actor
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         import numpy as np
@@ -76,7 +87,23 @@ class _Analyser:
                 out.append(pickle.dumps(failure))
             else:
                 out.append(pickle.dumps(result))
-        return {"result": np.array(out, dtype=object)}
+        return {"result": np.array(out, dtype=object), "vectors": np.array(self._vectors(out), dtype=object)}
+
+    def _vectors(self, results: list[bytes]) -> list[bytes]:
+        """Per result, its pickled passage vectors (empty for failures or with embeddings off)."""
+        if self.embedder is None:
+            return [b""] * len(results)
+        from veille.embed.service import embed_analyses_rows
+
+        analyses = [pickle.loads(blob) for blob in results]
+        done = [a for a in analyses if isinstance(a, Analysis)]
+        rows = embed_analyses_rows(self.embedder, self.embedding, done)
+        by_id: dict[str, list[Any]] = {}
+        for row in rows:
+            by_id.setdefault(row.article_id, []).append(row)
+        return [
+            pickle.dumps(by_id.get(a.article.id, [])) if isinstance(a, Analysis) else b"" for a in analyses
+        ]
 
 
 def start_ray(options: RayOptions) -> None:
@@ -148,4 +175,9 @@ class RayIngestor(Ingestor):
             num_cpus=1,
         )
         for batch in dataset.iter_batches(batch_size=batch_size, batch_format="numpy"):
+            if self.embedding is not None:  # vectors computed on the workers: the stage only writes them
+                for blob in batch["vectors"]:
+                    rows = pickle.loads(blob) if blob else []
+                    if rows:
+                        self.embedding.precomputed[rows[0].article_id] = rows
             yield [pickle.loads(blob) for blob in batch["result"]]

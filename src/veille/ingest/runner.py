@@ -70,12 +70,13 @@ class Ingestor:
         self.settings = settings
         self.store = store
         self._pipeline = pipeline
-        # Run after each committed batch with its new analyses: story grouping, alerts.
+        # Run after each committed batch with its new analyses: embeddings then story
+        # grouping (veille.embed.service.ingest_hooks), alerts.
         self.after_write: list[Callable[[list[Analysis]], Any]] = []
-        if track_stories:
-            from veille.stories.persist import StoryTracker
+        from veille.embed.service import ingest_hooks
 
-            self.after_write.append(StoryTracker(store.engine).add)
+        self.embedding, hooks = ingest_hooks(settings, store.engine, track_stories=track_stories)
+        self.after_write.extend(hooks)
 
     @property
     def pipeline(self) -> Pipeline:
@@ -111,6 +112,8 @@ class Ingestor:
                 batch = []
         if batch:
             self._flush(batch, report, progress)
+        if self.embedding is not None:
+            self.embedding.close()  # deferred vectors (and the stories that use them) are in
         report.seconds = time.perf_counter() - started
         return report
 

@@ -323,3 +323,26 @@ story_history = Table(
 
 # The story list's order (``dashboard.stories``: newest first, ties by id), read from the index.
 Index("ix_stories_last_seen_id", stories.c.last_seen, stories.c.id)
+
+# -- embeddings (issue 12; read and written by veille.store.vectors only) ---------------
+# One row per embedded passage of an article: passage 0 is the title and lead (the
+# article's vector), further passages are later slices of the body. ``model`` and
+# ``version`` say which encoder made the vector: search and stories read only the rows
+# of the configured model, and `veille embed` fills in what is missing or stale.
+
+embeddings = Table(
+    "embeddings",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),  # load order, for incremental reads
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("passage", Integer, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("model", String(200), nullable=False),
+    Column("version", String(64), nullable=False),
+    Column("dim", Integer, nullable=False),
+    Column("vector", LargeBinary, nullable=False),  # float32, little-endian, unit length
+    Column("created_at", String(32), nullable=False),
+    UniqueConstraint("article_id", "passage", name="uq_embedding_article_passage"),
+)
+Index("ix_embeddings_model", embeddings.c.model, embeddings.c.version, embeddings.c.seq)

@@ -57,6 +57,17 @@ class ClusterSettings:
     regroup_stories: int = 4  # neighbouring stories re-clustered with it, at most
     merge_min: float = 0.5  # stories merge only if their members are this share of the threshold similar
     prior_documents: int = 500  # weight of general word frequencies in IDF, in documents
+    # Article embeddings (veille.embed), across languages only: within a language, words and
+    # entities tell two events of one kind apart better than a topic-level sentence vector.
+    # Two articles in different languages whose calibrated vector similarity reaches
+    # ``vector_threshold`` are as similar as ``threshold``.
+    vector_threshold: float = 0.35
+    vector_baseline: float = 0.77  # the model's cosine of unrelated texts (Embedder.baseline)
+    # Across languages, when both articles have a vector, it decides alone: shared countries and
+    # places are weak evidence of one event, and the vector already reads the names (BSNLP purity).
+    vector_decides: bool = True
+    vector_candidates: int = 10  # nearest articles in other languages whose stories are scored
+    vector_window: int = 20_000  # most recent article vectors searched for those candidates
 
 
 @dataclass
@@ -100,6 +111,7 @@ class StoryIndex:
     touched_articles: set[str] = field(default_factory=set)
     touched_stories: set[str] = field(default_factory=set)
     _norm_cache: dict[str, tuple[int, float, float]] = field(default_factory=dict, repr=False)
+    _vectors: _VectorRing | None = field(default=None, repr=False)
 
     # -- public API -----------------------------------------------------------------
 
@@ -115,12 +127,14 @@ class StoryIndex:
             story_id = self.aliases[story_id]
         return story_id
 
-    def add(self, analysis: Analysis) -> str:
-        """Assign one analysed article to a story; idempotent. Returns the story id."""
+    def add(self, analysis: Analysis, vector: np.ndarray | None = None) -> str:
+        """Assign one analysed article (and its embedding, if any) to a story; idempotent.
+        Returns the story id."""
         art = analysis.article
         if art.id in self.article_story:
             return self.story_of(art.id) or self.article_story[art.id]
         feats = features_of(analysis)
+        feats.vector = vector
         link = self.neardup.add(art.id, art.text, art.published, signature(art.text))
         return self.place(feats, link)
 
@@ -135,6 +149,7 @@ class StoryIndex:
             return sid
         self._count(feats)
         scored = self._score_candidates(feats)
+        self.remember_vector(feats)
         if not scored or scored[0][0] < self.settings.threshold:
             story = self._new_story(feats.article_id)
             self._attach(story, feats)
@@ -195,18 +210,40 @@ class StoryIndex:
     def _similarity(self, probe: _Probe, other: ArticleFeatures) -> float:
         weights = other.weighted()
         full, cross = self._norms(other)
-        if other.language == probe.feats.language:
+        same_language = other.language == probe.feats.language
+        if same_language:
             vec, norm, scale = probe.vec, probe.norm * full, 1.0
         else:
             vec, norm = probe.cross, probe.cross_norm * cross
             scale = self.settings.threshold / self.settings.crosslingual_threshold
-        if norm == 0.0:
+        score = 0.0
+        if norm != 0.0:
+            if len(vec) <= len(weights):
+                dot = sum(w * weights[k] * self.idf(k) for k, w in vec.items() if k in weights)
+            else:
+                dot = sum(w * self.idf(k) * vec[k] for k, w in weights.items() if k in vec)
+            score = scale * dot / norm
+        if not same_language and probe.feats.vector is not None and other.vector is not None:
+            vector = float(self._vector_score(np.dot(probe.feats.vector, other.vector)))
+            score = vector if self.settings.vector_decides else max(score, vector)
+        if score == 0.0:
             return 0.0
-        if len(vec) <= len(weights):
-            dot = sum(w * weights[k] * self.idf(k) for k, w in vec.items() if k in weights)
-        else:
-            dot = sum(w * self.idf(k) * vec[k] for k, w in weights.items() if k in vec)
-        return scale * dot / norm * self._day_factor(probe.feats.day, other.day)
+        return score * self._day_factor(probe.feats.day, other.day)
+
+    def _vector_score(self, cos: np.ndarray | float) -> np.ndarray:
+        """Raw embedding cosine(s) -> similarity on the clustering's scale (``threshold`` at
+        ``vector_threshold`` calibrated)."""
+        s = self.settings
+        calibrated = np.clip((np.asarray(cos) - s.vector_baseline) / (1.0 - s.vector_baseline), 0.0, 1.0)
+        return calibrated * (s.threshold / s.vector_threshold)
+
+    def remember_vector(self, feats: ArticleFeatures) -> None:
+        """Keep the article's vector among the recent ones searched for cross-language candidates."""
+        if feats.vector is None:
+            return
+        if self._vectors is None:
+            self._vectors = _VectorRing(self.settings.vector_window, len(feats.vector))
+        self._vectors.add(feats.article_id, feats.language, feats.vector)
 
     def _score_candidates(self, feats: ArticleFeatures) -> list[tuple[float, str]]:
         """Score the stories of the article's nearest indexed neighbours, best first.
@@ -223,8 +260,13 @@ class StoryIndex:
             for aid in self.postings.get(key, ()):
                 if aid != feats.article_id:
                     votes[aid] = votes.get(aid, 0.0) + vec[key]
+        neighbours = heapq.nlargest(self.settings.max_candidates, votes, key=votes.__getitem__)
+        if feats.vector is not None and self._vectors is not None:
+            # Across languages the shared features may be few (no NER for the language):
+            # the nearest articles in other languages by embedding propose their stories too.
+            neighbours += self._vectors.nearest(feats.vector, feats.language, self.settings.vector_candidates)
         candidates: list[str] = []
-        for aid in heapq.nlargest(self.settings.max_candidates, votes, key=votes.__getitem__):
+        for aid in neighbours:
             sid = self.story_of(aid)
             if sid is not None and sid in self.stories and sid not in candidates:
                 candidates.append(sid)
@@ -400,6 +442,15 @@ class StoryIndex:
                 other = lang[:, None] != lang[None, :]
                 scale = self.settings.threshold / self.settings.crosslingual_threshold
                 sim[other] = scale * part[other]
+                has = np.array([f.vector is not None for f in feats])
+                if has.sum() > 1:
+                    dim = len(next(f.vector for f in feats if f.vector is not None))
+                    vecs = np.array([f.vector if f.vector is not None else np.zeros(dim) for f in feats])
+                    vsim = self._vector_score(vecs @ vecs.T)
+                    both = other & has[:, None] & has[None, :]
+                    sim[both] = (
+                        vsim[both] if self.settings.vector_decides else np.maximum(sim[both], vsim[both])
+                    )
         days = [f.day for f in feats]
         if any(d is not None for d in days):
             for i in range(n):
@@ -464,6 +515,38 @@ class StoryIndex:
         for aid in article_ids:
             self._attach(story, self.features[aid], count=aid not in copies)
         story.added_since_check = 0
+
+
+class _VectorRing:
+    """The last ``size`` article vectors in a fixed matrix (oldest overwritten), searched exactly."""
+
+    def __init__(self, size: int, dim: int) -> None:
+        self.matrix = np.zeros((size, dim), dtype=np.float32)
+        self.ids: list[str | None] = [None] * size
+        self.languages = np.array([""] * size, dtype=object)
+        self.next = 0
+        self.filled = 0
+
+    def add(self, article_id: str, language: str, vector: np.ndarray) -> None:
+        if len(vector) != self.matrix.shape[1]:
+            return  # a vector from another model: not comparable
+        i = self.next
+        self.matrix[i], self.ids[i], self.languages[i] = vector, article_id, language
+        self.next = (i + 1) % len(self.ids)
+        self.filled = min(self.filled + 1, len(self.ids))
+
+    def nearest(self, vector: np.ndarray, language: str, k: int) -> list[str]:
+        """Ids of the ``k`` most similar stored vectors in languages other than ``language``."""
+        n = self.filled
+        if n == 0 or k <= 0 or len(vector) != self.matrix.shape[1]:
+            return []
+        scores = self.matrix[:n] @ np.asarray(vector, dtype=np.float32)
+        scores[self.languages[:n] == language] = -np.inf
+        k = min(k, n)
+        top = np.argpartition(-scores, k - 1)[:k]
+        return [
+            i for i in (self.ids[j] for j in top[np.argsort(-scores[top])] if np.isfinite(scores[j])) if i
+        ]
 
 
 @dataclass

@@ -9,7 +9,8 @@ Feature keys carry their channel as a prefix so one sparse vector holds them all
 - ``d:`` dates named in the text, resolved to ISO days or months;
 - ``t:<lang>:`` title and body terms, which only match within one language.
 
-Everything but terms is language-independent: that is the cross-lingual signal.
+Everything but terms is language-independent: that is the cross-lingual signal, with the
+article's multilingual embedding (``vector``) beside it when embeddings are on.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from veille.model import Analysis, normalise_text
 
@@ -154,6 +156,9 @@ class ArticleFeatures:
     counts: dict[str, float] = field(default_factory=dict)
     title: str = ""
     source: str = ""
+    # The article's unit-length embedding (title + lead), when embeddings are on: the
+    # cross-language signal for languages whose entities the pipeline cannot resolve.
+    vector: Any = field(default=None, repr=False, compare=False)
     _weighted: dict[str, float] | None = field(default=None, init=False, repr=False, compare=False)
 
     def weighted(self) -> dict[str, float]:

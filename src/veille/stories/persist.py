@@ -109,8 +109,14 @@ def _story_row(
     }
 
 
-def load_index(engine: Engine, settings: ClusterSettings | None = None) -> StoryIndex:
-    """Rebuild the story index saved in the store (an empty one for a new store)."""
+def load_index(
+    engine: Engine, settings: ClusterSettings | None = None, vector_model: tuple[str, str] | None = None
+) -> StoryIndex:
+    """Rebuild the story index saved in the store (an empty one for a new store).
+
+    ``vector_model`` (name, version): attach that model's stored vectors to the most recent
+    ``vector_window`` articles, the ones new articles are compared with.
+    """
     index = StoryIndex(settings=settings or ClusterSettings())
     with engine.connect() as conn:
         rows = (
@@ -119,6 +125,12 @@ def load_index(engine: Engine, settings: ClusterSettings | None = None) -> Story
         history = (
             conn.execute(select(schema.story_history).order_by(schema.story_history.c.seq)).mappings().all()
         )
+    vectors: dict[str, Any] = {}
+    if vector_model is not None and rows:
+        from veille.store.vectors import article_vectors
+
+        recent = [r["article_id"] for r in rows[-index.settings.vector_window :]]
+        vectors = article_vectors(engine, vector_model[0], vector_model[1], recent)
     nd = index.neardup
     for r in rows:
         aid = r["article_id"]
@@ -129,11 +141,13 @@ def load_index(engine: Engine, settings: ClusterSettings | None = None) -> Story
         if r["original_id"]:
             nd.original[aid] = r["original_id"]
         feats = ArticleFeatures(aid, r["language"], r["day"], dict(r["features"]), r["title"], r["source"])
+        feats.vector = vectors.get(aid)
         index.features[aid] = feats
         index.order[aid] = r["seq"]
         is_copy = aid in nd.original
         if not is_copy:
             index._count(feats)
+            index.remember_vector(feats)
         story = index.stories.get(r["story_id"])
         if story is None:
             story = index._new_story_with_id(r["story_id"])
@@ -171,17 +185,23 @@ class StoryTracker:
     every process clusters against every article and ``seq`` stays one sequence.
     """
 
-    def __init__(self, engine: Engine, settings: ClusterSettings | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        settings: ClusterSettings | None = None,
+        vector_model: tuple[str, str] | None = None,
+    ) -> None:
         self.engine = engine
         self.settings = settings
+        self.vector_model = vector_model  # (name, version) of the embeddings used, if any
         with backends.exclusive(engine, "stories"):
-            self.index = load_index(engine, settings)
+            self.index = load_index(engine, settings, vector_model)
         self.catch_up()
 
     def _refresh(self) -> None:
         """Reload the index if the saved one is not the one in memory (call under the lock)."""
         if saved_marks(self.engine) != (len(self.index.order), len(self.index.history)):
-            self.index = load_index(self.engine, self.settings)
+            self.index = load_index(self.engine, self.settings, self.vector_model)
 
     def catch_up(self, batch: int = 200) -> int:
         """Assign stored articles that have no story yet (a run killed between the
@@ -197,12 +217,20 @@ class StoryTracker:
                 )
             ]
         for i in range(0, len(missing), batch):
-            self.add(load_analyses(self.engine, missing[i : i + batch]))
+            ids = missing[i : i + batch]
+            vectors: Mapping[str, Any] | None = None
+            if self.vector_model is not None:
+                from veille.store.vectors import article_vectors
+
+                vectors = article_vectors(self.engine, *self.vector_model, ids)
+            self.add(load_analyses(self.engine, ids), vectors)
         return len(missing)
 
-    def add(self, analyses: list[Analysis]) -> dict[str, str]:
+    def add(self, analyses: list[Analysis], vectors: Mapping[str, Any] | None = None) -> dict[str, str]:
+        """Assign a batch to stories (with their embeddings, when given) and save the index."""
+        vectors = vectors or {}
         with backends.exclusive(self.engine, "stories"):
             self._refresh()  # another process's catch-up may have assigned some: ``add`` is idempotent
-            assigned = {a.article.id: self.index.add(a) for a in analyses}
+            assigned = {a.article.id: self.index.add(a, vectors.get(a.article.id)) for a in analyses}
             save_index(self.engine, self.index, {a.article.id: a.article for a in analyses})
             return {aid: self.index.story_of(aid) or sid for aid, sid in assigned.items()}

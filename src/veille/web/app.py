@@ -16,7 +16,9 @@ import hmac
 import ipaddress
 import json
 import os
+import re
 import threading
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -37,6 +39,7 @@ from veille.store import dashboard, schema, watch
 from veille.store.database import Store
 from veille.web import TEMPLATES_DIR
 from veille.web.guard import GuardLimits, RequestGuard
+from veille.web.search_view import SearchMode, SemanticSearch, related_or_none, search_rows
 from veille.web.story_view import build_story, summarise_many
 
 STATIC_DIR = TEMPLATES_DIR.parent / "static"
@@ -48,9 +51,9 @@ MAX_QUERY_CHARS = 300
 DEFAULT_MAX_BODY_BYTES = 10_000_000
 MAX_OFFSET = 10_000_000  # past any real list; bigger numbers overflow the database's integers
 MAX_ID = 2**63 - 1  # ids are 64-bit integers in SQLite and PostgreSQL
-LANG = Query(
-    None, max_length=8, pattern=r"^([A-Za-z]{2,3}(-[A-Za-z0-9]{1,4})?)?$", description="ISO 639 code"
-)
+LANG_PATTERN = r"^([A-Za-z]{2,3}(-[A-Za-z0-9]{1,4})?)?$"
+LANG_CODE = re.compile(LANG_PATTERN)
+LANG = Query(None, max_length=8, pattern=LANG_PATTERN, description="ISO 639 code")
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -282,16 +285,45 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             raise HTTPException(404, f"no story {story_id}")
         return as_json(build_story(store, row))
 
+    semantic = SemanticSearch(settings, store)  # the model loads on the first semantic query
+
     @app.get("/api/search", dependencies=read, tags=["articles"])
     def api_search(
         request: Request,
         q: str = Query(..., min_length=1, max_length=MAX_QUERY_CHARS),
         limit: int = Query(20, ge=1, le=200),
-        offset: int = Query(0, ge=0, le=MAX_OFFSET),
-        lang: str | None = LANG,
+        offset: int = Query(0, ge=0, le=MAX_OFFSET, description="full-text mode only"),
+        mode: SearchMode = Query(SearchMode.fts, description="fts (keywords), semantic or hybrid"),
+        lang: list[str] = Query(
+            [], max_length=8, description="only these languages (ISO 639 codes, repeatable)"
+        ),
+        since: date | None = Query(None, description="published on or after (ISO date)"),
+        until: date | None = Query(None, description="published on or before (ISO date)"),
+        diversify: bool = Query(True, description="interleave results across languages"),
     ) -> Response:
-        rows = store.search(q, limit=limit + 1, offset=offset, language=lang)
-        return as_json(page(rows, limit, offset, request) | {"q": q, "lang": lang})
+        for code in lang:
+            if not LANG_CODE.fullmatch(code):
+                raise HTTPException(422, f"lang must be an ISO 639 code, not {code[:20]!r}")
+        if mode is SearchMode.fts and len(lang) <= 1 and since is None and until is None:
+            # Plain full text: the store's own query, paged in SQL.
+            rows = store.search(q, limit=limit + 1, offset=offset, language=lang[0] if lang else None)
+            rows = [r | {"passage": None, "score": None, "matched_by": ["fts"]} for r in rows]
+            return as_json(page(rows, limit, offset, request) | {"q": q, "mode": mode.value, "lang": lang})
+        rows = search_rows(semantic, q, mode.value, limit, lang, since, until, diversify)
+        return as_json(
+            page(rows, limit, 0, request) | {"next": None, "q": q, "mode": mode.value, "lang": lang}
+        )
+
+    @app.get("/api/articles/{article_id}/related", dependencies=read, tags=["articles"])
+    def api_related(
+        article_id: str = Path(..., max_length=64),
+        limit: int = Query(10, ge=1, le=50),
+        same_language: bool = False,
+    ) -> Response:
+        art = store.article(article_id) if len(article_id) >= 4 else None
+        if art is None:
+            raise HTTPException(404, f"no article {article_id}")
+        return as_json({"items": semantic.related(art["id"], limit, other_languages=not same_language)})
 
     @app.get("/api/stats", dependencies=read, tags=["articles"])
     def api_stats() -> Response:
@@ -365,11 +397,17 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
 
     @app.get("/", response_class=HTMLResponse, dependencies=read, include_in_schema=False)
     def index(
-        request: Request, q: str | None = Query(None, max_length=MAX_QUERY_CHARS), lang: str | None = LANG
+        request: Request,
+        q: str | None = Query(None, max_length=MAX_QUERY_CHARS),
+        search_mode: SearchMode = Query(SearchMode.fts, alias="mode"),
+        lang: str | None = LANG,
     ) -> HTMLResponse:
         mode, rows = dashboard.stories(store, limit=100)
+        langs = [lang] if lang else []
         twin = (
-            "/api/search?" + urlencode({"q": q} | ({"lang": lang} if lang else {})) if q else "/api/stories"
+            "/api/search?" + urlencode({"q": q, "mode": search_mode.value} | ({"lang": lang} if lang else {}))
+            if q
+            else "/api/stories"
         )
         return render(
             request,
@@ -379,8 +417,11 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
                 "mode": mode,
                 "stats": store.counts(),
                 "q": q or "",
+                "search_mode": search_mode.value,
                 "lang": lang or "",
-                "results": store.search(q, language=lang) if q else None,
+                "results": search_rows(semantic, q, search_mode.value, 20, langs, None, None, True)
+                if q
+                else None,
                 "alerts": watch.alerts(store, limit=10),
             },
             twin,
@@ -408,6 +449,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         story = build_story(
             store, {"id": f"article-{art['id']}", "title": art["title"], "article_ids": [art["id"]]}
         )
-        return render(request, "story.html", {"story": story, "single": True}, f"/api/articles/{art['id']}")
+        context = {"story": story, "single": True, "related": related_or_none(semantic, art["id"])}
+        return render(request, "story.html", context, f"/api/articles/{art['id']}")
 
     return app

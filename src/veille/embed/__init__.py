@@ -1,0 +1,2 @@
+"""Multilingual sentence embeddings: one vector space for every language (semantic search, related
+articles, stories across languages). See docs/search.md."""

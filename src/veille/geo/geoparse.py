@@ -27,6 +27,7 @@ from veille.geo.spatial import (
 )
 from veille.geo.toponyms import is_area, is_strong, resolve_toponyms
 from veille.model import Analysis, Place, PlaceMention, RelativeLocation
+from veille.nlp.lemmas import lemma_forms, lemma_match_ok
 from veille.nlp.metonymy import is_government_use
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,10 @@ class Candidate:
     start: int  # token indices
     end: int
     source: str  # "ner" or "gazetteer"
+    name: str | None = None  # the lemmas' text when matched through them ("Москва" for "Москві")
+
+    def lookup_text(self, doc: Doc) -> str:
+        return self.name or doc[self.start : self.end].text
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -101,11 +106,27 @@ class Geoparser:
         n-gram extends the key of a shorter one, so once no name starts with it, no longer
         n-gram from that token can be a name.
         """
+        texts = [t.text for t in doc]
+        found = self._scan(doc, texts)
+        lemmas = lemma_forms(doc)
+        if lemmas is None or lemmas == texts:
+            return found
+        # Inflected names through their lemmas ("в Москві"): the longest match wins, the
+        # surface form on a tie; offsets stay on the surface tokens.
+        found += self._scan(doc, lemmas, by_lemma=True)
+        chosen: list[Candidate] = []
+        taken: set[int] = set()
+        for c in sorted(found, key=lambda c: (c.start - c.end, c.name is not None, c.start)):
+            if not taken.intersection(range(c.start, c.end)):
+                chosen.append(c)
+                taken.update(range(c.start, c.end))
+        return sorted(chosen, key=lambda c: c.start)
+
+    def _scan(self, doc: Doc, texts: list[str], by_lemma: bool = False) -> list[Candidate]:
         gazetteer, demonyms = self.gazetteer, self.demonyms
         tokens = list(doc)
         n = len(tokens)
-        texts = [t.text for t in tokens]
-        with_ws = [t.text_with_ws for t in tokens]
+        with_ws = [text + t.whitespace_ for text, t in zip(texts, tokens, strict=True)]
         # _has_name_shape, token by token.
         edge = [_name_edge(t) for t in tokens]
         capital = [_capitalised(t) for t in tokens]
@@ -127,11 +148,14 @@ class Geoparser:
                         and capitalised
                         and (j == i or not sent_start[j])
                         and gazetteer.has_key(key, demonyms)
+                        and (not by_lemma or lemma_match_ok(doc[i : j + 1]))
                     ):
                         found = j + 1
                     text += with_ws[j]
             if found:
-                out.append(Candidate(i, found, "gazetteer"))
+                name = "".join(with_ws[i:found]).strip() if by_lemma else None
+                if not by_lemma or name != doc[i:found].text:
+                    out.append(Candidate(i, found, "gazetteer", name))
                 i = found
             else:
                 i += 1
@@ -147,7 +171,7 @@ class Geoparser:
                 if ent.label_ in PLACE_LABELS and not cands:
                     # "Greece Italy", "Mississippi State": the known names inside the span.
                     chosen += [
-                        Candidate(start + g.start, start + g.end, "ner")
+                        Candidate(start + g.start, start + g.end, "ner", g.name)
                         for g in self.gazetteer_matches(doc[start:end].as_doc())
                     ]
                 elif ent.label_ in PLACE_LABELS or (
@@ -166,7 +190,7 @@ class Geoparser:
                 ):
                     chosen = [c for c in chosen if c not in overlapping] + [g]
                 continue
-            places = self.gazetteer.lookup(name_key(span.text), self.demonyms)
+            places = self.gazetteer.lookup(name_key(g.lookup_text(doc)), self.demonyms)
             if has_ner:
                 inside_other = any(t.ent_type_ and t.ent_type_ not in PLACE_LABELS for t in span)
                 if inside_other or not any(is_strong(p) for p in places):
@@ -184,7 +208,9 @@ class Geoparser:
 
     # -- the extractor ----------------------------------------------------------------
     def __call__(self, analysis: Analysis, doc: Doc) -> None:
-        spans = [doc[c.start : c.end] for c in self.candidate_spans(doc)]
+        candidates = self.candidate_spans(doc)
+        spans = [doc[c.start : c.end] for c in candidates]
+        names = {(c.start, c.end): c.lookup_text(doc) for c in candidates}
         countries = [
             m.entity_id.split(":", 1)[1]
             for m in analysis.mentions
@@ -192,7 +218,7 @@ class Geoparser:
         ]
         spans = [s for s in spans if not _named_as_non_place(analysis, s)]
         places = resolve_toponyms(
-            [s.text for s in spans], self.gazetteer, countries, qualifiers(doc, spans), self.demonyms
+            [names[(s.start, s.end)] for s in spans], self.gazetteer, countries, qualifiers(doc, spans), self.demonyms
         )
         places = drop_unsupported(places, countries)
         mentions: list[PlaceMention] = []

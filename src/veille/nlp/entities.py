@@ -16,6 +16,7 @@ from spacy.util import filter_spans
 
 from veille.config import Settings
 from veille.model import Analysis, Mention, fold_token
+from veille.nlp.lemmas import lemma_forms, lemma_match_ok
 from veille.resolve.knowledge import CAPITAL, DEMONYM, KnowledgeBase, knowledge_base
 
 GAZETTEER = "entities.gazetteer"
@@ -69,10 +70,18 @@ class MentionExtractor:
         """Longest knowledge-base names in the doc, case- and accent-insensitive.
 
         A scan over tokens that extends a span while its folded text is a prefix
-        of some alias: no per-language matcher to build, any tokenizer works.
+        of some alias: no per-language matcher to build, any tokenizer works. Where
+        ``nlp.lemmas`` set lemmas, a second scan over them finds inflected names
+        ("Москві" is "Москва"); spans stay on the surface text.
         """
+        spans = self._scan(doc, [fold_token(t.text) for t in doc])
+        lemmas = lemma_forms(doc)
+        if lemmas is not None:
+            spans += self._scan(doc, [fold_token(lemma) for lemma in lemmas], by_lemma=True)
+        return filter_spans(spans)
+
+    def _scan(self, doc: Doc, folded: list[str], by_lemma: bool = False) -> list[Span]:
         aliases, prefixes = self.kb.folded_aliases()
-        folded = [fold_token(t.text) for t in doc]
         spaced = [bool(t.whitespace_) for t in doc]
         n = len(folded)
         spans = []
@@ -85,13 +94,16 @@ class MentionExtractor:
                 candidate = key.rstrip()
                 if candidate not in prefixes:
                     break
-                for alias in aliases.get(candidate, ()):
-                    if any(_case_ok(alias, doc[i : j + 1].text, t.how) for t in self.kb.names[alias]):
-                        spans.append(Span(doc, i, j + 1, label=alias))
-                        break
+                if by_lemma and not lemma_match_ok(doc[i : j + 1]):
+                    pass
+                else:
+                    for alias in aliases.get(candidate, ()):
+                        if any(_case_ok(alias, doc[i : j + 1].text, t.how) for t in self.kb.names[alias]):
+                            spans.append(Span(doc, i, j + 1, label=alias))
+                            break
                 if spaced[j]:
                     key += " "
-        return filter_spans(spans)
+        return spans
 
     def __call__(self, analysis: Analysis, doc: Doc) -> None:
         gaz = self.gazetteer_spans(doc)

@@ -1,7 +1,8 @@
 """Load spaCy pipelines offline: an installed package name or a path, never a download.
 
 A language with no configured model gets a blank pipeline with a rule-based
-sentencizer, so its articles are still split, stored and gazetteer-matched.
+sentencizer and, where simplemma has a dictionary for it, lemmas (``nlp.lemmas``), so
+its articles are still split, stored and gazetteer-matched on inflected forms too.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import spacy
 from spacy.language import Language
 
 from veille.errors import ConfigError
+from veille.nlp.lemmas import add_lemmatizer
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,7 @@ def _blank(lang: str) -> Language:
     except (ImportError, KeyError, ValueError):
         nlp = spacy.blank(MULTILINGUAL)
     nlp.add_pipe("sentencizer")
+    add_lemmatizer(nlp, lang)
     return nlp
 
 

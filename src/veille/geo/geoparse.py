@@ -27,7 +27,9 @@ from veille.geo.spatial import (
 )
 from veille.geo.toponyms import is_area, is_strong, resolve_toponyms
 from veille.model import Analysis, Place, PlaceMention, RelativeLocation
+from veille.nlp.entities import NER as NER_EXTRACTOR
 from veille.nlp.lemmas import lemma_forms, lemma_match_ok
+from veille.nlp.slovnet_ner import NER_LABELS_KEY
 from veille.nlp.metonymy import is_government_use
 
 log = logging.getLogger(__name__)
@@ -163,11 +165,20 @@ class Geoparser:
 
     def candidate_spans(self, doc: Doc) -> list[Candidate]:
         has_ner = doc.has_annotation("ENT_IOB")
+        # A NER that names only people and organisations (``nlp.slovnet_ner`` on Ukrainian)
+        # leaves places to the gazetteer, under the rules for pipelines without NER.
+        place_ner = has_ner and bool(PLACE_LABELS & set(doc.user_data.get(NER_LABELS_KEY, PLACE_LABELS)))
         chosen: list[Candidate] = []
         if has_ner:
+            lemmas = lemma_forms(doc)
             for ent in doc.ents:
                 start, end = _trim(doc, ent.start, ent.end)
                 cands = self.gazetteer.candidates(doc[start:end].text, self.demonyms)
+                name = None
+                if not cands and lemmas is not None and ent.label_ in OTHER_LABELS:
+                    # slovnet reads Ukrainian "Києва" as a surname: the lemma says it is Kyiv.
+                    name = " ".join(lemmas[start:end])
+                    cands = self.gazetteer.candidates(name, self.demonyms)
                 if ent.label_ in PLACE_LABELS and not cands:
                     # "Greece Italy", "Mississippi State": the known names inside the span.
                     chosen += [
@@ -177,7 +188,7 @@ class Geoparser:
                 elif ent.label_ in PLACE_LABELS or (
                     ent.label_ in OTHER_LABELS and any(is_strong(p) for p in cands) and start == ent.start
                 ):
-                    chosen.append(Candidate(start, end, "ner"))
+                    chosen.append(Candidate(start, end, "ner", name))
         for g in self.gazetteer_matches(doc):
             span = doc[g.start : g.end]
             overlapping = [c for c in chosen if c.start < g.end and g.start < c.end]
@@ -191,9 +202,10 @@ class Geoparser:
                     chosen = [c for c in chosen if c not in overlapping] + [g]
                 continue
             places = self.gazetteer.lookup(name_key(g.lookup_text(doc)), self.demonyms)
-            if has_ner:
-                inside_other = any(t.ent_type_ and t.ent_type_ not in PLACE_LABELS for t in span)
-                if inside_other or not any(is_strong(p) for p in places):
+            if has_ner and any(t.ent_type_ and t.ent_type_ not in PLACE_LABELS for t in span):
+                continue  # inside a person's or an organisation's name
+            if place_ner:
+                if not any(is_strong(p) for p in places):
                     continue
                 if (
                     len(span) == 1
@@ -216,7 +228,9 @@ class Geoparser:
             for m in analysis.mentions
             if m.entity_id and m.entity_id.startswith("country:")
         ]
-        spans = [s for s in spans if not _named_as_non_place(analysis, s)]
+        # A name NER took for a person whose lemma is a known place ("Києва") stays a place.
+        relabelled = {(c.start, c.end) for c in candidates if c.source == "ner" and c.name is not None}
+        spans = [s for s in spans if (s.start, s.end) in relabelled or not _named_as_non_place(analysis, s)]
         places = resolve_toponyms(
             [names[(s.start, s.end)] for s in spans], self.gazetteer, countries, qualifiers(doc, spans), self.demonyms
         )
@@ -240,6 +254,8 @@ class Geoparser:
                 )
             )
         analysis.place_mentions.extend(mentions)
+        chars = {(doc[a:b].start_char, doc[a:b].end_char) for a, b in relabelled}
+        _drop_ner_mentions_of_places(analysis, [m for m in mentions if (m.start, m.end) in chars])
         analysis.relative_locations.extend(relative_locations(analysis, mentions))
         analysis.routes.extend(extract_routes(analysis, doc, mentions))
 
@@ -263,6 +279,19 @@ def _named_as_non_place(analysis: Analysis, span: Span) -> bool:
         and m.entity_id.split(":", 1)[0] in {"org", "person"}
         for m in analysis.mentions
     )
+
+
+def _drop_ner_mentions_of_places(analysis: Analysis, places: list[PlaceMention]) -> None:
+    """A person or organisation that NER alone saw, on exactly the span of a place its lemma names, is the place."""
+    spans = {(p.start, p.end) for p in places}
+    dropped = [m for m in analysis.mentions if m.extractor == NER_EXTRACTOR and (m.start, m.end) in spans]
+    if not dropped:
+        return
+    analysis.mentions = [m for m in analysis.mentions if m not in dropped]
+    still = {m.entity_id for m in analysis.mentions}
+    for m in dropped:
+        if m.entity_id and m.entity_id not in still:
+            analysis.entities.pop(m.entity_id, None)
 
 
 def drop_unsupported(places: list[Place | None], countries: list[str]) -> list[Place | None]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,10 +18,13 @@ from spacy.language import Language
 
 from veille.errors import ConfigError
 from veille.nlp.lemmas import add_lemmatizer
+from veille.nlp.slovnet_ner import add_blank_ner
 
 log = logging.getLogger(__name__)
 
 MULTILINGUAL = "xx"
+# Set to "1" to leave slovnet's names out of blank pipelines (the benches' "without" runs).
+NO_BLANK_NER = "VEILLE_NO_BLANK_NER"
 
 
 def _blank(lang: str) -> Language:
@@ -30,6 +34,8 @@ def _blank(lang: str) -> Language:
         nlp = spacy.blank(MULTILINGUAL)
     nlp.add_pipe("sentencizer")
     add_lemmatizer(nlp, lang)
+    if os.environ.get(NO_BLANK_NER) != "1":
+        add_blank_ner(nlp, lang)
     return nlp
 
 

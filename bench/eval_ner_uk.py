@@ -135,7 +135,9 @@ def main() -> int:
     predicted = veille_spans(docs, args.config) if args.system == "veille" else natasha_spans(docs)
     counts = score(docs, predicted)
     cpu = time.process_time() - t0
-    print(f"NER-UK 2.0 dev: {len(docs)} documents, {counts['ALL']['gold']} gold PERS/LOC/ORG; system {args.system}")
+    print(
+        f"NER-UK 2.0 dev: {len(docs)} documents, {counts['ALL']['gold']} gold PERS/LOC/ORG; system {args.system}"
+    )
     print(f"{'type':6} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6} {'lenientR':>9}")
     for kind in (*TYPES, "ALL"):
         c = counts[kind]

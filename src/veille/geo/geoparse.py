@@ -29,8 +29,8 @@ from veille.geo.toponyms import is_area, is_strong, resolve_toponyms
 from veille.model import Analysis, Place, PlaceMention, RelativeLocation
 from veille.nlp.entities import NER as NER_EXTRACTOR
 from veille.nlp.lemmas import lemma_forms, lemma_match_ok
-from veille.nlp.slovnet_ner import NER_LABELS_KEY
 from veille.nlp.metonymy import is_government_use
+from veille.nlp.slovnet_ner import NER_LABELS_KEY
 
 log = logging.getLogger(__name__)
 
@@ -232,7 +232,11 @@ class Geoparser:
         relabelled = {(c.start, c.end) for c in candidates if c.source == "ner" and c.name is not None}
         spans = [s for s in spans if (s.start, s.end) in relabelled or not _named_as_non_place(analysis, s)]
         places = resolve_toponyms(
-            [names[(s.start, s.end)] for s in spans], self.gazetteer, countries, qualifiers(doc, spans), self.demonyms
+            [names[(s.start, s.end)] for s in spans],
+            self.gazetteer,
+            countries,
+            qualifiers(doc, spans),
+            self.demonyms,
         )
         places = drop_unsupported(places, countries)
         mentions: list[PlaceMention] = []

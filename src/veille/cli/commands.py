@@ -161,6 +161,9 @@ def show(
         f" · {escape(art['source'] or art['origin'] or '')}[/]",
         highlight=False,
     )
+    limited = [r for r in art.get("extractors", []) if r["status"] != "ran"]
+    for run in limited:
+        console.print(f"[yellow]{escape(run['name'])}: {escape(run['note'])}[/]", highlight=False)
     console.print(escape(art["text"]), highlight=False)
     names = {e["id"]: e["name"] for e in art["entities"]}
     print_table(

@@ -122,7 +122,11 @@ class MentionExtractor:
             )
         for ent in doc.ents:
             if any(i in taken for i in range(ent.start, ent.end)):
-                continue
+                ent = _person_beside(
+                    ent, taken
+                )  # "України Володимир Зеленський": the person after the country
+                if ent is None:
+                    continue
             label = NER_LABELS.get(ent.label_)
             if (
                 label in (None, "ORG")
@@ -171,6 +175,25 @@ class MentionExtractor:
             entity_id=entity_id,
             role=role,
         )
+
+
+def _person_beside(ent: Span, taken: set[int]) -> Span | None:
+    """The capitalised words of a PER span left after a gazetteer name at its start is cut off.
+
+    NER trained on one language glues a country to a name in another ("України Володимир
+    Зеленський"); what follows the known name is still a person if every word is capitalised.
+    """
+    if ent.label_ not in ("PER", "PERSON"):
+        return None
+    start = ent.start
+    while start < ent.end and start in taken:
+        start += 1
+    rest = ent.doc[start : ent.end]
+    if start == ent.start or len(rest) < 2 or any(i in taken for i in range(start, ent.end)):
+        return None
+    if not all(t.is_alpha and t.text[:1].isupper() for t in rest):
+        return None
+    return Span(ent.doc, start, ent.end, label=ent.label_)
 
 
 def _trim(span: Span) -> Span | None:

@@ -203,6 +203,8 @@ def _trim(span: Span) -> Span | None:
     while start < end and (doc[start].is_space or doc[start].is_punct):
         start += 1
     while end > start and (doc[end - 1].is_space or doc[end - 1].is_punct):
+        if doc[end - 1].is_quote and any(t.is_quote for t in doc[start : end - 1]):
+            break  # the closing quote of ТОВ «Укргеоекологія» is part of the name
         end -= 1
     return doc[start:end] if end > start else None
 

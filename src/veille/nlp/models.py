@@ -17,6 +17,7 @@ import spacy
 from spacy.language import Language
 
 from veille.errors import ConfigError
+from veille.nlp.legal_forms import add_legal_form_ruler
 from veille.nlp.lemmas import add_lemmatizer
 from veille.nlp.slovnet_ner import add_blank_ner
 
@@ -34,8 +35,8 @@ def _blank(lang: str) -> Language:
         nlp = spacy.blank(MULTILINGUAL)
     nlp.add_pipe("sentencizer")
     add_lemmatizer(nlp, lang)
-    if os.environ.get(NO_BLANK_NER) != "1":
-        add_blank_ner(nlp, lang)
+    if os.environ.get(NO_BLANK_NER) != "1" and add_blank_ner(nlp, lang):
+        add_legal_form_ruler(nlp, lang)
     return nlp
 
 

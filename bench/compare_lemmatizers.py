@@ -60,7 +60,7 @@ def main() -> int:
         except (ImportError, ValueError) as exc:
             print(f"  pymorphy3 unavailable: {exc}")
             continue
-        acc, speed = accuracy(pairs, lambda w: str(morph.parse(w)[0].normal_form))
+        acc, speed = accuracy(pairs, lambda w, morph=morph: str(morph.parse(w)[0].normal_form))
         print(f"{lang}: pymorphy3 {acc:.3f} ({speed:,.0f} words/s)")
     return 0
 

@@ -120,13 +120,13 @@ class MentionExtractor:
                     role=CAPITAL if target.how == CAPITAL else None,
                 )
             )
-        for ent in doc.ents:
-            if any(i in taken for i in range(ent.start, ent.end)):
-                ent = _person_beside(
-                    ent, taken
-                )  # "України Володимир Зеленський": the person after the country
-                if ent is None:
-                    continue
+        for found in doc.ents:
+            ent: Span | None = found
+            if any(i in taken for i in range(found.start, found.end)):
+                # "України Володимир Зеленський": the person after the country.
+                ent = _person_beside(found, taken)
+            if ent is None:
+                continue
             label = NER_LABELS.get(ent.label_)
             if (
                 label in (None, "ORG")

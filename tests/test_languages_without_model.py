@@ -117,6 +117,21 @@ def test_extractor_runs_are_stored_and_old_stores_gain_the_table(tmp_path, analy
     store.close()
 
 
+def test_the_api_article_json_lists_the_extractor_runs(tmp_path, analyse, settings):
+    from fastapi.testclient import TestClient
+
+    from veille.web.app import create_app
+
+    store = Store(f"sqlite:///{tmp_path / 'v.db'}")
+    a = analyse("Уряд України заявив, що переговори у Варшаві тривали два дні.", "uk")
+    store.write([a])
+    body = TestClient(create_app(settings, store)).get(f"/api/articles/{a.article.id}").json()
+    runs = {r["name"]: r for r in body["extractors"]}
+    assert runs["events"]["note"] == "needs a dependency parse; no parser for uk"
+    assert runs["amounts"]["status"] == "ran"
+    store.close()
+
+
 def test_veille_show_says_which_extractors_could_not_run(tmp_path):
     text_file = tmp_path / "uk.txt"
     text_file.write_text(

@@ -21,7 +21,7 @@ import lzma
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata, resources
@@ -108,14 +108,15 @@ class _Names:
         conn.execute(INDEXES)  # the build adds it at the end; lookups here need it now
         conn.execute("CREATE INDEX IF NOT EXISTS names_place ON names (place_id)")
 
-    def add(self, place_id: str, names: list[tuple[str, str | None]]) -> int:
+    def add(self, place_id: str, names: list[tuple[str, tuple[str, ...]]]) -> int:
+        """Insert (name, its languages) pairs; the language column gets the language when only one."""
         have = {k for (k,) in self.conn.execute("SELECT key FROM names WHERE place_id=?", (place_id,))}
         rows = []
-        for name, lang in names:
+        for name, langs in names:
             key = name_key(name)
-            if key and key not in have and plausible_name(name):
+            if key and key not in have and plausible_name(name, langs):
                 have.add(key)
-                rows.append((key, place_id, lang))
+                rows.append((key, place_id, langs[0] if len(langs) == 1 else None))
         self.conn.executemany("INSERT INTO names VALUES (?,?,?)", rows)
         return len(rows)
 
@@ -149,13 +150,15 @@ COMMON_ZIPF = 3.0
 SHORT = 5  # names with fewer letters than this get the common-word check
 
 
-def plausible_name(name: str) -> bool:
+def plausible_name(name: str, languages: Iterable[str] = ()) -> bool:
     """Whether a name from a many-language source may enter the matchers.
 
-    In a cased script it starts with a capital, has three letters or more, and if shorter
-    than ``SHORT`` letters is not a common word (wordfreq Zipf >= 3) in a news language:
-    Lower Sorbian's "Man" (Isle of Man) and Hausa's "Sin" (China) stay out, "Київ" and
-    "Wien" go in. Caseless scripts (Chinese, Arabic) need two characters.
+    In a cased script it starts with a capital and has three letters or more; shorter
+    than ``SHORT`` letters, it must not be a common word (wordfreq Zipf >= 3) in a news
+    language other than its own (``languages``): Lower Sorbian's "Man" (Isle of Man, an
+    English word), Hausa's "Sin" (China, Spanish "without") stay out; German "Wien" and
+    Ukrainian "Київ", frequent because they are the cities, go in. Caseless scripts
+    (Chinese, Arabic) need two characters.
     """
     letters = sum(c.isalpha() for c in name)
     first = next((c for c in name if c.isalpha()), "")
@@ -165,31 +168,35 @@ def plausible_name(name: str) -> bool:
         return letters >= 2
     if not first.isupper() or letters < 3:
         return False
-    return letters >= SHORT or name.casefold() not in common_short_words()
+    if letters >= SHORT:
+        return True
+    common_in = common_short_words().get(name.casefold(), frozenset())
+    return not (common_in - set(languages))
 
 
 @lru_cache(maxsize=1)
-def common_short_words() -> frozenset[str]:
-    """Words under ``SHORT`` letters with Zipf >= 3 in a news language, from wordfreq.
+def common_short_words() -> dict[str, frozenset[str]]:
+    """Words under ``SHORT`` letters with Zipf >= 3 in a news language -> those languages (wordfreq).
 
-    Reading 13 wordfreq lists takes seconds, so the set is kept in the cache directory
+    Reading 13 wordfreq lists takes seconds, so the table is kept in the cache directory
     (keyed by wordfreq's version and the settings above) after the first use.
     """
     import wordfreq
 
     tag = f"{metadata.version('wordfreq')}-{COMMON_ZIPF}-{SHORT}-{'.'.join(COMMON_WORD_LANGUAGES)}"
-    path = cache_dir() / f"common-short-words-{tag}.txt"
+    path = cache_dir() / f"common-short-words-{tag}.tsv"
     if path.is_file():
-        return frozenset(path.read_text(encoding="utf-8").split("\n"))
-    words: set[str] = set()
+        rows = (line.split("\t") for line in path.read_text(encoding="utf-8").splitlines())
+        return {word: frozenset(langs.split(",")) for word, langs in rows}
+    words: dict[str, set[str]] = {}
     for lang in COMMON_WORD_LANGUAGES:
         for word in wordfreq.iter_wordlist(lang):
             if wordfreq.zipf_frequency(word, lang) < COMMON_ZIPF:
                 break
-            if sum(c.isalpha() for c in word) < SHORT:
-                words.add(word.casefold())
-    write_atomically(path, "\n".join(sorted(words)))
-    return frozenset(words)
+            if sum(c.isalpha() for c in word) < SHORT and "\t" not in word:
+                words.setdefault(word.casefold(), set()).add(lang)
+    write_atomically(path, "\n".join(f"{w}\t{','.join(sorted(ls))}" for w, ls in sorted(words.items())))
+    return {w: frozenset(ls) for w, ls in words.items()}
 
 
 def cache_dir() -> Path:
@@ -214,14 +221,14 @@ def cldr_country_names() -> dict[str, list[str]]:
     from babel import Locale
     from babel.localedata import locale_identifiers
 
-    path = cache_dir() / f"cldr-country-names-{babel.__version__}-{SHORT}-{COMMON_ZIPF}.json"
+    path = cache_dir() / f"cldr-country-names-{babel.__version__}-{SHORT}-{COMMON_ZIPF}-2.json"
     if path.is_file():
         loaded: dict[str, list[str]] = json.loads(path.read_text(encoding="utf-8"))
         return loaded
     names: dict[str, set[str]] = {}
     for code in sorted(c for c in locale_identifiers() if "_" not in c and c != "root"):
         for territory, name in Locale.parse(code).territories.items():
-            if len(territory) == 2 and territory.isalpha() and plausible_name(name):
+            if len(territory) == 2 and territory.isalpha() and plausible_name(name, [code]):
                 names.setdefault(territory, set()).add(name)
     out = {k: sorted(v) for k, v in sorted(names.items())}
     write_atomically(path, json.dumps(out, ensure_ascii=False))
@@ -232,7 +239,6 @@ def insert_geonames_locales(conn: sqlite3.Connection, path: Path | None = None) 
     names = _Names(conn)
     added = Added()
     for key, entries in geonames_locale_names(path).items():
-        rows = [(name, langs[0] if len(langs) == 1 else None) for name, langs in entries]
         if key.isdigit():
             target = f"geonames:{key}" if names.exists(f"geonames:{key}") else None
         elif "." in key:
@@ -242,7 +248,7 @@ def insert_geonames_locales(conn: sqlite3.Connection, path: Path | None = None) 
         else:
             target = names.country(key)
         if target:
-            n = names.add(target, rows)
+            n = names.add(target, list(entries))
             added.names += n
             added.places += bool(n)
     return added
@@ -254,7 +260,7 @@ def insert_subdivisions(conn: sqlite3.Connection) -> Added:
     for country, _code, entries in subdivision_names():
         target = names.region(country, [n for n, _ in entries])
         if target:
-            n = names.add(target, [(name, lang) for name, lang in entries])
+            n = names.add(target, [(name, (lang,)) for name, lang in entries])
             added.names += n
             added.places += bool(n)
     return added

@@ -111,10 +111,11 @@ def _more_names(code: str) -> list[str]:
 
 
 def _geonames_names(key: str) -> list[str]:
-    """A country's ("IR") or town's ("112931") names in ~190 languages (the "geonames-locales" source)."""
+    """A country's ("IR") or town's ("112931") names in ~190 languages (the "geonames-locales"
+    source), common words of other languages left out."""
     if GEONAMES_LOCALES not in enabled_sources():
         return []
-    return [name for name, _ in geonames_locale_names().get(key, ())]
+    return [name for name, langs in geonames_locale_names().get(key, ()) if plausible_name(name, langs)]
 
 
 def _add_countries(kb: KnowledgeBase) -> None:
@@ -133,9 +134,9 @@ def _add_countries(kb: KnowledgeBase) -> None:
         for tr in translations:
             aliases.update(_uninvert(tr.gettext(a)) for a in official if a)
         aliases.update(extra.get(code, []))
-        # Names from many-language sources must not be common words ("Man", "Sin").
+        # Names from many-language sources, common words of other languages left out ("Man").
         aliases.update(_more_names(code))
-        aliases.update(n for n in _geonames_names(code) if plausible_name(n))
+        aliases.update(_geonames_names(code))
         for alias in aliases:
             if "," not in alias:
                 kb.add_name(alias, entity_id, NAME)
@@ -172,7 +173,7 @@ def _add_capitals(kb: KnowledgeBase) -> None:
             for n in city["alternatenames"]
             if _latin(n) and n[:1].isupper() and not n.isupper() and len(n) > 3
         )
-        names.update(n for n in _geonames_names(str(city["geonameid"])) if plausible_name(n))
+        names.update(_geonames_names(str(city["geonameid"])))
         for alias in names:
             kb.add_name(alias, f"country:{code}", CAPITAL)
         place_id = f"place:{slug(capital)}"

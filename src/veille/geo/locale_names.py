@@ -155,9 +155,9 @@ def plausible_name(name: str, languages: Iterable[str] = ()) -> bool:
 
     In a cased script it starts with a capital and has three letters or more; shorter
     than ``SHORT`` letters, it must not be a common word (wordfreq Zipf >= 3) in a news
-    language other than its own (``languages``): Lower Sorbian's "Man" (Isle of Man, an
-    English word), Hausa's "Sin" (China, Spanish "without") stay out; German "Wien" and
-    Ukrainian "Київ", frequent because they are the cities, go in. Caseless scripts
+    language unless it is common in its own language too (``languages``): Lower Sorbian's
+    "Man" (Isle of Man, an English word), Hausa's "Sin" (China, Spanish "without") stay
+    out; German "Wien" and Ukrainian "Київ", frequent because they are the cities, go in. Caseless scripts
     (Chinese, Arabic) need two characters.
     """
     letters = sum(c.isalpha() for c in name)
@@ -171,7 +171,9 @@ def plausible_name(name: str, languages: Iterable[str] = ()) -> bool:
     if letters >= SHORT:
         return True
     common_in = common_short_words().get(name.casefold(), frozenset())
-    return not (common_in - set(languages))
+    # Frequent in its own language too: the word is the name there ("Київ" in Ukrainian, and
+    # in Russian text); frequent only elsewhere: it is another language's word ("Man").
+    return not common_in or bool(common_in & set(languages))
 
 
 @lru_cache(maxsize=1)

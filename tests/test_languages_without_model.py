@@ -5,6 +5,7 @@ Texts written for these tests.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import subprocess
 import sys
@@ -125,7 +126,10 @@ def test_the_api_article_json_lists_the_extractor_runs(tmp_path, analyse, settin
     store = Store(f"sqlite:///{tmp_path / 'v.db'}")
     a = analyse("Уряд України заявив, що переговори у Варшаві тривали два дні.", "uk")
     store.write([a])
-    body = TestClient(create_app(settings, store)).get(f"/api/articles/{a.article.id}").json()
+    # TestClient's host is not loopback: open reads as `web.public_read = true` does.
+    raw = {**settings.raw, "web": {**settings.section("web"), "public_read": True}}
+    app = create_app(dataclasses.replace(settings, raw=raw), store)
+    body = TestClient(app).get(f"/api/articles/{a.article.id}").json()
     runs = {r["name"]: r for r in body["extractors"]}
     assert runs["events"]["note"] == "needs a dependency parse; no parser for uk"
     assert runs["amounts"]["status"] == "ran"

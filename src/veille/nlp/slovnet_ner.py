@@ -38,10 +38,14 @@ def _tagger() -> Any:
     return NewsNERTagger(NewsEmbedding())
 
 
+@lru_cache(maxsize=1)
 def available() -> bool:
+    """Whether natasha imports; without it (or without setuptools, whose pkg_resources its
+    pymorphy2 needs) the blank pipelines keep the gazetteer alone, and the articles say so."""
     try:
         import natasha  # noqa: F401
-    except ImportError:
+    except ImportError as exc:
+        log.warning("natasha unavailable (%s): no slovnet names for %s", exc, ", ".join(BLANK_NER))
         return False
     return True
 

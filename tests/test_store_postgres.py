@@ -142,3 +142,25 @@ def test_unreachable_server_is_one_line_without_the_password(tmp_path: Path) -> 
     assert done.returncode == 2
     assert done.stderr.startswith("error: cannot open database postgresql+psycopg://someone:***@")
     assert "s3cret" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_extractor_runs_round_trip_and_an_older_store_gains_the_table(postgres_url: str, analyse) -> None:
+    store = Store(postgres_url)
+    old = analyse("Переговори у Варшаві тривали два дні.", "uk")
+    store.write([old])
+    with store.engine.begin() as conn:
+        conn.execute(text("DROP TABLE extractor_runs"))
+    store.close()
+    store = Store(postgres_url)  # create_all brings the table back; the old article has no rows
+    try:
+        assert store.article(old.article.id)["extractors"] == []
+        new = analyse("Переговори у Києві тривали три дні.", "uk")
+        store.write([new])
+        runs = {r["name"]: r for r in store.article(new.article.id)["extractors"]}
+        assert runs["claims"] == {
+            "name": "claims",
+            "status": "limited",
+            "note": "needs a dependency parse; no parser for uk",
+        }
+    finally:
+        store.close()

@@ -271,6 +271,20 @@ class RelativeLocation:
 
 
 @dataclass
+class ExtractorRun:
+    """What one extractor could do on one article: "ran", or "limited" with why.
+
+    A language with no NER model or no parser still gets its articles analysed; this
+    says so per article ("entities: gazetteer only, no NER model for uk").
+    """
+
+    article_id: str
+    name: str  # the extractor's name in [pipeline] order
+    status: str  # "ran" | "limited"
+    note: str = ""
+
+
+@dataclass
 class Story:
     id: str
     title: str
@@ -350,6 +364,7 @@ class Analysis:
     place_mentions: list[PlaceMention] = field(default_factory=list)
     routes: list[Route] = field(default_factory=list)
     relative_locations: list[RelativeLocation] = field(default_factory=list)  # "900 km east of Moscow"
+    extractor_runs: list[ExtractorRun] = field(default_factory=list)  # which ran fully, which could not
 
     def derived(self, name: str, key: str, build: Callable[[list[Any]], T]) -> T:
         """``build(facts)`` for the fact list ``name``, cached under ``key``.

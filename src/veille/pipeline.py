@@ -26,6 +26,7 @@ from spacy.tokens import Doc
 from veille.config import Settings
 from veille.errors import ConfigError
 from veille.model import Analysis, Article, Sentence
+from veille.nlp.coverage import extractor_runs
 from veille.nlp.models import pipeline_for
 
 Extractor = Callable[[Analysis, Doc], None]
@@ -123,6 +124,7 @@ class Pipeline:
         analysis = Analysis(article=article, sentences=sentences_of(article.id, doc))
         for _name, extract in self.extractors:
             extract(analysis, doc)
+        analysis.extractor_runs = extractor_runs(article, doc, [name for name, _ in self.extractors])
         return analysis
 
 

@@ -171,6 +171,9 @@ def show(
         f" · {safe(art['source'] or art['origin'] or '')}[/]",
         highlight=False,
     )
+    limited = [r for r in art.get("extractors", []) if r["status"] != "ran"]
+    for run in limited:
+        console.print(f"[yellow]{safe(run['name'])}: {safe(run['note'])}[/]", highlight=False)
     console.print(safe(art["text"]), highlight=False)
     names = {e["id"]: e["name"] for e in art["entities"]}
     print_table(

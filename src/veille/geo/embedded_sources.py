@@ -38,11 +38,20 @@ from veille.geo.gazetteer import (
     name_key,
     record_max_words,
 )
+from veille.geo.locale_names import (
+    CLDR,
+    cldr_country_names,
+    enabled_sources,
+    insert_locale_names,
+    sources_tag,
+)
 from veille.model import Place
 
 # CLDR languages whose country names enter the gazetteer (news languages veille sees).
 CLDR_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "pl", "ru", "uk", "ar", "fa", "tr", "zh", "ja")
 CITY_SETS = (500, 1000, 5000, 15000)
+
+
 # Country abbreviations common in news; other upper-case codes ("IT", "IN") are words too.
 COUNTRY_ABBREVIATIONS = frozenset({"US", "USA", "UK", "UAE", "DRC", "PRC", "ROK", "DPRK", "KSA"})
 
@@ -180,6 +189,9 @@ def country_records() -> Iterator[PlaceRecord]:
             label = loc.territories.get(code)
             if label:
                 names.append((label, loc.language))
+        if CLDR in enabled_sources():
+            # Every other CLDR locale's names, common words left out ("Man", "Sin").
+            names += [(n, None) for n in cldr_country_names().get(code, [])]
         place = Place(
             id=f"geonames:{gid}" if gid else f"veille:country-{code.lower()}",
             name=g.get("name") or info["name"],
@@ -521,19 +533,19 @@ def fill_embedded(conn: sqlite3.Connection, min_population: int = 500) -> None:
     insert_aliases(conn)
     insert_us_state_abbreviations(conn)
     insert_admin_links(conn, links)
+    insert_locale_names(conn)
     record_max_words(conn)
 
 
 def ensure_embedded_gazetteer(path: Path, min_population: int = 500) -> Path:
     """Build the embedded gazetteer at ``path`` unless a current build is already there."""
-    if path.is_file() and _build_version(path) == f"{BUILD_VERSION}:{min_population}":
+    version = f"{BUILD_VERSION}:{min_population}{sources_tag()}"
+    if path.is_file() and _build_version(path) == version:
         return path
 
     def fill(conn: sqlite3.Connection) -> None:
         fill_embedded(conn, min_population)
-        conn.execute(
-            "INSERT OR REPLACE INTO meta VALUES ('embedded', ?)", (f"{BUILD_VERSION}:{min_population}",)
-        )
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('embedded', ?)", (version,))
 
     return build_atomically(path, fill)
 
@@ -553,4 +565,4 @@ def _build_version(path: Path) -> str | None:
 def default_gazetteer_path(min_population: int = 500) -> Path:
     """Per-user cache file: $XDG_CACHE_HOME/veille (or ~/.cache/veille)."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "veille" / f"gazetteer-{BUILD_VERSION}-cities{min_population}.sqlite"
+    return Path(base) / "veille" / f"gazetteer-{BUILD_VERSION}-cities{min_population}{sources_tag()}.sqlite"

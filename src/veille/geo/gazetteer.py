@@ -48,7 +48,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 INDEXES = "CREATE INDEX IF NOT EXISTS names_key ON names (key);"
 
 # Bumped whenever the embedded build changes, so stale cache files are rebuilt.
-BUILD_VERSION = "15"
+BUILD_VERSION = "16"
 
 # Key suffix of names that match only when written with their final period: "Va." is
 # Virginia, "VA" and "va" are not.

@@ -29,8 +29,11 @@ from veille.geo.spatial import (
 )
 from veille.geo.toponyms import COMPASS_WORDS, LEADS_TO_PLACE, is_area, is_strong, resolve_toponyms
 from veille.model import Analysis, Place, PlaceMention, RelativeLocation
+from veille.nlp.entities import NER as NER_EXTRACTOR
+from veille.nlp.lemmas import lemma_forms, lemma_match_ok
 from veille.nlp.metonymy import is_government_use
 from veille.nlp.models import normal_form
+from veille.nlp.slovnet_ner import NER_LABELS_KEY
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +69,10 @@ class Candidate:
     start: int  # token indices
     end: int
     source: str  # "ner" or "gazetteer"
+    name: str | None = None  # the lemmas' text when matched through them ("Москва" for "Москві")
+
+    def lookup_text(self, doc: Doc) -> str:
+        return self.name or doc[self.start : self.end].text
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -135,11 +142,27 @@ class Geoparser:
         n-gram extends the key of a shorter one, so once no name starts with it, no longer
         n-gram from that token can be a name.
         """
+        texts = [t.text for t in doc]
+        found = self._scan(doc, texts)
+        lemmas = lemma_forms(doc)
+        if lemmas is None or lemmas == texts:
+            return found
+        # Inflected names through their lemmas ("в Москві"): the longest match wins, the
+        # surface form on a tie; offsets stay on the surface tokens.
+        found += self._scan(doc, lemmas, by_lemma=True)
+        chosen: list[Candidate] = []
+        taken: set[int] = set()
+        for c in sorted(found, key=lambda c: (c.start - c.end, c.name is not None, c.start)):
+            if not taken.intersection(range(c.start, c.end)):
+                chosen.append(c)
+                taken.update(range(c.start, c.end))
+        return sorted(chosen, key=lambda c: c.start)
+
+    def _scan(self, doc: Doc | Span, texts: list[str], by_lemma: bool = False) -> list[Candidate]:
         gazetteer, demonyms = self.gazetteer, self.demonyms
         tokens = list(doc)
         n = len(tokens)
-        texts = [t.text for t in tokens]
-        with_ws = [t.text_with_ws for t in tokens]
+        with_ws = [text + t.whitespace_ for text, t in zip(texts, tokens, strict=True)]
         # _has_name_shape, token by token.
         edge = [_name_edge(t) for t in tokens]
         capital = [_capitalised(t) for t in tokens]
@@ -163,11 +186,14 @@ class Geoparser:
                         and capitalised
                         and (j == i or not sent_start[j])
                         and gazetteer.has_key(key, demonyms)
+                        and (not by_lemma or lemma_match_ok(doc[i : j + 1]))
                     ):
                         found = j + 1
                     text += with_ws[j]
             if found:
-                out.append(Candidate(i, found, "gazetteer"))
+                name = "".join(with_ws[i:found]).strip() if by_lemma else None
+                if not by_lemma or name != doc[i:found].text:
+                    out.append(Candidate(i, found, "gazetteer", name))
                 i = found
             else:
                 i += 1
@@ -196,15 +222,24 @@ class Geoparser:
 
     def candidate_spans(self, doc: Doc) -> list[Candidate]:
         has_ner = doc.has_annotation("ENT_IOB")
+        # A NER that names only people and organisations (``nlp.slovnet_ner`` on Ukrainian)
+        # leaves places to the gazetteer, under the rules for pipelines without NER.
+        place_ner = has_ner and bool(PLACE_LABELS & set(doc.user_data.get(NER_LABELS_KEY, PLACE_LABELS)))
         chosen: list[Candidate] = []
         if has_ner:
+            lemmas = lemma_forms(doc)
             for ent in doc.ents:
                 start, end = _trim(doc, ent.start, ent.end)
                 cands = self.gazetteer.candidates(self.name_of(doc[start:end]), self.demonyms)
+                name = None
+                if not cands and lemmas is not None and ent.label_ in OTHER_LABELS:
+                    # slovnet reads Ukrainian "Києва" as a surname: the lemma says it is Kyiv.
+                    name = " ".join(lemmas[start:end])
+                    cands = self.gazetteer.candidates(name, self.demonyms)
                 if ent.label_ in PLACE_LABELS and not cands:
                     # "Greece Italy", "Mississippi State": the known names inside the span.
                     chosen += [
-                        Candidate(start + g.start, start + g.end, "ner")
+                        Candidate(start + g.start, start + g.end, "ner", g.name)
                         # The span itself, not ``as_doc()``: that reads all the doc's entities per call.
                         for g in self.gazetteer_matches(doc[start:end])
                         if self._names_a_place_inside(doc, start, start + g.start, start + g.end)
@@ -215,7 +250,7 @@ class Geoparser:
                     and (start == ent.start or doc[ent.start].lower_ == "the")
                     and not _compass_only(doc[start:end])
                 ):
-                    chosen.append(Candidate(start, end, "ner"))
+                    chosen.append(Candidate(start, end, "ner", name))
                 elif self.embedded and ent.label_ in ORGANISATION_LABELS:
                     chosen += self.embedded_names(doc, start, end)
         # NER candidates never overlap each other, nor gazetteer matches each other: sorted
@@ -241,12 +276,13 @@ class Geoparser:
                     dropped.update(range(lo, hi))
                     added.append(g)
                 continue
-            places = self.gazetteer.lookup(name_key(span.text), self.demonyms)
+            places = self.gazetteer.lookup(name_key(g.lookup_text(doc)), self.demonyms)
             if _compass_only(span):
                 continue  # "the Centre" (a government), "the West": only NER's place labels say so
-            if has_ner:
-                inside_other = any(t.ent_type_ and t.ent_type_ not in PLACE_LABELS for t in span)
-                if inside_other or not any(is_strong(p) for p in places):
+            if has_ner and any(t.ent_type_ and t.ent_type_ not in PLACE_LABELS for t in span):
+                continue  # inside a person's or an organisation's name
+            if place_ner:
+                if not any(is_strong(p) for p in places):
                     continue
                 if (
                     len(span) == 1
@@ -289,13 +325,22 @@ class Geoparser:
 
     # -- the extractor ----------------------------------------------------------------
     def __call__(self, analysis: Analysis, doc: Doc) -> None:
-        spans = [doc[c.start : c.end] for c in self.candidate_spans(doc)]
+        candidates = self.candidate_spans(doc)
+        spans = [doc[c.start : c.end] for c in candidates]
+        # Names matched through their lemmas look up the lemmas' text ("Москві" -> "Москва").
+        names = {(c.start, c.end): c.name for c in candidates if c.name}
         countries = [
             m.entity_id.split(":", 1)[1]
             for m in analysis.mentions
             if m.entity_id and m.entity_id.startswith("country:")
         ]
-        spans = [s for s in spans if not _named_as_non_place(analysis, s, self.embedded)]
+        # A name NER took for a person whose lemma is a known place ("Києва") stays a place.
+        relabelled = {(c.start, c.end) for c in candidates if c.source == "ner" and c.name is not None}
+        spans = [
+            s
+            for s in spans
+            if (s.start, s.end) in relabelled or not _named_as_non_place(analysis, s, self.embedded)
+        ]
         persons = person_words(doc)
         spans = [
             s
@@ -307,7 +352,11 @@ class Geoparser:
             )
         ]
         places = resolve_toponyms(
-            [self.name_of(s) for s in spans], self.gazetteer, countries, qualifiers(doc, spans), self.demonyms
+            [names.get((s.start, s.end)) or self.name_of(s) for s in spans],
+            self.gazetteer,
+            countries,
+            qualifiers(doc, spans),
+            self.demonyms,
         )
         places = drop_unsupported(places, countries)
         mentions: list[PlaceMention] = []
@@ -329,6 +378,8 @@ class Geoparser:
                 )
             )
         analysis.place_mentions.extend(mentions)
+        chars = {(doc[a:b].start_char, doc[a:b].end_char) for a, b in relabelled}
+        _drop_ner_mentions_of_places(analysis, [m for m in mentions if (m.start, m.end) in chars])
         analysis.relative_locations.extend(relative_locations(analysis, mentions))
         analysis.routes.extend(extract_routes(analysis, doc, mentions))
 
@@ -361,6 +412,19 @@ def _named_as_non_place(analysis: Analysis, span: Span, embedded: bool = False) 
         and m.entity_id.split(":", 1)[0] in {"org", "person"}
         for m in analysis.by_offset("mentions").containing(span.start_char)
     )
+
+
+def _drop_ner_mentions_of_places(analysis: Analysis, places: list[PlaceMention]) -> None:
+    """A person or organisation that NER alone saw, on exactly the span of a place its lemma names, is the place."""
+    spans = {(p.start, p.end) for p in places}
+    dropped = [m for m in analysis.mentions if m.extractor == NER_EXTRACTOR and (m.start, m.end) in spans]
+    if not dropped:
+        return
+    analysis.mentions = [m for m in analysis.mentions if m not in dropped]
+    still = {m.entity_id for m in analysis.mentions}
+    for m in dropped:
+        if m.entity_id and m.entity_id not in still:
+            analysis.entities.pop(m.entity_id, None)
 
 
 def drop_unsupported(places: list[Place | None], countries: list[str]) -> list[Place | None]:

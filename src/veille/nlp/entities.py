@@ -16,6 +16,7 @@ from spacy.util import filter_spans
 
 from veille.config import Settings
 from veille.model import Analysis, Mention, fold_token
+from veille.nlp.lemmas import lemma_forms, lemma_match_ok
 from veille.resolve.knowledge import CAPITAL, DEMONYM, KnowledgeBase, knowledge_base
 
 GAZETTEER = "entities.gazetteer"
@@ -69,10 +70,18 @@ class MentionExtractor:
         """Longest knowledge-base names in the doc, case- and accent-insensitive.
 
         A scan over tokens that extends a span while its folded text is a prefix
-        of some alias: no per-language matcher to build, any tokenizer works.
+        of some alias: no per-language matcher to build, any tokenizer works. Where
+        ``nlp.lemmas`` set lemmas, a second scan over them finds inflected names
+        ("Москві" is "Москва"); spans stay on the surface text.
         """
+        spans = self._scan(doc, [fold_token(t.text) for t in doc])
+        lemmas = lemma_forms(doc)
+        if lemmas is not None:
+            spans += self._scan(doc, [fold_token(lemma) for lemma in lemmas], by_lemma=True)
+        return filter_spans(spans)
+
+    def _scan(self, doc: Doc, folded: list[str], by_lemma: bool = False) -> list[Span]:
         aliases, prefixes = self.kb.folded_aliases()
-        folded = [fold_token(t.text) for t in doc]
         spaced = [bool(t.whitespace_) for t in doc]
         n = len(folded)
         spans = []
@@ -85,13 +94,16 @@ class MentionExtractor:
                 candidate = key.rstrip()
                 if candidate not in prefixes:
                     break
-                for alias in aliases.get(candidate, ()):
-                    if any(_case_ok(alias, doc[i : j + 1].text, t.how) for t in self.kb.names[alias]):
-                        spans.append(Span(doc, i, j + 1, label=alias))
-                        break
+                if by_lemma and not lemma_match_ok(doc[i : j + 1]):
+                    pass
+                else:
+                    for alias in aliases.get(candidate, ()):
+                        if any(_case_ok(alias, doc[i : j + 1].text, t.how) for t in self.kb.names[alias]):
+                            spans.append(Span(doc, i, j + 1, label=alias))
+                            break
                 if spaced[j]:
                     key += " "
-        return filter_spans(spans)
+        return spans
 
     def __call__(self, analysis: Analysis, doc: Doc) -> None:
         gaz = self.gazetteer_spans(doc)
@@ -108,8 +120,12 @@ class MentionExtractor:
                     role=CAPITAL if target.how == CAPITAL else None,
                 )
             )
-        for ent in doc.ents:
-            if any(i in taken for i in range(ent.start, ent.end)):
+        for found in doc.ents:
+            ent: Span | None = found
+            if any(i in taken for i in range(found.start, found.end)):
+                # "України Володимир Зеленський": the person after the country.
+                ent = _person_beside(found, taken)
+            if ent is None:
                 continue
             label = NER_LABELS.get(ent.label_)
             if (
@@ -162,6 +178,25 @@ class MentionExtractor:
         )
 
 
+def _person_beside(ent: Span, taken: set[int]) -> Span | None:
+    """The capitalised words of a PER span left after a gazetteer name at its start is cut off.
+
+    NER trained on one language glues a country to a name in another ("України Володимир
+    Зеленський"); what follows the known name is still a person if every word is capitalised.
+    """
+    if ent.label_ not in ("PER", "PERSON"):
+        return None
+    start = ent.start
+    while start < ent.end and start in taken:
+        start += 1
+    rest = ent.doc[start : ent.end]
+    if start == ent.start or len(rest) < 2 or any(i in taken for i in range(start, ent.end)):
+        return None
+    if not all(t.is_alpha and t.text[:1].isupper() for t in rest):
+        return None
+    return Span(ent.doc, start, ent.end, label=ent.label_)
+
+
 def _trim(span: Span) -> Span | None:
     """Drop leading/trailing whitespace and punctuation tokens that NER sometimes includes."""
     start, end = span.start, span.end
@@ -169,6 +204,8 @@ def _trim(span: Span) -> Span | None:
     while start < end and (doc[start].is_space or doc[start].is_punct):
         start += 1
     while end > start and (doc[end - 1].is_space or doc[end - 1].is_punct):
+        if doc[end - 1].is_quote and any(t.is_quote for t in doc[start : end - 1]):
+            break  # the closing quote of ТОВ «Укргеоекологія» is part of the name
         end -= 1
     return doc[start:end] if end > start else None
 

@@ -1,7 +1,8 @@
 """Load spaCy pipelines offline: an installed package name, a path or a factory, never a download.
 
 A language with no configured model gets a blank pipeline with a rule-based
-sentencizer, so its articles are still split, stored and gazetteer-matched.
+sentencizer and, where simplemma has a dictionary for it, lemmas (``nlp.lemmas``), so
+its articles are still split, stored and gazetteer-matched on inflected forms too.
 A factory "package.module:function" returns a ready ``Language``: how models
 that are not spaCy packages (natasha for Russian) are wrapped.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,6 +21,9 @@ from spacy.language import Language
 from spacy.tokens import Span
 
 from veille.errors import ConfigError
+from veille.nlp.legal_forms import add_legal_form_ruler
+from veille.nlp.lemmas import add_lemmatizer
+from veille.nlp.slovnet_ner import add_blank_ner
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +44,19 @@ def normal_form(span: Span) -> str | None:
     return str(value) if value else None
 
 
+# Set to "1" to leave slovnet's names out of blank pipelines (the benches' "without" runs).
+NO_BLANK_NER = "VEILLE_NO_BLANK_NER"
+
+
 def _blank(lang: str) -> Language:
     try:
         nlp = spacy.blank(lang)
     except (ImportError, KeyError, ValueError):
         nlp = spacy.blank(MULTILINGUAL)
     nlp.add_pipe("sentencizer")
+    add_lemmatizer(nlp, lang)
+    if os.environ.get(NO_BLANK_NER) != "1" and add_blank_ner(nlp, lang):
+        add_legal_form_ruler(nlp, lang)
     return nlp
 
 

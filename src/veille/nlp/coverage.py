@@ -1,0 +1,51 @@
+"""What each extractor could do on an article, given what its language's pipeline provides.
+
+The entity extractor needs NER for people and organisations; claims and events need a
+dependency parse. A language with neither still runs every extractor (gazetteer names,
+places, amounts and dates are language-independent), and the article records what was
+missing, which ``veille show`` and the API report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.tokens import Doc
+
+from veille.model import Article, ExtractorRun
+from veille.nlp.lemmas import LEMMAS_FROM
+from veille.nlp.slovnet_ner import NER_LABELS_KEY
+
+RAN = "ran"
+LIMITED = "limited"
+# Extractors that read the dependency parse.
+NEEDS_PARSE = frozenset({"claims", "events"})
+
+
+def _entities(doc: Doc, lang: str) -> tuple[str, str]:
+    lemmas = doc.user_data.get(LEMMAS_FROM)
+    on_lemmas = f"; names also matched on lemmas ({lemmas})" if lemmas else ""
+    if not doc.has_annotation("ENT_IOB"):
+        return LIMITED, f"gazetteer only, no NER model for {lang}{on_lemmas}"
+    labels = doc.user_data.get(NER_LABELS_KEY)
+    if labels:
+        return (
+            LIMITED,
+            f"NER for {', '.join(labels)} only (slovnet), other names from the gazetteer{on_lemmas}",
+        )
+    return RAN, "NER model and knowledge base"
+
+
+def extractor_runs(article: Article, doc: Doc, names: Iterable[str]) -> list[ExtractorRun]:
+    """One record per extractor name run on ``doc``."""
+    lang = article.language or "und"
+    parsed = doc.has_annotation("DEP")
+    out = []
+    for name in names:
+        status, note = RAN, ""
+        if name == "entities":
+            status, note = _entities(doc, lang)
+        elif name in NEEDS_PARSE and not parsed:
+            status, note = LIMITED, f"needs a dependency parse; no parser for {lang}"
+        out.append(ExtractorRun(article_id=article.id, name=name, status=status, note=note))
+    return out

@@ -38,7 +38,7 @@ from veille.ingest.runner import Ingestor
 from veille.nlp.models import pipeline_for
 from veille.store.database import Store
 
-RUSSIAN_ARTICLE = Path(__file__).resolve().parents[1] / "tests" / "data" / "drony-alabuga-ru.txt"
+RUSSIAN_ARTICLE = Path(__file__).resolve().parents[1] / "samples" / "corpus" / "ru" / "drony-alabuga-ru.txt"
 
 
 def russian_corpus(folder: Path, n: int) -> list[str]:

@@ -17,7 +17,9 @@ from veille.nlp.models import load_pipeline, normal_form, pipeline_for
 from veille.nlp.russian import MAX_SENTENCE_WORDS, NER_CHUNK_CHARS, blocks, segment, tree
 from veille.quantities.amounts import find_amounts
 
-ARTICLE = Path(__file__).resolve().parent / "data" / "drony-alabuga-ru.txt"  # written by the veille team
+ARTICLE = (
+    Path(__file__).resolve().parents[1] / "samples" / "corpus" / "ru" / "drony-alabuga-ru.txt"
+)  # written by the veille team
 
 
 @pytest.fixture(scope="module")

@@ -23,8 +23,11 @@ that document (typed: with the same type, GPE counting as LOC); an entity is fou
 when any of its forms is. "before" is the blank pipeline + gazetteer, "after" the
 configured pipeline of that language.
 
+Ukrainian (``--lang uk``): NER-UK 2.0 dev (391 documents), exact-span P/R/F1 per type
+(PERS/LOC/ORG), from ``bench/eval_ner_uk.py``.
+
 Adding a language: put ``section_LANG(shared, args)`` in ``LANGUAGE_SECTIONS`` (it may
-live in its own bench module; Ukrainian's NER-UK scorer does); ``--xling`` already
+live in its own bench module, as Ukrainian's NER-UK scorer does); ``--xling`` already
 takes any BSNLP language (bg cs pl ru sl uk).
 """
 
@@ -257,7 +260,19 @@ def section_xling(shared: Path, args: argparse.Namespace, lang: str) -> None:
     print()
 
 
-LANGUAGE_SECTIONS: dict[str, Callable[[Path, argparse.Namespace], None]] = {"ru": section_ru}
+def section_uk(shared: Path, args: argparse.Namespace) -> None:
+    """Ukrainian: NER-UK 2.0 dev (391 documents), P/R/F1 per type (bench/eval_ner_uk.py)."""
+    from eval_ner_uk import section_uk as ner_uk
+
+    print("== Ukrainian: NER-UK 2.0 dev, exact spans")
+    ner_uk(shared, "veille", None, args.limit or None)
+    print()
+
+
+LANGUAGE_SECTIONS: dict[str, Callable[[Path, argparse.Namespace], None]] = {
+    "ru": section_ru,
+    "uk": section_uk,
+}
 
 
 def main(argv: Iterable[str] | None = None) -> None:

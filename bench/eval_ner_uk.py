@@ -123,20 +123,17 @@ def score(docs: list[Doc], predicted: Iterator[set[Span]]) -> dict[str, Counter[
     return counts
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    ap.add_argument("--system", choices=("veille", "natasha"), default="veille")
-    ap.add_argument("--config", default=None)
-    ap.add_argument("--limit", type=int, default=None, help="first N documents only (smoke runs)")
-    args = ap.parse_args()
-    docs = read_docs(args.shared, args.limit)
+def section_uk(
+    shared: Path, system: str = "veille", config: str | None = None, limit: int | None = None
+) -> None:
+    """Print P/R/F1 per type on NER-UK 2.0 dev (also the Ukrainian section of eval_ner_multilingual)."""
+    docs = read_docs(shared, limit)
     t0 = time.process_time()
-    predicted = veille_spans(docs, args.config) if args.system == "veille" else natasha_spans(docs)
+    predicted = veille_spans(docs, config) if system == "veille" else natasha_spans(docs)
     counts = score(docs, predicted)
     cpu = time.process_time() - t0
     print(
-        f"NER-UK 2.0 dev: {len(docs)} documents, {counts['ALL']['gold']} gold PERS/LOC/ORG; system {args.system}"
+        f"NER-UK 2.0 dev: {len(docs)} documents, {counts['ALL']['gold']} gold PERS/LOC/ORG; system {system}"
     )
     print(f"{'type':6} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6} {'lenientR':>9}")
     for kind in (*TYPES, "ALL"):
@@ -145,6 +142,16 @@ def main() -> int:
         lenient = c["lenient"] / c["gold"] if c["gold"] else 0.0
         print(f"{kind:6} {p:6.3f} {r:6.3f} {f:6.3f} {c['gold']:6d} {lenient:9.3f}")
     print(f"CPU {cpu:.1f} s (model load included)")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--system", choices=("veille", "natasha"), default="veille")
+    ap.add_argument("--config", default=None)
+    ap.add_argument("--limit", type=int, default=None, help="first N documents only (smoke runs)")
+    args = ap.parse_args()
+    section_uk(args.shared, args.system, args.config, args.limit)
     return 0
 
 

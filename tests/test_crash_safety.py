@@ -86,6 +86,28 @@ def _assert_consistent(db: Path, reference: dict[str, dict[str, int]]) -> int:
     return len(stored)
 
 
+def _article_count(db: Path) -> int:
+    """Articles stored so far (0 while the store or its table does not exist yet)."""
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+        try:
+            return int(con.execute("SELECT count(*) FROM articles").fetchone()[0])
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0
+
+
+def _wait_for_new_articles(proc: subprocess.Popen, db: Path, before: int, limit: float = 600) -> bool:
+    """Wait until the run stores more than ``before`` articles; False if it ended first."""
+    deadline = time.monotonic() + limit
+    while proc.poll() is None and time.monotonic() < deadline:
+        if _article_count(db) > before:
+            return True
+        time.sleep(0.02)
+    return False
+
+
 @pytest.mark.slow
 def test_sigkill_at_random_points_leaves_a_consistent_store(tmp_path: Path) -> None:
     corpus = write_corpus(tmp_path / "corpus", ARTICLES)
@@ -94,11 +116,19 @@ def test_sigkill_at_random_points_leaves_a_consistent_store(tmp_path: Path) -> N
     config.write_text("[pipeline]\nbatch_size = 8\n")
 
     clean_db = tmp_path / "clean.db"
-    started = time.monotonic()
-    done = subprocess.run(_command(clean_db, config, corpus), capture_output=True, text=True, check=False)
-    run_seconds = time.monotonic() - started
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert json.loads(done.stdout)["ingested"] == ARTICLES
+    # Output to files, not pipes: nothing reads a pipe while the run is watched, and a full one would stall it.
+    out_path, err_path = tmp_path / "clean.out", tmp_path / "clean.err"
+    with out_path.open("wb") as out_file, err_path.open("wb") as err_file:
+        clean = subprocess.Popen(_command(clean_db, config, corpus), stdout=out_file, stderr=err_file)
+        # Start-up (loading models) takes most of a short run: kills are aimed at the window in
+        # which articles are written, measured here from the first stored article to the end.
+        first_write = _wait_for_new_articles(clean, clean_db, 0)
+        started = time.monotonic()
+        clean.wait()
+        write_seconds = time.monotonic() - started
+    out, err = out_path.read_text(), err_path.read_text()
+    assert clean.returncode == 0 and first_write, err[-2000:]
+    assert json.loads(out)["ingested"] == ARTICLES
     reference = _rows_per_article(clean_db)
     assert len(reference) == ARTICLES
 
@@ -106,10 +136,12 @@ def test_sigkill_at_random_points_leaves_a_consistent_store(tmp_path: Path) -> N
     db = tmp_path / "killed.db"
     partial_kills = 0
     for _ in range(int(os.environ.get("VEILLE_CRASH_RUNS", "8"))):
+        before = _article_count(db)
         proc = subprocess.Popen(
             _command(db, config, corpus), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        time.sleep(rng.uniform(0.2, run_seconds))
+        if _wait_for_new_articles(proc, db, before):
+            time.sleep(rng.uniform(0, write_seconds * (ARTICLES - _article_count(db)) / ARTICLES))
         finished = proc.poll() is not None
         if not finished:
             os.kill(proc.pid, signal.SIGKILL)

@@ -8,6 +8,7 @@ libFuzzer stops at the first finding and writes the input to a crash-* file.
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -34,6 +35,9 @@ def test_fuzzing_the_readers_finds_nothing(tmp_path: Path) -> None:
             "-runs=20000",
             "-max_len=4096",
             "-timeout=30",
+            # libFuzzer's RSS is the process's peak, which Linux carries over from the parent
+            # across fork and exec: this pytest's own (models loaded) counts. 2 GB over it.
+            f"-rss_limit_mb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024 + 2048}",
             "-seed=1",
             str(corpus),
         ],

@@ -5,28 +5,21 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from cli_run import run_veille
 from veille.model import Analysis, Article, article_id_for
 from veille.store.database import Store
 
-ROOT = Path(__file__).resolve().parents[1]
 EVIL_TITLE = "Port news \x1b]0;owned\x07\x1b[2J\x9b31m [red]x[/red] \u202eevil"
 EVIL_TEXT = "The ferry \x1b[31mdocked\x1b[0m at Kavkaz harbour on Tuesday after a storm delayed it."
 RUSSIAN_TEXT = "Паром прибыл в гавань Кавказ во вторник после шторма, сообщили в порту harbour."
 
 
 def veille(*args: str, db: Path | str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "veille", "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    )
+    return run_veille(*args, db=db, timeout=300)
 
 
 @pytest.fixture(scope="module")

@@ -5,27 +5,19 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from cli_run import run_veille
 from embed_texts import CORPUS
 from veille.config import Settings
 from veille.web.app import create_app
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 def veille(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "veille", "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
-    )
+    return run_veille(*args, db=db)
 
 
 @pytest.fixture(scope="module")

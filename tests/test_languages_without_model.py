@@ -8,16 +8,13 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
+from cli_run import run_veille
 from veille.nlp.lemmas import simplemma_code
 from veille.nlp.models import pipeline_for
 from veille.store.database import Store
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def places(analysis) -> dict[str, str]:
@@ -146,13 +143,7 @@ def test_veille_show_says_which_extractors_could_not_run(tmp_path):
     db = tmp_path / "v.db"
 
     def veille(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "veille", "--db", str(db), *args],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            timeout=600,
-        )
+        return run_veille(*args, db=db)
 
     assert veille("ingest", str(text_file)).returncode == 0
     listed = veille("articles", "--json")

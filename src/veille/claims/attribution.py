@@ -63,6 +63,18 @@ class Source:
     channel: str | None = None
     sentence: int = -1
 
+    @classmethod
+    def of(cls, span: Span, mention: Mention | None, sentence: int, channel: str | None = None) -> Source:
+        """The words of ``span`` as the source, with the entity of its mention when one was found."""
+        return cls(
+            mention.entity_id if mention else None,
+            span.text,
+            span.start_char,
+            span.end_char,
+            channel=channel,
+            sentence=sentence,
+        )
+
 
 @dataclass
 class Found:
@@ -453,14 +465,7 @@ class ArticleReader:
             mention = mention_for(self.analysis, span)
             if mention or oblique.dep_ in AGENT_DEPS:
                 channel = self.channel_in(span, None)
-                return Source(
-                    entity=mention.entity_id if mention else None,
-                    text=span.text,
-                    start=span.start_char,
-                    end=span.end_char,
-                    channel=channel,
-                    sentence=index,
-                )
+                return Source.of(span, mention, index, channel)
         return None
 
     def adjacent_source(self, index: int, sent: Span, cue: Token) -> Source | None:
@@ -803,9 +808,7 @@ class ArticleReader:
             return None
         mention = mention_for(self.analysis, span)
         self.link_affiliation(mention, span)
-        source = Source(
-            mention.entity_id if mention else None, span.text, span.start_char, span.end_char, sentence=index
-        )
+        source = Source.of(span, mention, index)
         if mention is None and self.is_anaphoric(
             head
         ):  # "according to her": the words stay, the entity is resolved
@@ -853,13 +856,7 @@ class ArticleReader:
         if content is None or len(content) < 3:
             return None
         mention = mention_for(self.analysis, name) or self.named_earlier(name)
-        source = Source(
-            mention.entity_id if mention else None,
-            name.text,
-            name.start_char,
-            name.end_char,
-            sentence=index,
-        )
+        source = Source.of(name, mention, index)
         return Found(source, self.doc[colon : colon + 1], content, "statement", sent)
 
     def read_credits(self) -> None:
@@ -887,13 +884,7 @@ class ArticleReader:
                 continue
             mention = mention_for(self.analysis, name)
             index = self.analysis.sentence_at(self.doc[i].idx)
-            source = Source(
-                mention.entity_id if mention else None,
-                name.text,
-                name.start_char,
-                name.end_char,
-                sentence=index,
-            )
+            source = Source.of(name, mention, index)
             self.claims.append(Found(source, self.doc[i : i + 1], content, "statement", content))
 
     def skip_inline_space(self, i: int) -> int:

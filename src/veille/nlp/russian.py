@@ -32,6 +32,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from veille.nlp.models import NORMAL, register_extensions
+from veille.nlp.slovnet_ner import ner_tagger, news_embedding
 
 COMPONENT = "natasha"
 SPACE_DEP = "dep"
@@ -136,12 +137,12 @@ class NatashaModels:
     """The slovnet models and pymorphy2 vocabulary, loaded once per process (about 2 s, 200 MB)."""
 
     def __init__(self) -> None:
-        from natasha import MorphVocab, NewsEmbedding, NewsMorphTagger, NewsNERTagger, NewsSyntaxParser
+        from natasha import MorphVocab, NewsMorphTagger, NewsSyntaxParser
 
-        emb = NewsEmbedding()
+        emb = news_embedding()
         self.morph = NewsMorphTagger(emb)
         self.syntax = NewsSyntaxParser(emb)
-        self.ner = NewsNERTagger(emb)
+        self.ner = ner_tagger()
         with warnings.catch_warnings():  # pymorphy2 imports pkg_resources, which setuptools deprecates
             warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
             self.vocab = MorphVocab()

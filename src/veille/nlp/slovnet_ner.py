@@ -32,10 +32,19 @@ NER_LABELS_KEY = "veille.ner_labels"
 
 
 @lru_cache(maxsize=1)
-def _tagger() -> Any:
-    from natasha import NewsEmbedding, NewsNERTagger
+def news_embedding() -> Any:
+    """natasha's navec embeddings, loaded once per process for every slovnet model."""
+    from natasha import NewsEmbedding
 
-    return NewsNERTagger(NewsEmbedding())
+    return NewsEmbedding()
+
+
+@lru_cache(maxsize=1)
+def ner_tagger() -> Any:
+    """slovnet's NER, one per process: the Russian pipeline and the blank pipelines share it."""
+    from natasha import NewsNERTagger
+
+    return NewsNERTagger(news_embedding())
 
 
 @lru_cache(maxsize=1)
@@ -55,7 +64,7 @@ class SlovnetNER:
         self.labels = frozenset(labels)
 
     def __call__(self, doc: Doc) -> Doc:
-        markup = _tagger()(doc.text)
+        markup = ner_tagger()(doc.text)
         spans = []
         for s in markup.spans:
             if s.type not in self.labels:

@@ -16,6 +16,7 @@ and the number of documents it scored.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import random
 import re
@@ -25,6 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from veille.config import default_settings
 from veille.model import Analysis, Article, Mention, article_id_for
 from veille.stories.cluster import ClusterSettings, StoryIndex
 from veille.stories.metrics import bcubed
@@ -116,15 +118,16 @@ def main() -> int:
     t0 = time.perf_counter()
     analyses = analyse_pipeline(articles) if args.extract == "pipeline" else analyse_spacy(articles)
     t1 = time.perf_counter()
-    settings = ClusterSettings()
+    settings = default_settings().stories
     if args.threshold is not None:
-        settings.threshold = args.threshold
+        settings = dataclasses.replace(settings, threshold=args.threshold)
     gold = {a.id: story for a, story in data}
     global VECTORS
     if args.embeddings:
         _, (p0, r0, f0) = stream(analyses, settings, gold)
         print(f"without vectors: B-cubed precision {p0:.3f}  recall {r0:.3f}  F1 {f0:.3f}")
-        VECTORS = article_vectors(articles, settings)
+        VECTORS, baseline = article_vectors(articles)
+        settings = dataclasses.replace(settings, vector_baseline=baseline)
         print(f"embeddings: {len(VECTORS)} article vectors ({time.perf_counter() - t1:.1f}s)")
         t1 = time.perf_counter()
     index, (p, r, f) = stream(analyses, settings, gold)
@@ -173,18 +176,16 @@ def halves(analyses: list[Analysis], topic: dict[str, str]) -> list[tuple[str, l
 VECTORS: dict[str, Any] = {}  # article id -> embedding, with --embeddings
 
 
-def article_vectors(articles: list[Article], settings: ClusterSettings) -> dict[str, Any]:
-    """The configured model's article vectors (title + lead), as the ingest computes them."""
+def article_vectors(articles: list[Article]) -> tuple[dict[str, Any], float]:
+    """The configured model's article vectors (title + lead), as the ingest computes them,
+    and the model's baseline cosine."""
     from veille.config import load_settings
-    from veille.embed.service import EmbeddingSettings, embed_texts, embedder_for
+    from veille.embed.service import embed_texts, embedder_for
 
     conf = load_settings()
     embedder = embedder_for(conf)
-    settings.vector_baseline = embedder.baseline
-    rows = embed_texts(
-        embedder, EmbeddingSettings.from_settings(conf), ((a.id, a.title, a.text, None) for a in articles)
-    )
-    return {r.article_id: r.vector for r in rows if r.passage == 0}
+    rows = embed_texts(embedder, conf.embeddings, ((a.id, a.title, a.text, None) for a in articles))
+    return {r.article_id: r.vector for r in rows if r.passage == 0}, embedder.baseline
 
 
 def stream(

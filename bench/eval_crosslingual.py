@@ -158,10 +158,12 @@ def stories(
     rows: list[dict], vectors: np.ndarray, model, cache: Path | None = None, overrides: dict | None = None
 ) -> None:
     """(c) the pipeline and the story index with the article vectors as a signal."""
-    from veille.config import load_settings
+    from dataclasses import replace
+
+    from veille.config import default_settings, load_settings
     from veille.model import Article, article_id_for
     from veille.pipeline import Pipeline
-    from veille.stories.cluster import ClusterSettings, StoryIndex
+    from veille.stories.cluster import StoryIndex
 
     topic_of: dict[str, str] = {}
     lang_of: dict[str, str] = {}
@@ -183,7 +185,8 @@ def stories(
         if cached is not None:
             cached.write_bytes(pickle.dumps(analyses))
     for use_vectors in (True, False):
-        index = StoryIndex(settings=ClusterSettings(vector_baseline=model.baseline, **(overrides or {})))
+        stories = default_settings().stories
+        index = StoryIndex(settings=replace(stories, vector_baseline=model.baseline, **(overrides or {})))
         started = time.perf_counter()
         for analysis, vec in zip(analyses, vectors, strict=True):
             index.add(analysis, vec if use_vectors else None)

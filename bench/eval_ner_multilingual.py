@@ -76,7 +76,7 @@ def pipeline_spans(lang: str, settings: Settings) -> Callable[[list[str]], list[
         nlp = pipeline_for(lang, settings.models)
         return [
             [(e.label_, e.start_char, e.end_char) for e in doc.ents]
-            for doc in nlp.pipe(texts, batch_size=settings.batch_size)
+            for doc in nlp.pipe(texts, batch_size=settings.pipeline.batch_size)
         ]
 
     return run

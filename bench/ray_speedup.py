@@ -44,7 +44,7 @@ def main() -> int:
         local = ingestor.ingest([str(folder)])
         local_s = time.perf_counter() - started
 
-        options = RayOptions(workers=args.workers, window=max(args.articles, 1))
+        options = RayOptions(max(args.articles, 1), settings.ray.object_store_mb, workers=args.workers)
         start_ray(options)
         ray_store = Store(f"sqlite:///{Path(tmp) / 'ray.db'}")
         started = time.perf_counter()

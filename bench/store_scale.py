@@ -22,7 +22,6 @@ path, comparable with earlier runs).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import itertools
 import os
 import random
@@ -37,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from corpus import sample_texts  # bench/ is on sys.path when this script runs
-from veille.config import load_settings
+from veille.config import load_settings, with_values
 from veille.embed.search import SemanticSearch
 from veille.embed.service import embedder_for
 from veille.ingest.runner import Ingestor
@@ -238,8 +237,7 @@ def main() -> int:
         if store.counts()["articles"]:
             print("refusing to run on a non-empty database", file=sys.stderr)
             return 2
-        raw = dict(settings.raw) | {"embeddings": {**settings.section("embeddings"), "enabled": False}}
-        ingestor = Ingestor(dataclasses.replace(settings, raw=raw), store)
+        ingestor = Ingestor(with_values(settings, embeddings={"enabled": False}), store)
         ingestor.pipeline.warm_up(settings.models)
         filler = Filler()
         embedder = embedder_for(settings) if args.semantic else None

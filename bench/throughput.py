@@ -24,7 +24,6 @@ stored (FTS-searchable) and until every vector was, and the ratios to the bare s
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import resource
 import sys
@@ -33,7 +32,7 @@ import time
 from pathlib import Path
 
 from corpus import write_corpus  # bench/ is on sys.path when this script runs
-from veille.config import Settings, load_settings
+from veille.config import Settings, load_settings, with_values
 from veille.ingest.runner import Ingestor
 from veille.nlp.models import pipeline_for
 from veille.store.database import Store
@@ -89,7 +88,7 @@ def russian(settings: Settings, n: int, rounds: int) -> None:
             report = ingestor.ingest([str(Path(tmp) / "ru")])
             keep("veille", time.perf_counter() - started, time.process_time() - cpu)
             started, cpu = time.perf_counter(), time.process_time()
-            for _ in pipeline_for("ru", settings.models).pipe(texts, batch_size=settings.batch_size):
+            for _ in pipeline_for("ru", settings.models).pipe(texts, batch_size=settings.pipeline.batch_size):
                 pass
             keep("ru pipeline", time.perf_counter() - started, time.process_time() - cpu)
             started, cpu = time.perf_counter(), time.process_time()
@@ -118,13 +117,9 @@ def russian(settings: Settings, n: int, rounds: int) -> None:
 
 
 def _settings_with(settings: Settings, mode: str) -> Settings:
-    raw = dict(settings.raw)
-    raw["embeddings"] = {
-        **settings.section("embeddings"),
-        "enabled": mode != "off",
-        "mode": mode if mode != "off" else "deferred",
-    }
-    return dataclasses.replace(settings, raw=raw)
+    return with_values(
+        settings, embeddings={"enabled": mode != "off", "mode": mode if mode != "off" else "deferred"}
+    )
 
 
 def run_ingest(settings: Settings, folder: Path, db: Path, mode: str) -> dict[str, float]:
@@ -184,7 +179,7 @@ def main() -> int:
         store.close()
         started, cpu = time.perf_counter(), time.process_time()
         for lang, texts in texts_by_lang.items():
-            for _ in pipeline_for(lang, settings.models).pipe(texts, batch_size=settings.batch_size):
+            for _ in pipeline_for(lang, settings.models).pipe(texts, batch_size=settings.pipeline.batch_size):
                 pass
         bare, bare_cpu = time.perf_counter() - started, time.process_time() - cpu
     first = results[modes[0]]

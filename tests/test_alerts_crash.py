@@ -28,7 +28,7 @@ from veille.store.database import Store
 
 config, db, corpus, moment = sys.argv[1:5]
 settings = load_settings(config, db=db)
-store = Store(settings.store_url)
+store = Store(settings.store.url)
 ingestor = Ingestor(settings, store)
 
 def die(*_args):

@@ -75,6 +75,26 @@ def test_user_mistakes_are_one_line_errors(corpus_db, args, needle):
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    ("toml", "needle"),
+    [
+        ('[ingest]\nfetch_timeout = "soon"\n', "[ingest] fetch_timeout must be a number, not 'soon'"),
+        (
+            '[pipeline]\norder = ["entities", "resolve", "events", "claims"]\n',
+            "extractor 'events' requires 'claims', assigned by 'claims', which runs after it",
+        ),
+    ],
+)
+def test_a_wrong_config_stops_the_ingest_with_one_line(tmp_path, toml, needle):
+    config = tmp_path / "veille.toml"
+    config.write_text(toml, encoding="utf-8")
+    (tmp_path / "a.txt").write_text("Paris said on Monday that the talks would go on. " * 3)
+    result = veille("--config", str(config), "ingest", str(tmp_path / "a.txt"), db=tmp_path / "v.db")
+    assert result.returncode == 2
+    assert needle in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
 def test_missing_path_is_reported_not_raised(tmp_path):
     result = veille("ingest", str(tmp_path / "nope.txt"), db=tmp_path / "v.db")
     assert result.returncode != 0

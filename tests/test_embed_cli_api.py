@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from cli_run import run_veille
 from embed_texts import CORPUS
-from veille.config import Settings
+from veille.config import Settings, with_values
 from veille.web.app import create_app
 
 
@@ -59,7 +59,7 @@ def test_cli_semantic_search_related_and_embed(db) -> None:
 
 def test_api_and_dashboard(db, settings: Settings) -> None:
     path, ids = db
-    local = Settings(**{**settings.__dict__, "store_url": f"sqlite:///{path}"})
+    local = with_values(settings, store={"url": f"sqlite:///{path}"})
     client = TestClient(create_app(local), client=("127.0.0.1", 40000))
     body = client.get("/api/search", params={"q": "drones", "mode": "semantic", "lang": ["ru", "uk"]}).json()
     assert body["mode"] == "semantic" and {r["language"] for r in body["items"]} == {"ru", "uk"}

@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select
 from embed_texts import CORPUS
 from veille.config import Settings
 from veille.embed.search import Filters, SemanticSearch
-from veille.embed.service import EmbeddingSettings, embed_stored, embedder_for
+from veille.embed.service import embed_stored, embedder_for
 from veille.ingest.runner import Ingestor
 from veille.model import Article, article_id_for
 from veille.store import schema
@@ -104,7 +104,7 @@ def test_related_articles_are_in_other_languages(search: SemanticSearch, ids) ->
 
 def test_embed_catches_up_and_reembeds_everything(settings: Settings, store: Store, ids) -> None:
     model = embedder_for(settings)
-    conf = EmbeddingSettings.from_settings(settings)
+    conf = settings.embeddings
     index = SemanticSearch(settings, store).index()
     before = len(index.article_ids)
     # As after a crash between the article commit and the vector commit: two articles lack vectors.

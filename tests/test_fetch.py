@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
-from dataclasses import replace
 
 import httpx
 import pytest
 
 from local_http import LocalServer, Route, local_server
-from veille.config import Settings, load_settings
+from veille.config import Settings, load_settings, with_values
 from veille.errors import FetchRefused, InputError
 from veille.ingest import fetch as fetch_module
 from veille.ingest.fetch import fetch, is_public_address
@@ -26,8 +25,7 @@ def server() -> Iterator[LocalServer]:
 
 @pytest.fixture
 def settings() -> Settings:
-    base = load_settings()
-    return replace(base, ingest={**base.ingest, "fetch_timeout": 2.0, "fetch_max_bytes": 10_000})
+    return with_values(load_settings(), ingest={"fetch_timeout": 2.0, "fetch_max_bytes": 10_000})
 
 
 @pytest.mark.parametrize(
@@ -159,7 +157,7 @@ def test_http_error_is_one_line(server: LocalServer, settings: Settings) -> None
 
 
 def test_timeout_is_one_line(server: LocalServer, settings: Settings) -> None:
-    slow = replace(settings, ingest={**settings.ingest, "fetch_timeout": 0.3})
+    slow = with_values(settings, ingest={"fetch_timeout": 0.3})
     server.routes["/slow"] = Route(PAGE, delay=1.5)
     with pytest.raises(InputError, match="timed out"):
         fetch(server.url("/slow"), slow, allow_private=True)

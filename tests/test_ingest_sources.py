@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from local_http import LocalServer, Route, local_server
-from veille.config import Settings, load_settings
+from veille.config import Settings, load_settings, with_values
 from veille.errors import ConfigError
 from veille.ingest.sources import IngestFailure, list_inputs, normalise_published, read_sources, with_headline
 from veille.model import Article, article_id_for
@@ -244,8 +243,7 @@ def test_normalise_published(value: str, expected: str | None) -> None:
 
 
 def test_feed_entries_are_bounded(tmp_path: Path) -> None:
-    base = load_settings()
-    few = replace(base, ingest={**base.ingest, "max_feed_entries": 2, "fetch_linked_pages": False})
+    few = with_values(load_settings(), ingest={"max_feed_entries": 2, "fetch_linked_pages": False})
     feed = tmp_path / "many.rss"
     feed.write_bytes(rss([(f"Item {i}", f"https://a.example/{i}", f"{EN_BODY} {i}") for i in range(5)]))
     articles, failures = split(list(read_sources([str(feed)], few)))
@@ -275,8 +273,7 @@ def test_opml_url_and_unsupported_content(server: LocalServer, settings: Setting
 
 
 def test_bad_language_setting_stops_the_batch_once(tmp_path: Path) -> None:
-    base = load_settings()
-    wrong = replace(base, ingest={**base.ingest, "languages": ["fr", "english"]})
+    wrong = with_values(load_settings(), ingest={"languages": ["fr", "english"]})
     (tmp_path / "a.txt").write_text(f"Ruling\n\n{EN_BODY}", encoding="utf-8")
     with pytest.raises(ConfigError, match="'english'"):
         list(read_sources([str(tmp_path)], wrong))

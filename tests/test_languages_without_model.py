@@ -5,13 +5,13 @@ Texts written for these tests.
 
 from __future__ import annotations
 
-import dataclasses
 import sqlite3
 import subprocess
 
 import pytest
 
 from cli_run import run_veille
+from veille.config import with_values
 from veille.nlp.lemmas import simplemma_code
 from veille.nlp.models import pipeline_for
 from veille.store.database import Store
@@ -124,8 +124,7 @@ def test_the_api_article_json_lists_the_extractor_runs(tmp_path, analyse, settin
     a = analyse("Уряд України заявив, що переговори у Варшаві тривали два дні.", "uk")
     store.write([a])
     # TestClient's host is not loopback: open reads as `web.public_read = true` does.
-    raw = {**settings.raw, "web": {**settings.section("web"), "public_read": True}}
-    app = create_app(dataclasses.replace(settings, raw=raw), store)
+    app = create_app(with_values(settings, web={"public_read": True}), store)
     body = TestClient(app).get(f"/api/articles/{a.article.id}").json()
     runs = {r["name"]: r for r in body["extractors"]}
     assert runs["events"]["note"] == "needs a dependency parse; no parser for uk"

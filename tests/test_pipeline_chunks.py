@@ -8,7 +8,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from veille.config import load_settings
+from veille.config import load_settings, with_values
 from veille.model import Article, article_id_for
 from veille.pipeline import Pipeline, chunk_bounds, join_docs, pipe_long
 
@@ -65,8 +65,7 @@ def test_texts_short_and_long_come_back_in_order() -> None:
 
 
 def test_pipeline_analyses_a_long_article_with_offsets_into_its_text() -> None:
-    settings = load_settings()
-    settings.raw = {**settings.raw, "pipeline": {**settings.raw["pipeline"], "chunk_chars": 2000}}
+    settings = with_values(load_settings(), pipeline={"chunk_chars": 2000})
     text = ("Washington said on Friday that Iran had sent drones to Russia. " * 5 + "\n\n") * 40
     article = Article(id=article_id_for(text), text=text, language="en")
     (analysis,) = Pipeline(settings).analyse([article])
@@ -115,7 +114,7 @@ def test_the_ingest_summary_gives_a_failing_article_one_line(tmp_path: Path) -> 
     ]:
         (folder / f"{name}.txt").write_text(text * 5)
     config = tmp_path / "veille.toml"
-    order = [*load_settings().order, "refuse"]
+    order = [*load_settings().pipeline.order, "refuse"]
     config.write_text(
         f'[pipeline]\norder = {order!r}\n\n[extractors]\nrefuse = "test_pipeline_chunks:refusing_extractor"\n'.replace(
             "'", '"'

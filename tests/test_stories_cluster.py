@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from stories_helpers import make_analysis
-from veille.stories.cluster import ClusterSettings, StoryIndex, average_linkage
+from veille.config import default_settings
+from veille.stories.cluster import StoryIndex, average_linkage
 from veille.stories.summary import story_history, story_summary
 
+STORIES = default_settings().stories  # the [stories] defaults
 ENTITIES = {"Teixeira": "person:mark-teixeira", "Angels": "org:angels", "Red Sox": "org:red-sox"}
 
 ANGELS_1 = (
@@ -67,7 +71,7 @@ def test_wire_copy_joins_its_original_without_weighing_on_the_story() -> None:
 
 
 def test_merge_keeps_history_and_old_id_resolves() -> None:
-    index = StoryIndex(settings=ClusterSettings(threshold=0.99))  # force separate stories
+    index = StoryIndex(settings=replace(STORIES, threshold=0.99))  # force separate stories
     s1 = index.add(make_analysis("a1", ANGELS_1, ENTITIES))
     s2 = index.add(make_analysis("a2", ANGELS_2, ENTITIES))
     assert s1 != s2
@@ -80,7 +84,7 @@ def test_merge_keeps_history_and_old_id_resolves() -> None:
 
 
 def test_split_moves_articles_to_a_new_story() -> None:
-    index = StoryIndex(settings=ClusterSettings(threshold=0.0))  # force one story
+    index = StoryIndex(settings=replace(STORIES, threshold=0.0))  # force one story
     for aid, text in (("a1", ANGELS_1), ("a2", ANGELS_2), ("s1", SOX_1), ("s2", SOX_2)):
         index.add(make_analysis(aid, text, ENTITIES))
     assert len(index.stories) == 1
@@ -105,11 +109,11 @@ def test_regroup_splits_two_events_glued_together() -> None:
 def test_periodic_regroup_splits_a_story_that_absorbed_another_event() -> None:
     # Threshold 0 glues everything into one story; the periodic regroup (every 4 additions)
     # re-clusters with the threshold in force by then and splits the two events apart.
-    index = StoryIndex(settings=ClusterSettings(threshold=0.0, regroup_every=4))
+    index = StoryIndex(settings=replace(STORIES, threshold=0.0, regroup_every=4))
     for aid, text in (("a1", ANGELS_1), ("a2", ANGELS_2), ("s1", SOX_1)):
         index.add(make_analysis(aid, text, ENTITIES))
     assert len(index.stories) == 1
-    index.settings.threshold = 0.15
+    index.settings = replace(index.settings, threshold=0.15)
     index.add(make_analysis("s2", SOX_2, ENTITIES))
     assert index.story_of("a1") == index.story_of("a2")
     assert index.story_of("s1") == index.story_of("s2") != index.story_of("a1")
@@ -146,7 +150,7 @@ def test_average_linkage_groups() -> None:
 
 
 def test_postings_are_capped_so_lookups_stay_bounded() -> None:
-    index = StoryIndex(settings=ClusterSettings(postings_size=3))
+    index = StoryIndex(settings=replace(STORIES, postings_size=3))
     for i in range(6):
         index.add(make_analysis(f"x{i}", f"{ANGELS_1} Note {i}.", ENTITIES))
     assert max(len(p) for p in index.postings.values()) <= 3
@@ -155,11 +159,11 @@ def test_postings_are_capped_so_lookups_stay_bounded() -> None:
 def test_article_bridging_two_stories_merges_them() -> None:
     # A high join threshold keeps the two Angels reports apart; at the usual threshold a fuller
     # report close to both triggers a regroup, which merges them.
-    index = StoryIndex(settings=ClusterSettings(threshold=0.9))
+    index = StoryIndex(settings=replace(STORIES, threshold=0.9))
     first = index.add(make_analysis("a1", ANGELS_1, ENTITIES))
     second = index.add(make_analysis("a2", ANGELS_2, ENTITIES))
     assert first != second
-    index.settings.threshold = 0.15
+    index.settings = replace(index.settings, threshold=0.15)
     bridge = index.add(make_analysis("both", ANGELS_2 + " " + ANGELS_1, ENTITIES))
     assert index.story_of("a1") == index.story_of("a2") == bridge
     assert [h.op for h in index.history][-2:] == ["join", "merge"]
@@ -177,10 +181,10 @@ def test_unrelated_stories_are_not_merged_by_a_bridge() -> None:
 
 
 def test_bridge_into_a_smaller_story_keeps_the_larger_id() -> None:
-    index = StoryIndex(settings=ClusterSettings(threshold=0.9))
+    index = StoryIndex(settings=replace(STORIES, threshold=0.9))
     first = index.add(make_analysis("a1", ANGELS_1, ENTITIES))
     index.add(make_analysis("a2", ANGELS_2, ENTITIES))
-    index.settings.threshold = 0.15
+    index.settings = replace(index.settings, threshold=0.15)
     for extra in ("Reagins added nothing.", "Boras did not comment."):  # wire copies grow the second story
         index.add(make_analysis(extra, f"{ANGELS_2} {extra}", ENTITIES))
     larger = index.story_of("a2")

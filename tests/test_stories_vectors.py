@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 
 from embed_texts import SAMPLE_DRONES_RU, SAMPLE_SHELLS_RU
+from veille.config import default_settings
 from veille.embed.service import embedder_for
 from veille.ingest.runner import Ingestor
 from veille.model import Analysis, Article, article_id_for
 from veille.store.database import Store
 from veille.store.vectors import article_vectors
-from veille.stories.cluster import ClusterSettings, StoryIndex
+from veille.stories.cluster import StoryIndex
 from veille.stories.persist import load_index
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "corpus"
@@ -76,7 +77,9 @@ def test_the_vector_alone_brings_it_in(ingested, settings) -> None:
     ]
     drones = {by_title[t] for t in by_title if t and ("drone" in t.lower() or "drohnen" in t.lower())}
     for use_vectors in (True, False):
-        index = StoryIndex(settings=ClusterSettings(vector_baseline=model.baseline))
+        index = StoryIndex(
+            settings=dataclasses.replace(default_settings().stories, vector_baseline=model.baseline)
+        )
         for analysis in stripped:
             index.add(analysis, vectors.get(analysis.article.id) if use_vectors else None)
         sid = index.story_of(drones_ru)

@@ -4,7 +4,8 @@ Extractors are plain functions ``(analysis, doc) -> None`` that add facts to the
 ``Analysis``. Each is built once per pipeline by a factory ``create(settings)``
 named in the configuration (``[extractors]``: "module:function"), so heavy set-up
 (matchers, gazetteers) happens once; which ones run, and in what order, is
-``[pipeline] order``.
+``[pipeline] order``. Factories declare what they read and add (``veille.contract``),
+and an order that runs an extractor before what it requires is refused at start-up.
 
 A text longer than the language pipeline accepts (spaCy's ``max_length``) or than
 ``[pipeline] chunk_chars`` is analysed in chunks cut at paragraph, else sentence,
@@ -24,15 +25,12 @@ from typing import Any
 from spacy.tokens import Doc
 
 from veille.config import Settings
+from veille.contract import Extractor, check_order
 from veille.errors import ConfigError
 from veille.model import Analysis, Article, Sentence
 from veille.nlp.coverage import extractor_runs
 from veille.nlp.models import pipeline_for
 
-Extractor = Callable[[Analysis, Doc], None]
-ExtractorFactory = Callable[[Settings], Extractor]
-
-DEFAULT_CHUNK_CHARS = 20_000
 SPACY_MAX_LENGTH = 1_000_000  # spaCy's default ``Language.max_length``
 # Where a long text may be cut, best first: before a blank line or a line break (so the break
 # opens the next chunk's first sentence, as in the whole text), after a sentence end, after a space.
@@ -44,16 +42,25 @@ _CUTS = (
 )
 
 
-def load_extractor(spec: str, settings: Settings) -> Extractor:
-    """Import the factory "package.module:function" and build the extractor."""
+def load_factory(spec: str) -> Callable[[Settings], Extractor]:
+    """Import the factory "package.module:function"."""
     module_name, _, attr = spec.partition(":")
     try:
         module = importlib.import_module(module_name)
-        func = getattr(module, attr)
+        factory: Callable[[Settings], Extractor] = getattr(module, attr)
     except (ImportError, AttributeError) as exc:
         raise ConfigError(f"cannot load extractor '{spec}': {exc}") from None
-    extractor: Extractor = func(settings)
-    return extractor
+    return factory
+
+
+def checked_factories(settings: Settings) -> list[tuple[str, Callable[[Settings], Extractor]]]:
+    """The factories of ``[pipeline] order``, in order; ConfigError if that order breaks a contract.
+
+    Cheap (imports, no model loads): callers run it at start-up to fail before any work.
+    """
+    factories = [(name, load_factory(settings.extractors[name])) for name in settings.pipeline.order]
+    check_order(factories)
+    return factories
 
 
 @dataclass
@@ -62,8 +69,7 @@ class Pipeline:
 
     def __post_init__(self) -> None:
         self.extractors: list[tuple[str, Extractor]] = [
-            (name, load_extractor(self.settings.extractors[name], self.settings))
-            for name in self.settings.order
+            (name, factory(self.settings)) for name, factory in checked_factories(self.settings)
         ]
 
     def analyse(self, articles: Iterable[Article]) -> Iterator[Analysis]:
@@ -102,7 +108,7 @@ class Pipeline:
 
     def chunk_chars(self, nlp: Any) -> int:
         """Longest text given to ``nlp`` at once: ``[pipeline] chunk_chars``, within its ``max_length``."""
-        wanted = int(self.settings.section("pipeline").get("chunk_chars", DEFAULT_CHUNK_CHARS))
+        wanted = self.settings.pipeline.chunk_chars
         return max(1, min(wanted, int(getattr(nlp, "max_length", SPACY_MAX_LENGTH))))
 
     def _docs(self, nlp: Any, group: list[Article]) -> Iterator[tuple[Article, Doc | Exception]]:
@@ -110,7 +116,7 @@ class Pipeline:
         limit = self.chunk_chars(nlp)
         done = 0
         try:
-            for doc in pipe_long(nlp, [a.text for a in group], limit, self.settings.batch_size):
+            for doc in pipe_long(nlp, [a.text for a in group], limit, self.settings.pipeline.batch_size):
                 yield group[done], doc
                 done += 1
         except Exception:  # noqa: BLE001 - find which article it was, below

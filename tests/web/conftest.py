@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from veille.config import Settings
+from veille.config import Settings, with_values
 from veille.ingest.runner import Ingestor
 from veille.ingest.sources import read_sources
 from veille.model import (
@@ -153,10 +153,7 @@ def web_db(tmp_path_factory: pytest.TempPathFactory, settings: Settings, pipelin
 
 def settings_for(settings: Settings, db: Path, **web: object) -> Settings:
     """The session settings pointed at ``db``, with ``[web]`` and ``[alerts]`` overrides."""
-    raw = dict(settings.raw)
-    raw["web"] = {**settings.section("web"), **web}
-    raw["alerts"] = {"console": False}
-    return Settings(**{**settings.__dict__, "store_url": f"sqlite:///{db}", "raw": raw})
+    return with_values(settings, store={"url": f"sqlite:///{db}"}, web=web, alerts={"console": False})
 
 
 def free_port() -> int:

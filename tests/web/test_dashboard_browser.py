@@ -106,9 +106,9 @@ def test_alabuga_is_on_the_map(page: object, live_server: str, web_db: WebDB, tm
 def test_seed_story_map_shows_alabuga(
     page: object, live_server: str, web_db: WebDB, settings: Settings
 ) -> None:
-    if not any("geo" in name or "place" in name for name in settings.order):
+    if not any("geo" in name or "place" in name for name in settings.pipeline.order):
         pytest.skip(
-            f"the pipeline geocodes nothing yet (pipeline.order = {settings.order}): no places to map"
+            f"the pipeline geocodes nothing yet (pipeline.order = {settings.pipeline.order}): no places to map"
         )
     _open_story_with(page, live_server, web_db.seed_ids[1])
     page.wait_for_selector("body[data-map-ready]")  # type: ignore[attr-defined]

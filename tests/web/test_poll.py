@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from conftest import WebDB
 from veille.alerts.service import AlertService
 from veille.cli import app
-from veille.config import Settings
+from veille.config import Settings, with_values
 from veille.errors import InputError
 from veille.ingest.poll import FeedPoller, backoff_delay, feed_urls, parse_duration
 from veille.ingest.runner import Ingestor
@@ -89,8 +89,7 @@ def store(web_db: WebDB, tmp_path: Path) -> Iterator[Store]:
 
 
 def _poller(settings: Settings, store: Store, pipeline: Pipeline, clock: list[float]) -> FeedPoller:
-    ingest = {**settings.ingest, "feed_min_entry_chars": 10}  # our test entries are short but whole
-    local = Settings(**{**settings.__dict__, "ingest": ingest})
+    local = with_values(settings, ingest={"feed_min_entry_chars": 10})  # our test entries are short but whole
     ingestor = Ingestor(local, store, pipeline=pipeline)
     ingestor.after_write.append(AlertService(store, local, channels=[]))
     return FeedPoller(

@@ -17,7 +17,7 @@ from veille.alerts.deliver import JsonlChannel, WebhookChannel, channels_from_se
 from veille.alerts.match import match_rule
 from veille.alerts.service import AlertService
 from veille.cli import app
-from veille.config import Settings
+from veille.config import Settings, with_values
 from veille.errors import FetchRefused
 from veille.ingest.runner import Ingestor
 from veille.model import Article, article_id_for
@@ -142,9 +142,7 @@ def test_webhook_to_this_machine_needs_the_opt_in(
         with pytest.raises(FetchRefused, match="non-public address"):
             WebhookChannel(target, retries=3, backoff=0.01).send({"alert_id": 9})
     assert handler.bodies == []  # refused before any connection, and not retried
-    conf = Settings(
-        **{**settings.__dict__, "raw": {**settings.raw, "alerts": {"console": False, "webhook": url}}}
-    )
+    conf = with_values(settings, alerts={"console": False, "webhook": url})
     [channel] = channels_from_settings(conf)
     assert deliver({"alert_id": 10}, [channel])["webhook"].startswith("refused")
 
@@ -154,12 +152,10 @@ def test_api_ingest_fires_the_webhook(
 ) -> None:
     url, handler = hook_server
     conf = settings_for(settings, web_db.copy(tmp_path), token="t0ken")
-    conf.raw["alerts"] = {
-        "console": False,
-        "webhook": url,
-        "webhook_backoff": 0.01,
-        "webhook_allow_private": True,
-    }
+    conf = with_values(
+        conf,
+        alerts={"console": False, "webhook": url, "webhook_backoff": 0.01, "webhook_allow_private": True},
+    )
     client = TestClient(create_app(conf), client=("127.0.0.1", 40000))
     auth = {"Authorization": "Bearer t0ken"}
     assert client.post("/api/watch", json={"terms": {"entity": ["Alabuga"]}}, headers=auth).status_code == 201

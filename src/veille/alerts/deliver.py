@@ -107,20 +107,20 @@ class WebhookChannel:
 
 def channels_from_settings(settings: Settings) -> list[Channel]:
     """The channels named in ``[alerts]`` (console on by default)."""
-    conf = settings.section("alerts")
+    conf = settings.alerts
     out: list[Channel] = []
-    if conf.get("console", True):
+    if conf.console:
         out.append(ConsoleChannel())
-    if conf.get("jsonl"):
-        out.append(JsonlChannel(Path(str(conf["jsonl"]))))
-    if conf.get("webhook"):
+    if conf.jsonl:
+        out.append(JsonlChannel(Path(conf.jsonl)))
+    if conf.webhook:
         out.append(
             WebhookChannel(
-                str(conf["webhook"]),
-                retries=int(conf.get("webhook_retries", 3)),
-                timeout=float(conf.get("webhook_timeout", 5.0)),
-                backoff=float(conf.get("webhook_backoff", 0.5)),
-                allow_private=bool(conf.get("webhook_allow_private", False)),
+                conf.webhook,
+                retries=conf.webhook_retries,
+                timeout=conf.webhook_timeout,
+                backoff=conf.webhook_backoff,
+                allow_private=conf.webhook_allow_private,
             )
         )
     return out

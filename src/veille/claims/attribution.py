@@ -29,6 +29,7 @@ from spacy.tokens import Doc, Span, Token
 from veille.claims.lexicon import CueLexicon, cue_lexicon
 from veille.claims.quotes import Quotations, find_quotations, is_paragraph_break
 from veille.config import Settings
+from veille.contract import extractor_factory
 from veille.lexicons import language_of
 from veille.model import Analysis, Claim, Mention, fact_id
 
@@ -1011,6 +1012,7 @@ def claim_date(analysis: Analysis, segment: Span, content: Span) -> str | None:
     return None
 
 
+@extractor_factory(requires=("mentions", "entities", "dates"), assigns=("claims", "entities"))
 def create_claim_extractor(settings: Settings) -> Callable[[Analysis, Doc], None]:
     """Pipeline factory (``[extractors] claims``)."""
     return AttributionExtractor()

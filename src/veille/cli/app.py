@@ -43,7 +43,7 @@ class State:
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store(self.settings.store_url)
+            self._store = Store(self.settings.store.url)
         return self._store
 
 

@@ -51,7 +51,6 @@ def ingest(
     ),
 ) -> None:
     """Read articles, extract facts and store them. Re-ingesting the same text adds nothing."""
-    from veille.alerts.service import AlertService
     from veille.ingest.runner import Ingestor
     from veille.ingest.sources import list_inputs
 
@@ -61,10 +60,10 @@ def ingest(
     if engine is Engine.ray:
         from veille.ingest.distributed import RayIngestor, RayOptions
 
-        ingestor = RayIngestor(settings, store, RayOptions.from_settings(settings, ray_address, workers))
+        options = RayOptions.from_settings(settings, ray_address, workers)
+        ingestor = RayIngestor(settings, store, options, alerts=True)
     else:
-        ingestor = Ingestor(settings, store)
-    ingestor.after_write.append(AlertService(store, settings))  # watch rules fire on new facts
+        ingestor = Ingestor(settings, store, alerts=True)  # watch rules fire on new facts
     show = not as_json and console.is_terminal
     with Progress(
         SpinnerColumn(),
@@ -241,9 +240,9 @@ def serve(
 
     from veille.web.app import create_app, warm_up
 
-    console.print(f"veille serving {state.settings.store_url} on http://{host}:{port}/")
+    console.print(f"veille serving {state.settings.store.url} on http://{host}:{port}/")
     web = create_app(state.settings)
     threading.Thread(target=warm_up, args=(web.state.store,), name="warm-up", daemon=True).start()
     # More open connections than this get 503 at once instead of each holding memory and a socket.
-    limit = int(state.settings.section("web").get("max_connections", 200))
+    limit = state.settings.web.max_connections
     uvicorn.run(web, host=host, port=port, log_level="warning", limit_concurrency=limit)

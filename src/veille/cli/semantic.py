@@ -58,10 +58,10 @@ def embed(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Compute the vectors that stored articles lack for the configured model (or all of them)."""
-    from veille.embed.service import EmbeddingSettings, embed_stored, embedder_for
+    from veille.embed.service import embed_stored, embedder_for
     from veille.store.vectors import counts
 
-    conf = EmbeddingSettings.from_settings(state.settings)
+    conf = state.settings.embeddings
     if not conf.enabled:
         raise VeilleError("embeddings are off: set [embeddings] enabled = true")
     embedder = embedder_for(state.settings)

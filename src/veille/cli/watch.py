@@ -98,15 +98,13 @@ def poll(
     as_json: bool = typer.Option(False, "--json", help="Print each round's report as JSON."),
 ) -> None:
     """Poll feeds on a schedule (ETag/Last-Modified, backoff on failure), ingest new items, fire alerts."""
-    from veille.alerts.service import AlertService
     from veille.ingest.poll import FeedPoller, PollReport, feed_urls, parse_duration
     from veille.ingest.runner import Ingestor
 
     settings, store = state.settings, state.store
     interval, backoff = parse_duration(every), parse_duration(max_backoff)
     urls = feed_urls(feeds, settings, allow_private=allow_private)
-    ingestor = Ingestor(settings, store)
-    ingestor.after_write.append(AlertService(store, settings))
+    ingestor = Ingestor(settings, store, alerts=True)
     poller = FeedPoller(
         settings, store, ingestor, every=interval, max_backoff=backoff, allow_private=allow_private
     )

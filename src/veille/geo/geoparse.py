@@ -13,11 +13,11 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from veille.config import Settings
+from veille.config import GeoSettings, Settings
+from veille.contract import extractor_factory
 from veille.geo.embedded_sources import default_gazetteer_path, ensure_embedded_gazetteer
 from veille.geo.gazetteer import CAPITALS, Gazetteer, name_key
 from veille.geo.routes import extract_routes
@@ -60,8 +60,8 @@ def open_gazetteer(path: str, cities: int) -> Gazetteer:
     return Gazetteer(p)
 
 
-def gazetteer_from_settings(section: dict[str, Any]) -> Gazetteer:
-    return open_gazetteer(str(section.get("gazetteer", "")), int(section.get("cities", 500)))
+def gazetteer_from_settings(geo: GeoSettings) -> Gazetteer:
+    return open_gazetteer(geo.gazetteer, geo.cities)
 
 
 @dataclass
@@ -483,12 +483,12 @@ def relative_locations(analysis: Analysis, mentions: list[PlaceMention]) -> list
     return out
 
 
+@extractor_factory(
+    requires=("mentions", "entities"),
+    # It drops the NER mentions it reads as places, and their entities.
+    assigns=("mentions", "entities", "places", "place_mentions", "routes", "relative_locations"),
+)
 def create_geoparser(settings: Settings) -> Geoparser:
     """Factory named in [extractors]: geo = "veille.geo.geoparse:create_geoparser"."""
-    section = settings.section("geo")
-    return Geoparser(
-        gazetteer_from_settings(section),
-        int(section.get("min_population_no_ner", 15_000)),
-        bool(section.get("demonyms", False)),
-        bool(section.get("embedded", False)),
-    )
+    geo = settings.geo
+    return Geoparser(gazetteer_from_settings(geo), geo.min_population_no_ner, geo.demonyms, geo.embedded)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from veille.config import Settings
+from veille.contract import extractor_factory
 from veille.geo.spatial import haversine_km
 from veille.model import Analysis, Place, PlaceMention, Route, fact_id
 
@@ -249,8 +250,9 @@ def link_route(analysis: Analysis, route: Route) -> None:
         route.event_id = ranked[0].id if ranked else None
 
 
+@extractor_factory(requires=("places", "place_mentions", "routes", "claims", "events"), assigns=("routes",))
 def create_route_linker(settings: Settings) -> Callable[[Analysis, Doc], None]:
-    """Factory for the "geo_links" extractor: run it after the claim and event extractors."""
+    """Factory for the "geo_links" extractor: ties routes to the claims and events of their sentences."""
 
     def link(analysis: Analysis, doc: Doc) -> None:
         for route in analysis.routes:

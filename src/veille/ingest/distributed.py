@@ -40,23 +40,23 @@ log = logging.getLogger(__name__)
 class RayOptions:
     """The ``[ray]`` settings, overridable from the command line."""
 
-    address: str | None = None  # None: start a local Ray on this machine
-    workers: int | None = None  # actors (one spaCy pipeline each); None: one per CPU
     # Articles per Ray Dataset. Each window starts its own actor pool (one model load per
     # worker), so larger windows amortise that; smaller ones bound the driver's memory.
-    window: int = 10_000
-    object_store_mb: int = 512  # local Ray only
+    window: int
+    object_store_mb: int  # local Ray only
+    address: str | None = None  # None: start a local Ray on this machine
+    workers: int | None = None  # actors (one spaCy pipeline each); None: one per CPU
 
     @classmethod
     def from_settings(
         cls, settings: Settings, address: str | None = None, workers: int | None = None
     ) -> RayOptions:
-        raw = settings.section("ray")
+        conf = settings.ray
         return cls(
-            address=address or raw.get("address") or os.environ.get("RAY_ADDRESS") or None,
-            workers=workers or raw.get("workers") or None,
-            window=int(raw.get("window", 10_000)),
-            object_store_mb=int(raw.get("object_store_mb", 512)),
+            address=address or conf.address or os.environ.get("RAY_ADDRESS") or None,
+            workers=workers or conf.workers or None,
+            window=conf.window,
+            object_store_mb=conf.object_store_mb,
         )
 
 
@@ -65,11 +65,10 @@ class _Analyser:
     pickled results and passage vectors out."""
 
     def __init__(self, settings: Settings) -> None:
-        from veille.embed.service import EmbeddingSettings
         from veille.pipeline import Pipeline
 
         self.pipeline = Pipeline(settings)
-        self.embedding = EmbeddingSettings.from_settings(settings)
+        self.embedding = settings.embeddings
         self.embedder: Any = None
         if self.embedding.enabled:
             from veille.embed.models import load_embedder
@@ -139,8 +138,9 @@ class RayIngestor(Ingestor):
         options: RayOptions | None = None,
         *,
         track_stories: bool = True,
+        alerts: bool = False,
     ) -> None:
-        super().__init__(settings, store, track_stories=track_stories)
+        super().__init__(settings, store, track_stories=track_stories, alerts=alerts)
         self.options = options or RayOptions.from_settings(settings)
 
     @property
@@ -160,7 +160,7 @@ class RayIngestor(Ingestor):
             return
         import ray
 
-        batch_size = self.settings.batch_size
+        batch_size = self.settings.pipeline.batch_size
         workers = self.options.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
         # Enough blocks that every worker gets work, few enough that batches stay whole.
         blocks = max(1, min(len(articles) // batch_size, workers * 4))

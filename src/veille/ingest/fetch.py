@@ -209,10 +209,8 @@ def fetch(
     ``headers`` adds request headers (e.g. If-None-Match for feed polling); a 304 answer
     comes back with status 304 and no content.
     """
-    ingest = settings.ingest
-    timeout = float(ingest.get("fetch_timeout", 20.0))
-    max_bytes = int(ingest.get("fetch_max_bytes", 10_000_000))
-    user_agent = str(ingest.get("user_agent", "veille"))
+    timeout, max_bytes = settings.ingest.fetch_timeout, settings.ingest.fetch_max_bytes
+    user_agent = settings.ingest.user_agent
     try:
         current = httpx.URL(url)
     except (httpx.InvalidURL, TypeError) as exc:

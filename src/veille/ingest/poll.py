@@ -25,7 +25,7 @@ from veille.errors import InputError
 from veille.ingest.feeds import looks_like_opml, parse_feed, parse_opml
 from veille.ingest.fetch import fetch
 from veille.ingest.runner import Ingestor
-from veille.ingest.sources import IngestFailure, IngestOptions, IngestResult, SourceReader, is_url
+from veille.ingest.sources import IngestFailure, IngestResult, SourceReader, is_url
 from veille.store import schema, watch
 from veille.store.database import Store
 
@@ -227,7 +227,7 @@ class FeedPoller:
         parsed = parse_feed(data, url)
         origins = [(e, e.link or f"{url}#{e.entry_id or i}") for i, e in enumerate(parsed.entries)]
         known = self._known_origins([o for _, o in origins])
-        reader = SourceReader(self.settings, IngestOptions.from_settings(self.settings), self.allow_private)
+        reader = SourceReader(self.settings, self.allow_private)
         for entry, origin in origins:
             if origin in known:
                 continue

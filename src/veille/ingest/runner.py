@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from veille.config import Settings
+from veille.ingest.hooks import AfterWrite, after_write_hooks
 from veille.ingest.sources import IngestFailure, read_sources
 from veille.model import Analysis, Article
-from veille.pipeline import Pipeline
+from veille.pipeline import Pipeline, checked_factories
 from veille.store.database import Store
 
 log = logging.getLogger(__name__)
@@ -66,17 +67,19 @@ class Ingestor:
         pipeline: Pipeline | None = None,
         *,
         track_stories: bool = True,
+        alerts: bool = False,
     ) -> None:
         self.settings = settings
         self.store = store
         self._pipeline = pipeline
-        # Run after each committed batch with its new analyses: embeddings then story
-        # grouping (veille.embed.service.ingest_hooks), alerts.
-        self.after_write: list[Callable[[list[Analysis]], Any]] = []
-        from veille.embed.service import ingest_hooks
-
-        self.embedding, hooks = ingest_hooks(settings, store.engine, track_stories=track_stories)
-        self.after_write.extend(hooks)
+        if pipeline is None:
+            checked_factories(settings)  # a wrong [pipeline] order stops here, before hooks load models
+        # Run after each committed batch with its new analyses (veille.ingest.hooks): embeddings,
+        # then story grouping; alerts on watch rules when ``alerts``.
+        registered = after_write_hooks(settings, store, track_stories=track_stories, alerts=alerts)
+        self.after_write: list[AfterWrite] = registered.hooks
+        self.embedding = registered.embedding
+        self.alerts = registered.alerts
 
     @property
     def pipeline(self) -> Pipeline:
@@ -87,7 +90,7 @@ class Ingestor:
     @property
     def batch_size(self) -> int:
         """Articles read before they are deduplicated and analysed together."""
-        return self.settings.batch_size
+        return self.settings.pipeline.batch_size
 
     def ingest(
         self, inputs: Iterable[str], *, allow_private: bool = False, progress: Progress | None = None

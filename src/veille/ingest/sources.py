@@ -32,7 +32,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from veille.clean.html import DEFAULT_MAX_HTML_CHARS, extract_page, html_to_plain_text
+from veille.clean.html import extract_page, html_to_plain_text
 from veille.clean.text import clean_text
 from veille.config import Settings
 from veille.errors import InputError
@@ -51,8 +51,6 @@ FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
 OPML_SUFFIXES = frozenset({".opml"})
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES | OPML_SUFFIXES
 
-# Shorter bodies are not articles (a stray byte, "test", a lone headline): skipped with that reason.
-DEFAULT_MIN_CHARS = 15
 # A stray NUL spoils one JSONL line (reported alone); many mean the file is not text at all.
 _JSONL_MAX_NUL_BYTES = 16
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}charset\s*=\s*["']?([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
@@ -71,36 +69,6 @@ class IngestFailure:
 
 
 IngestResult = Article | IngestFailure
-
-
-@dataclass(frozen=True)
-class IngestOptions:
-    """The ``[ingest]`` settings this module uses, read once per batch."""
-
-    max_bytes: int
-    max_html_chars: int
-    languages: tuple[str, ...] | None
-    language_high_accuracy: bool
-    feed_min_entry_chars: int
-    fetch_linked_pages: bool
-    max_feed_entries: int
-    min_chars: int = DEFAULT_MIN_CHARS
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> IngestOptions:
-        ingest = settings.ingest
-        languages = ingest.get("languages")
-        return cls(
-            max_bytes=int(ingest.get("max_bytes", 20_000_000)),
-            max_html_chars=int(ingest.get("max_html_chars", DEFAULT_MAX_HTML_CHARS)),
-            # Checked here, once per batch: a bad code is a ConfigError for the CLI, not a failure per item.
-            languages=language_codes(languages) if languages else None,
-            language_high_accuracy=bool(ingest.get("language_high_accuracy", False)),
-            feed_min_entry_chars=int(ingest.get("feed_min_entry_chars", 400)),
-            fetch_linked_pages=bool(ingest.get("fetch_linked_pages", True)),
-            max_feed_entries=int(ingest.get("max_feed_entries", 1000)),
-            min_chars=int(ingest.get("min_chars", DEFAULT_MIN_CHARS)),
-        )
 
 
 def is_url(value: str) -> bool:
@@ -145,15 +113,14 @@ def read_sources(
     inputs: Iterable[str], settings: Settings, *, allow_private: bool = False
 ) -> Iterator[IngestResult]:
     """Articles from every input, with a failure (not an exception) for each bad item."""
-    IngestOptions.from_settings(settings)  # a configuration error stops the batch before it starts
+    language_codes(settings.ingest.languages)  # an unknown code stops the batch before it starts
     for item in list_inputs(inputs):
         yield from read_input(item, settings, allow_private=allow_private)
 
 
 def read_input(item: str, settings: Settings, *, allow_private: bool = False) -> Iterator[IngestResult]:
     """Articles from one expanded input (a file or a URL)."""
-    options = IngestOptions.from_settings(settings)
-    reader = SourceReader(settings, options, allow_private)
+    reader = SourceReader(settings, allow_private)
     try:
         if is_url(item):
             yield from reader.url(item)
@@ -210,9 +177,9 @@ def _declared_charset(data: bytes) -> str | None:
 class SourceReader:
     """Reading one input with a batch's settings; methods yield results, raise InputError for the whole input."""
 
-    def __init__(self, settings: Settings, options: IngestOptions, allow_private: bool) -> None:
+    def __init__(self, settings: Settings, allow_private: bool) -> None:
         self.settings = settings
-        self.options = options
+        self.options = settings.ingest
         self.allow_private = allow_private
 
     def article(

@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from veille.config import Settings
+from veille.contract import extractor_factory
 from veille.model import Analysis, Mention, fold_token
 from veille.nlp.lemmas import lemma_forms, lemma_match_ok
 from veille.resolve.knowledge import CAPITAL, DEMONYM, KnowledgeBase, knowledge_base
@@ -210,6 +211,7 @@ def _trim(span: Span) -> Span | None:
     return doc[start:end] if end > start else None
 
 
+@extractor_factory(assigns=("mentions",))
 def create_mention_extractor(settings: Settings) -> MentionExtractor:
     return MentionExtractor(settings)
 

@@ -16,6 +16,7 @@ from typing import Any
 from spacy.tokens import Doc, Token
 
 from veille.config import Settings
+from veille.contract import extractor_factory
 from veille.lexicons import language_of, package_toml
 from veille.model import Amount, Analysis
 from veille.quantities.dates import calendar_words
@@ -201,6 +202,7 @@ def extract_amounts(analysis: Analysis, doc: Doc) -> None:
         analysis.amounts.append(amount)
 
 
+@extractor_factory(assigns=("amounts",))
 def create_amount_extractor(settings: Settings) -> Any:
     """Pipeline factory (``[extractors] amounts``)."""
     return extract_amounts

@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from veille.config import Settings
+from veille.contract import extractor_factory
 from veille.lexicons import language_of, package_toml, words_of
 from veille.model import Analysis, DateRef
 
@@ -238,6 +239,7 @@ def _longest_first(refs: list[DateRef]) -> list[DateRef]:
     return sorted(kept, key=lambda r: r.start)
 
 
+@extractor_factory(assigns=("dates",))
 def create_date_extractor(settings: Settings) -> Callable[[Analysis, Doc], None]:
     """Pipeline factory (``[extractors] dates``): matchers are built once per vocabulary."""
     cache: dict[int, DateMatcher] = {}

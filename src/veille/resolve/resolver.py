@@ -14,6 +14,7 @@ import re
 from spacy.tokens import Doc
 
 from veille.config import Settings
+from veille.contract import extractor_factory
 from veille.model import Analysis, Entity, Mention
 from veille.nlp.metonymy import is_government_use
 from veille.nlp.models import normal_form
@@ -115,5 +116,6 @@ def normal_name(mention: Mention, doc: Doc) -> str:
     return (normal_form(span) if span is not None else None) or mention.text
 
 
+@extractor_factory(requires=("mentions",), assigns=("mentions", "entities"))
 def create_resolver(settings: Settings) -> Resolver:
     return Resolver(knowledge_base())

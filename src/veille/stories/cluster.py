@@ -30,6 +30,7 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
+from veille.config import ClusterSettings, default_settings
 from veille.model import Analysis
 from veille.stories.features import (
     CROSSLINGUAL_CHANNELS,
@@ -39,35 +40,6 @@ from veille.stories.features import (
     prior_doc_rate,
 )
 from veille.stories.neardup import DuplicateLink, NearDupIndex, signature
-
-
-@dataclass
-class ClusterSettings:
-    threshold: float = 0.15  # mean similarity to a story's recent members (average linkage) to join it
-    crosslingual_threshold: float = 0.20  # the same on language-independent channels, across languages
-    query_features: int = 30  # most distinctive article features used to find candidates
-    postings_size: int = 100  # articles remembered per feature (most recent)
-    max_candidates: int = 40  # neighbours whose stories are scored
-    linkage_members: int = 30  # a story is compared through its most recent members, at most this many
-    centroid_size: int = 400  # features kept per story centroid (summaries)
-    time_window_days: int = 7  # no penalty within this gap
-    time_decay_days: float = 30.0  # beyond it, score x exp(-(gap - window) / decay)
-    regroup_every: int = 6  # re-cluster a story and its neighbours every N new articles ...
-    regroup_near: float = 0.6  # ... or when another story scores at least this share of the threshold
-    regroup_stories: int = 4  # neighbouring stories re-clustered with it, at most
-    merge_min: float = 0.5  # stories merge only if their members are this share of the threshold similar
-    prior_documents: int = 500  # weight of general word frequencies in IDF, in documents
-    # Article embeddings (veille.embed), across languages only: within a language, words and
-    # entities tell two events of one kind apart better than a topic-level sentence vector.
-    # Two articles in different languages whose calibrated vector similarity reaches
-    # ``vector_threshold`` are as similar as ``threshold``.
-    vector_threshold: float = 0.35
-    vector_baseline: float = 0.77  # the model's cosine of unrelated texts (Embedder.baseline)
-    # Across languages, when both articles have a vector, it decides alone: shared countries and
-    # places are weak evidence of one event, and the vector already reads the names (BSNLP purity).
-    vector_decides: bool = True
-    vector_candidates: int = 10  # nearest articles in other languages whose stories are scored
-    vector_window: int = 20_000  # most recent article vectors searched for those candidates
 
 
 @dataclass
@@ -96,7 +68,7 @@ class HistoryEntry:
 
 @dataclass
 class StoryIndex:
-    settings: ClusterSettings = field(default_factory=ClusterSettings)
+    settings: ClusterSettings = field(default_factory=lambda: default_settings().stories)
     neardup: NearDupIndex = field(default_factory=NearDupIndex)
     features: dict[str, ArticleFeatures] = field(default_factory=dict)
     article_story: dict[str, str] = field(default_factory=dict)
@@ -602,7 +574,7 @@ def assign_story(index: StoryIndex, analysis: Analysis) -> str:
 
 def cluster_analyses(analyses: Iterable[Analysis], settings: ClusterSettings | None = None) -> StoryIndex:
     """Stream analyses through a fresh index, in the given order."""
-    index = StoryIndex(settings=settings or ClusterSettings())
+    index = StoryIndex() if settings is None else StoryIndex(settings=settings)
     for analysis in analyses:
         index.add(analysis)
     return index

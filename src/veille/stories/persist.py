@@ -117,7 +117,7 @@ def load_index(
     ``vector_model`` (name, version): attach that model's stored vectors to the most recent
     ``vector_window`` articles, the ones new articles are compared with.
     """
-    index = StoryIndex(settings=settings or ClusterSettings())
+    index = StoryIndex() if settings is None else StoryIndex(settings=settings)
     with engine.connect() as conn:
         rows = (
             conn.execute(select(schema.story_articles).order_by(schema.story_articles.c.seq)).mappings().all()

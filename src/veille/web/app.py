@@ -31,7 +31,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from veille import __version__
-from veille.config import Settings
+from veille.config import Settings, WebSettings
 from veille.errors import VeilleError
 from veille.export import iter_export_json
 from veille.model import Article
@@ -47,8 +47,6 @@ ENV_TOKEN = "VEILLE_TOKEN"
 MAX_INGEST_ARTICLES = 100
 MAX_INGEST_CHARS = 500_000
 MAX_QUERY_CHARS = 300
-# 100 news articles of 20k characters, JSON-escaped: a bigger body is refused before it is read.
-DEFAULT_MAX_BODY_BYTES = 10_000_000
 MAX_OFFSET = 10_000_000  # past any real list; bigger numbers overflow the database's integers
 MAX_ID = 2**63 - 1  # ids are 64-bit integers in SQLite and PostgreSQL
 LANG_PATTERN = r"^([A-Za-z]{2,3}(-[A-Za-z0-9]{1,4})?)?$"
@@ -124,14 +122,14 @@ SECURITY_HEADERS = (
 )
 
 
-def guard_limits(conf: dict[str, Any]) -> GuardLimits:
+def guard_limits(conf: WebSettings) -> GuardLimits:
     """The ``[web]`` limits on requests (docs/web.md)."""
     return GuardLimits(
-        max_body_bytes=int(conf.get("max_body_bytes", DEFAULT_MAX_BODY_BYTES)),
-        body_timeout=float(conf.get("body_timeout", 30.0)),
-        timeout=float(conf.get("request_timeout", 30.0)),
+        max_body_bytes=conf.max_body_bytes,
+        body_timeout=conf.body_timeout,
+        timeout=conf.request_timeout,
         slow_paths=("/api/ingest",),
-        slow_timeout=float(conf.get("ingest_timeout", 600.0)),
+        slow_timeout=conf.ingest_timeout,
         headers=SECURITY_HEADERS,
     )
 
@@ -150,10 +148,10 @@ def warm_up(store: Store) -> None:
 
 
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
-    store = store or Store(settings.store_url)
-    conf = settings.section("web")
-    token = str(conf.get("token") or os.environ.get(ENV_TOKEN) or "")
-    public_read = bool(conf.get("public_read", False))
+    store = store or Store(settings.store.url)
+    conf = settings.web
+    token = conf.token or os.environ.get(ENV_TOKEN) or ""
+    public_read = conf.public_read
     app = FastAPI(
         title="veille",
         version=__version__,
@@ -165,7 +163,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     )
     app.state.store = store
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))  # autoescape is on for .html
-    cors = [str(o) for o in conf.get("cors_origins", [])]
+    cors = list(conf.cors_origins)
     if cors:  # off by default: a page on another origin cannot read the API from a user's browser
         app.add_middleware(
             CORSMiddleware, allow_origins=cors, allow_methods=["GET"], allow_headers=["Authorization"]
@@ -371,19 +369,16 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     @app.post("/api/ingest", dependencies=write, tags=["ingest"])
     def api_ingest(body: IngestIn = Body(...)) -> dict[str, Any]:
         """Analyse and store articles given as text; watch rules fire on their new facts."""
-        from veille.alerts.service import AlertService
         from veille.ingest.runner import Ingestor
-        from veille.ingest.sources import IngestOptions, SourceReader
+        from veille.ingest.sources import SourceReader
 
         # The same cleaning, headline and language detection as `veille ingest` of a JSONL record.
-        reader = SourceReader(settings, IngestOptions.from_settings(settings), allow_private=False)
+        reader = SourceReader(settings, allow_private=False)
 
         with ingest_lock:
             if "ingestor" not in ingestor_holder:  # models load on the first ingest, not at start-up
-                ingestor = Ingestor(settings, store)
-                alerting = AlertService(store, settings)
-                ingestor.after_write.append(alerting)
-                ingestor_holder.update(ingestor=ingestor, alerts=alerting)
+                ingestor = Ingestor(settings, store, alerts=True)
+                ingestor_holder.update(ingestor=ingestor, alerts=ingestor.alerts)
             ingestor, alerting = ingestor_holder["ingestor"], ingestor_holder["alerts"]
             items = [article_from_api(a, reader) for a in body.articles]
             before = len(alerting.sent)

@@ -7,12 +7,11 @@ from functools import lru_cache
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
+from veille.config import default_settings
 from veille.errors import ConfigError
 
 UNDETERMINED = "und"
-DEFAULT_LANGUAGES: tuple[str, ...] = (
-    "fr", "en", "de", "es", "it", "pt", "ru", "uk", "ar", "fa", "zh", "tr", "pl", "nl",
-)  # fmt: skip
+DEFAULT_LANGUAGES = default_settings().ingest.languages  # ingest.languages
 # Under this many letters lingua's answer is a guess; "und" is the honest answer.
 MIN_LETTERS = 12
 # lingua's accuracy saturates long before a full article; a prefix keeps detection fast.

@@ -14,9 +14,10 @@ import trafilatura
 from trafilatura.settings import use_config
 
 from veille.clean.text import clean_text
+from veille.config import default_settings
 
 # trafilatura parses the whole page; a cap keeps hostile pages from costing minutes.
-DEFAULT_MAX_HTML_CHARS = 5_000_000
+DEFAULT_MAX_HTML_CHARS = default_settings().ingest.max_html_chars
 # Beyond this many elements trafilatura skips the page (its own guard against huge trees).
 MAX_TREE_SIZE = 200_000
 

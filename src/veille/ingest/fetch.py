@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from veille.config import Settings
+from veille.config import Settings, default_settings
 from veille.errors import FetchRefused, InputError
 
 MAX_REDIRECTS = 5
@@ -141,7 +141,7 @@ def _pinned_request(
 
 
 def post_json(
-    url: str, payload: Any, *, timeout: float, allow_private: bool, user_agent: str = "veille"
+    url: str, payload: Any, *, timeout: float, allow_private: bool, user_agent: str | None = None
 ) -> int:
     """POST ``payload`` as JSON to ``url`` with fetch's address check; returns the HTTP status.
 
@@ -149,6 +149,7 @@ def post_json(
     redirects are not followed (a public URL cannot bounce the POST inside the network).
     FetchRefused for a refused target, InputError (one line) for a network failure.
     """
+    user_agent = user_agent or default_settings().ingest.user_agent
     try:
         target = httpx.URL(url)
     except (httpx.InvalidURL, TypeError) as exc:

@@ -117,14 +117,14 @@ def test_embed_catches_up_and_reembeds_everything(settings: Settings, store: Sto
     assert sorted(missing(store.engine, model.name, model.version)) == sorted([ids["gas_de"], ids["gas_pl"]])
     index.refresh()
     assert len(index.article_ids) == before - 2 and index.vector_of(ids["gas_de"]) is None
-    assert embed_stored(store.engine, model, conf) == 2
+    assert embed_stored(store, model, conf) == 2
     assert missing(store.engine, model.name, model.version) == []
     index.refresh()
     assert len(index.article_ids) == before and index.vector_of(ids["gas_de"]) is not None
     # A model change: everything is re-embedded, in place.
-    assert embed_stored(
-        store.engine, model, dataclasses.replace(conf, lead_chars=120), everything=True
-    ) == len(CORPUS)
+    assert embed_stored(store, model, dataclasses.replace(conf, lead_chars=120), everything=True) == len(
+        CORPUS
+    )
     with store.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(schema.embeddings)).scalar_one() == len(CORPUS)
     index.refresh()

@@ -43,7 +43,7 @@ def ingested(settings, pipeline, seeds_dir, tmp_path_factory):
 
 
 def _story_members(store: Store, article_id: str) -> set[str]:
-    index = load_index(store.engine)
+    index = load_index(store)
     sid = index.story_of(article_id)
     return {a for a, s in index.article_story.items() if index.resolve(s) == sid}
 

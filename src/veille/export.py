@@ -145,7 +145,7 @@ def export_sections(
         "relative_locations",
         ({k: r[k] for k in RELATIVE_KEYS} for r in rows("relative_locations", language)),
     )
-    stories = iter_export_stories(store.engine)
+    stories = iter_export_stories(store)
     yield "stories", (s for s in stories if not language or language in (s.get("languages") or []))
 
 

@@ -12,7 +12,6 @@ import json
 import re
 import time
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -30,12 +29,12 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
 from veille.errors import VeilleError
 from veille.model import Analysis, fact_id
 from veille.store import backends, schema
+from veille.store.backends import now_iso as _now
 
 FTS_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
@@ -44,10 +43,6 @@ FTS_DDL = (
 
 WRITE_ATTEMPTS = 5
 CACHE_ENTRIES = 64  # aggregate pages kept per Store (``Store.entities``)  # a batch that loses a deadlock to a concurrent writer is retried this often
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 _PLAIN = (str, int, float, type(None))
@@ -150,8 +145,7 @@ class Store:
     # -- writing ---------------------------------------------------------
 
     def _insert_ignore(self, table: Table) -> Any:
-        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
-        return dialect.insert(table).on_conflict_do_nothing()
+        return backends.insert(self.engine, table).on_conflict_do_nothing()
 
     def known_hashes(self, hashes: Iterable[str]) -> set[str]:
         wanted = list(set(hashes))
@@ -479,6 +473,11 @@ class Store:
             .offset(offset)
         )
         return self._rows(query)
+
+    def languages(self) -> list[str]:
+        """The languages of the stored articles (unknown left out), in no particular order."""
+        query = select(schema.articles.c.language).distinct()
+        return [r["language"] for r in self._rows(query) if r["language"]]
 
     def entity_names(self) -> dict[str, str]:
         with self.engine.connect() as conn:

@@ -18,13 +18,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine, delete, func, select
 
 from veille.store import schema
+from veille.store.backends import now_iso
 
 E = schema.embeddings
 
@@ -56,7 +56,7 @@ def write_vectors(engine: Engine, model: str, version: str, rows: list[PassageVe
     if not rows:
         return 0
     ids = sorted({r.article_id for r in rows})
-    now = datetime.now(UTC).isoformat(timespec="seconds")
+    now = now_iso()
     with engine.begin() as conn:
         present = {
             r[0] for r in conn.execute(select(schema.articles.c.id).where(schema.articles.c.id.in_(ids)))

@@ -8,14 +8,19 @@ always show and highlight the sentence a fact came from.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import weakref
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from veille.store import dashboard
 from veille.store.database import Store
+from veille.store.records import from_row
+from veille.store.stories import StoredStory
+from veille.stories.outlet import outlet_of
+from veille.stories.view import story_record
 
 MAX_ARTICLES_PER_STORY = 200  # a page stays usable; the JSON says how many were left out
 MAX_SENTENCE_CHARS = 2000
@@ -110,24 +115,35 @@ _SUMMARIES = _Memo(5000)
 _PAGES = _Memo(64)
 
 
-def _row_key(row: dict[str, Any]) -> Hashable:
-    def frozen(value: Any) -> Hashable:
-        return tuple(value) if isinstance(value, list) else value
-
-    return tuple((k, frozen(row.get(k))) for k in ("id", "title", "article_ids", "independent_sources",
-                                                  "corroboration", "updated_at"))  # fmt: skip
+StoryRow = StoredStory | dict[str, Any]  # a story of the index, or an ad-hoc one (an article's page)
 
 
-def summarise(store: Store, row: dict[str, Any]) -> dict[str, Any]:
+def _story(row: StoryRow) -> StoredStory:
+    return row if isinstance(row, StoredStory) else from_row(StoredStory, row)
+
+
+def _row_key(story: StoredStory) -> Hashable:
+    """What a story shows changes only with these (``updated_at``: each time the stage rewrites it)."""
+    return (
+        story.id,
+        story.title,
+        tuple(story.article_ids),
+        tuple(story.independent_sources),
+        story.updated_at,
+    )
+
+
+def summarise(store: Store, row: StoryRow) -> dict[str, Any]:
     """A story list entry: title, counts, sources, languages, corroboration badge."""
     return summarise_many(store, [row])[0]
 
 
-def summarise_many(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def summarise_many(store: Store, rows: Sequence[StoryRow]) -> list[dict[str, Any]]:
     """List entries for a page of stories: a fixed number of queries whatever the page's size."""
-    keys = [_row_key(row) for row in rows]
+    stories = [_story(row) for row in rows]
+    keys = [_row_key(story) for story in stories]
     found = [_SUMMARIES.peek(store, key) for key in keys]
-    missing = [row for row, value in zip(rows, found, strict=True) if value is None]
+    missing = [story for story, value in zip(stories, found, strict=True) if value is None]
     built = {
         _row_key(row): summary for row, summary in zip(missing, _summarise_all(store, missing), strict=True)
     }
@@ -136,29 +152,28 @@ def summarise_many(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, A
     return [value if value is not None else built[key] for key, value in zip(keys, found, strict=True)]
 
 
-def _summarise_all(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _summarise_all(store: Store, rows: list[StoredStory]) -> list[dict[str, Any]]:
     if not rows:
         return []
-    ids = list(dict.fromkeys(aid for row in rows for aid in row.get("article_ids") or []))
+    ids = list(dict.fromkeys(aid for row in rows for aid in row.article_ids))
     arts = {a["id"]: a for a in dashboard.article_heads(store, ids)}
     counts = dashboard.count_facts_by_article(store, ids, ("claims", "events"))
     return [_summary(row, arts, counts) for row in rows]
 
 
 def _summary(
-    row: dict[str, Any], heads: dict[str, dict[str, Any]], counts: dict[str, dict[str, int]]
+    row: StoredStory, heads: dict[str, dict[str, Any]], counts: dict[str, dict[str, int]]
 ) -> dict[str, Any]:
-    ids = list(row.get("article_ids") or [])
+    ids = list(row.article_ids)
     arts = [heads[i] for i in ids if i in heads]
     # Articles read from files carry no publisher: they are not counted as independent sources.
-    sources = {key for a in arts if (key := dashboard.source_key(a))}
-    independent = row.get("independent_sources")
-    if isinstance(independent, list) and independent:  # the story index knows who copied whom
-        sources = {str(s) for s in independent}
+    sources = {key.casefold() for a in arts if (key := outlet_of(a["source"], a["url"]))}
+    if row.independent_sources:  # the story index knows who copied whom
+        sources = {str(s) for s in row.independent_sources}
     dates = sorted(d for a in arts if (d := a.get("published") or a.get("ingested_at")))
     return {
-        "id": row["id"],
-        "title": row.get("title") or (arts[0]["title"] if arts else row["id"]),
+        "id": row.id,
+        "title": row.title or (arts[0]["title"] if arts else row.id),
         "article_ids": ids,
         "articles": [
             {"id": a["id"], "title": a["title"], "language": a["language"], "source": a["source"]}
@@ -170,8 +185,8 @@ def _summary(
         "last_seen": dates[-1] if dates else None,
         "claims": sum(counts["claims"].get(i, 0) for i in ids),
         "events": sum(counts["events"].get(i, 0) for i in ids),
-        "unknown_sources": sum(1 for a in arts if not dashboard.source_key(a)),
-        "corroboration": row.get("corroboration") or _badge(len(sources)),
+        "unknown_sources": sum(1 for a in arts if not outlet_of(a["source"], a["url"])),
+        "corroboration": _badge(len(sources)),
     }
 
 
@@ -184,13 +199,14 @@ def _badge(sources: int) -> str:
     return "single source" if sources == 1 else "sources unknown"
 
 
-def build_story(store: Store, row: dict[str, Any]) -> dict[str, Any]:
+def build_story(store: Store, row: StoryRow) -> dict[str, Any]:
     """Everything the story page shows, with provenance on every fact (built once per story version)."""
-    return _PAGES.get(store, _row_key(row), lambda: _build_story(store, row))
+    story = _story(row)
+    return _PAGES.get(store, _row_key(story), lambda: _build_story(store, story))
 
 
-def _build_story(store: Store, row: dict[str, Any]) -> dict[str, Any]:
-    ids = list(row.get("article_ids") or [])
+def _build_story(store: Store, row: StoredStory) -> dict[str, Any]:
+    ids = list(row.article_ids)
     left_out = max(0, len(ids) - MAX_ARTICLES_PER_STORY)
     ids = ids[:MAX_ARTICLES_PER_STORY]
     arts = dashboard.articles_by_id(store, ids)
@@ -235,10 +251,10 @@ def _build_story(store: Store, row: dict[str, Any]) -> dict[str, Any]:
         for e in events
     ]  # fmt: skip
     return {
-        "id": row["id"],
-        "title": row.get("title") or (arts[0]["title"] if arts else row["id"]),
-        "summary": summarise(store, {**row, "article_ids": ids}),
-        "corroborated": _corroborated(store, row["id"], names),
+        "id": row.id,
+        "title": row.title or (arts[0]["title"] if arts else row.id),
+        "summary": summarise(store, dataclasses.replace(row, article_ids=ids)),
+        "corroborated": _corroborated(store, row.id, names),
         "articles_left_out": left_out,
         "articles": [
             {
@@ -263,27 +279,22 @@ def _build_story(store: Store, row: dict[str, Any]) -> dict[str, Any]:
 
 def _corroborated(store: Store, story_id: str, names: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Facts the stories stage found told by two or more independent sources (none without that stage)."""
-    try:
-        from veille.stories.export import story_record
-    except ImportError:
+    record = story_record(store, story_id) if story_id.startswith("story-") else None
+    if record is None or not record.corroboration:
         return []
-    record = story_record(store.engine, story_id) if story_id.startswith("story-") else None
-    if not record:
-        return []
-    known = dict(names) | dashboard.entities_by_id(
-        store, (s for g in record["corroboration"] for s in g["independent_sources"])
-    )
+    groups = record.corroboration
+    known = dict(names) | dashboard.entities_by_id(store, (s for g in groups for s in g.independent_sources))
     return [
         {
-            "kind": g["kind"],
-            "actor": _name(known, g.get("actor")),
-            "target": _name(known, g.get("target")),
-            "sources": [_name(known, s) or s for s in g["independent_sources"]],
-            "article_ids": g["article_ids"],
-            "contested": bool(g["contradictions"]),
+            "kind": g.kind,
+            "actor": _name(known, g.actor),
+            "target": _name(known, g.target),
+            "sources": [_name(known, s) or s for s in g.independent_sources],
+            "article_ids": g.article_ids,
+            "contested": bool(g.contradictions),
         }
-        for g in record["corroboration"]
-        if len(g["independent_sources"]) >= 2
+        for g in groups
+        if len(g.independent_sources) >= 2
     ]
 
 

@@ -66,7 +66,7 @@ def test_the_vector_alone_brings_it_in(ingested, settings) -> None:
     still joins the drone story; without it, it stays alone. So the vector is what carries it."""
     store, analyses, by_title, (drones_ru, _) = ingested
     model = embedder_for(settings)
-    vectors = article_vectors(store.engine, model.name, model.version, [a.article.id for a in analyses])
+    vectors = article_vectors(store, model.name, model.version, [a.article.id for a in analyses])
     assert drones_ru in vectors
     stripped = [
         dataclasses.replace(a, mentions=[], place_mentions=[], amounts=[], dates=[], entities={}, places={})

@@ -66,7 +66,7 @@ def embed(
         raise VeilleError("embeddings are off: set [embeddings] enabled = true")
     embedder = embedder_for(state.settings)
     done = embed_stored(state.store, embedder, conf, everything=everything)
-    stored = counts(state.store.engine)
+    stored = counts(state.store)
     result = {
         "model": embedder.name,
         "version": embedder.version,

@@ -70,7 +70,7 @@ class SemanticSearch:
         with self._lock:
             if self._index is None:
                 e = self.embedder
-                self._index = VectorIndex(self.store.engine, e.name, e.version, e.dim)
+                self._index = VectorIndex(self.store, e.name, e.version, e.dim)
             now = time.monotonic()
             if now - self._checked >= REFRESH_SECONDS:
                 self._index.refresh()

@@ -119,7 +119,7 @@ def embed_analyses(
     rows += embed_analyses_rows(
         embedder, conf, [a for a in analyses if a.article.id not in {r.article_id for r in rows}]
     )
-    write_vectors(store.engine, embedder.name, embedder.version, rows)
+    write_vectors(store, embedder.name, embedder.version, rows)
     return {r.article_id: r.vector for r in rows if r.passage == 0}
 
 
@@ -134,13 +134,13 @@ def embed_stored(
     """Embed stored articles that lack a vector from the current model (all with ``everything``).
 
     Batches commit one by one: an interrupted run keeps what it did and a re-run goes on."""
-    todo = article_ids(store) if everything else missing(store.engine, embedder.name, embedder.version)
+    todo = article_ids(store) if everything else missing(store, embedder.name, embedder.version)
     step = conf.batch_size * 4
     done = 0
     for i in range(0, len(todo), step):
         ids = todo[i : i + step]
         rows = embed_texts(embedder, conf, article_texts(store, ids))
-        write_vectors(store.engine, embedder.name, embedder.version, rows)
+        write_vectors(store, embedder.name, embedder.version, rows)
         done += len(ids)
         if progress:
             progress(len(ids))
@@ -153,7 +153,7 @@ CATCH_UP_LIMIT = 2000  # articles an ingest embeds before it starts; more: `veil
 def catch_up(store: Store, embedder: Embedder, conf: EmbeddingSettings) -> int:
     """Embed stored articles left without a vector (a run killed between the article commit
     and the vector commit); a large backlog (a model change) is left to `veille embed`."""
-    lacking = missing(store.engine, embedder.name, embedder.version, limit=CATCH_UP_LIMIT + 1)
+    lacking = missing(store, embedder.name, embedder.version, limit=CATCH_UP_LIMIT + 1)
     if not lacking:
         return 0
     if len(lacking) > CATCH_UP_LIMIT:
@@ -166,7 +166,7 @@ def catch_up(store: Store, embedder: Embedder, conf: EmbeddingSettings) -> int:
     step = conf.batch_size * 4
     for i in range(0, len(lacking), step):
         rows = embed_texts(embedder, conf, article_texts(store, lacking[i : i + step]))
-        write_vectors(store.engine, embedder.name, embedder.version, rows)
+        write_vectors(store, embedder.name, embedder.version, rows)
         done += len(lacking[i : i + step])
     log.info("embedded %d stored articles that lacked vectors", done)
     return done

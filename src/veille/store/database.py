@@ -12,6 +12,7 @@ import json
 import re
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -141,6 +142,10 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def exclusive(self, name: str) -> AbstractContextManager[None]:
+        """Hold veille's lock ``name`` ("stories", "alerts") across processes: ``backends.exclusive``."""
+        return backends.exclusive(self.engine, name)
 
     # -- writing ---------------------------------------------------------
 

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from veille.model import Analysis, Article
-from veille.store import backends
 from veille.store import stories as saved
 from veille.store.database import Store
 from veille.store.reads import load_analyses
@@ -72,7 +71,7 @@ def load_index(
     vectors: dict[str, Any] = {}
     if vector_model is not None and rows:
         recent = [r.article_id for r in rows[-index.settings.vector_window :]]
-        vectors = article_vectors(store.engine, vector_model[0], vector_model[1], recent)
+        vectors = article_vectors(store, vector_model[0], vector_model[1], recent)
     nd = index.neardup
     for r in rows:
         aid = r.article_id
@@ -110,7 +109,7 @@ class StoryTracker:
 
     Fits ``Ingestor.after_write``; the index is loaded once, then each batch costs
     O(batch), whatever the size of the store. Several processes may ingest into one
-    store: each batch is assigned under the store's "stories" lock (``backends.exclusive``),
+    store: each batch is assigned under the store's "stories" lock (``Store.exclusive``),
     and the index is reloaded first when another process saved since this one did, so
     every process clusters against every article and ``seq`` stays one sequence.
     """
@@ -124,7 +123,7 @@ class StoryTracker:
         self.store = store
         self.settings = settings
         self.vector_model = vector_model  # (name, version) of the embeddings used, if any
-        with backends.exclusive(store.engine, "stories"):
+        with store.exclusive("stories"):
             self.index = load_index(store, settings, vector_model)
         self.catch_up()
 
@@ -141,14 +140,14 @@ class StoryTracker:
             ids = missing[i : i + batch]
             vectors: Mapping[str, Any] | None = None
             if self.vector_model is not None:
-                vectors = article_vectors(self.store.engine, *self.vector_model, ids)
+                vectors = article_vectors(self.store, *self.vector_model, ids)
             self.add(load_analyses(self.store, ids), vectors)
         return len(missing)
 
     def add(self, analyses: list[Analysis], vectors: Mapping[str, Any] | None = None) -> dict[str, str]:
         """Assign a batch to stories (with their embeddings, when given) and save the index."""
         vectors = vectors or {}
-        with backends.exclusive(self.store.engine, "stories"):
+        with self.store.exclusive("stories"):
             self._refresh()  # another process's catch-up may have assigned some: ``add`` is idempotent
             assigned = {a.article.id: self.index.add(a, vectors.get(a.article.id)) for a in analyses}
             save_index(self.store, self.index, {a.article.id: a.article for a in analyses})

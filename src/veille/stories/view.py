@@ -23,6 +23,13 @@ EXPORT_FIELDS = (
     "id", "title", "article_ids", "first_seen", "last_seen", "languages", "entities",
     "sources", "independent_sources", "timeline",
 )  # fmt: skip
+GROUP_FIELDS = (
+    "kind",
+    "actor",
+    "target",
+    "about",
+    "independent_sources",
+)  # then assertions, articles, contradictions
 
 
 @dataclass
@@ -47,12 +54,7 @@ class StoryRecord:
 
 
 def _group_json(g: CorroborationGroup) -> dict[str, Any]:
-    return {
-        "kind": g.kind,
-        "actor": g.actor,
-        "target": g.target,
-        "about": g.about,
-        "independent_sources": g.independent_sources,
+    return {k: getattr(g, k) for k in GROUP_FIELDS} | {
         "assertions": [a.id for a in g.assertions],
         "article_ids": g.article_ids,
         "contradictions": [dataclasses.asdict(c) for c in g.contradictions],

@@ -530,6 +530,11 @@ class Store:
             return table.c.article_id.in_(select(a.c.id).where(a.c.language == language))
         return literal(True)  # shared tables (entities, places): filtered through their mentions
 
+    def languages(self) -> list[str]:
+        """The languages of the stored articles (each once, none empty)."""
+        with self.engine.connect() as conn:
+            return [r[0] for r in conn.execute(select(schema.articles.c.language).distinct()) if r[0]]
+
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 

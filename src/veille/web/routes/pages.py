@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
@@ -20,8 +20,9 @@ from veille.web.story_view import build_story, summarise_many
 router = APIRouter(dependencies=READ, include_in_schema=False, default_response_class=HTMLResponse)
 
 
-def render(web: Web, request: Request, name: str, context: dict[str, Any], twin: str) -> HTMLResponse:
-    return web.templates.TemplateResponse(request, name, context | {"json_url": twin})
+def render(web: Web, request: Request, name: str, context: Mapping[str, object], twin: str) -> HTMLResponse:
+    """The page ``name``, which links its JSON twin at ``twin``."""
+    return web.templates.TemplateResponse(request, name, {**context, "json_url": twin})
 
 
 @router.get("/")

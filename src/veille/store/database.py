@@ -480,6 +480,11 @@ class Store:
         )
         return self._rows(query)
 
+    def languages(self) -> list[str]:
+        """The languages of the stored articles (unknown left out), in no particular order."""
+        query = select(schema.articles.c.language).distinct()
+        return [r["language"] for r in self._rows(query) if r["language"]]
+
     def entity_names(self) -> dict[str, str]:
         with self.engine.connect() as conn:
             return {r[0]: r[1] for r in conn.execute(select(schema.entities.c.id, schema.entities.c.name))}
@@ -529,11 +534,6 @@ class Store:
         if "article_id" in table.c:
             return table.c.article_id.in_(select(a.c.id).where(a.c.language == language))
         return literal(True)  # shared tables (entities, places): filtered through their mentions
-
-    def languages(self) -> list[str]:
-        """The languages of the stored articles (each once, none empty)."""
-        with self.engine.connect() as conn:
-            return [r[0] for r in conn.execute(select(schema.articles.c.language).distinct()) if r[0]]
 
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")

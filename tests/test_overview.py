@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import delete, select
 
+from cli_run import run_veille
 from veille.model import Analysis, Article, Entity, Mention, Place, PlaceMention
 from veille.overview import OverviewQuery, build_overview
 from veille.store import activity
 from veille.store.database import Store
+from veille.store.profiles import entity_profile, resolve_entity
 
 RU = Entity("country:RU", "Russia", "country", "RU")
 IR = Entity("country:IR", "Iran", "country", "IR")
@@ -126,3 +129,35 @@ def test_article_day_falls_back_to_the_day_it_was_read():
 def test_an_empty_store_has_an_empty_overview(store):
     view = build_overview(store, OverviewQuery())
     assert view.articles == 0 and view.places == [] and view.active == []
+
+
+def test_entity_profile_names_times_and_neighbours(store):
+    steady_then_burst(store)
+    assert [e.id for e in resolve_entity(store, "iran")] == ["country:IR"]  # canonical name, any case
+    assert [e.id for e in resolve_entity(store, "Kirb")] == ["person:john-kirby"]  # part of a name
+    assert resolve_entity(store, "100%") == []  # LIKE wildcards are literal
+    profile = entity_profile(store, "country:IR")
+    assert profile is not None
+    assert (profile.mentions, profile.articles) == (36, 36)
+    assert (profile.first_day, profile.last_day) == ((DAY - timedelta(days=28)).isoformat(), DAY.isoformat())
+    assert sum(profile.timeline) == 36 and profile.timeline[-1] == 8  # the burst is the last day
+    assert [(n.text, n.language, n.mentions) for n in profile.names] == [("Iran", "fr", 36)]
+    assert [(n.id, n.articles) for n in profile.entities] == [("person:john-kirby", 8)]
+    assert [(p.name, p.articles) for p in profile.places] == [("Kazan", 36)]
+    assert entity_profile(store, "country:XX") is None
+
+
+def test_cli_overview_and_entity(store, tmp_path):
+    steady_then_burst(store)
+    db = tmp_path / "v.db"
+    out = run_veille("overview", "--window", "1d", "--json", db=db)
+    assert out.returncode == 0, out.stderr
+    view = json.loads(out.stdout)
+    assert view["articles"] == 9 and view["entities"]["country"][0]["name"] == "Iran"
+    assert view["entities"]["country"][0]["rising"] is True
+    human = run_veille("entity", "John Kirby", db=db)
+    assert human.returncode == 0 and "8 mentions in 8 articles" in human.stdout
+    missing = run_veille("entity", "Nobody At All", db=db)
+    assert missing.returncode == 2 and "no entity named 'Nobody At All'" in missing.stderr
+    bad = run_veille("overview", "--window", "9d", db=db)
+    assert bad.returncode == 2 and "unknown window" in bad.stderr

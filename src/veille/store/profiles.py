@@ -73,19 +73,25 @@ class Profile:
 
 
 def resolve_entity(store: Store, name_or_id: str) -> list[Entity]:
-    """Entities whose id is ``name_or_id``, else whose name or an alias matches it (case-insensitive)."""
-    e = schema.entities
+    """The entities ``name_or_id`` designates, best evidence first: the id; else the canonical name
+    or an alias (case-insensitive); else the text of a mention ("Kirby"); else names containing it."""
+    e, m = schema.entities, schema.mentions
+    wanted = name_or_id.casefold()
     with store.engine.connect() as conn:
         rows = conn.execute(select(e).where(e.c.id == name_or_id)).mappings().all()
         if not rows:
-            rows = conn.execute(select(e).where(func.lower(e.c.name) == name_or_id.lower())).mappings().all()
-        if not rows:  # aliases are a JSON list: a scan, only when the name did not match
-            wanted = name_or_id.casefold()
             rows = [
                 r
-                for r in conn.execute(select(e)).mappings()
-                if any(str(a).casefold() == wanted for a in r["aliases"] or [])
+                for r in conn.execute(select(e)).mappings()  # aliases are JSON lists: read in Python
+                if str(r["name"]).casefold() == wanted
+                or any(str(a).casefold() == wanted for a in r["aliases"] or [])
             ]
+        if not rows:
+            named = select(m.c.entity_id).where(func.lower(m.c.text) == name_or_id.lower()).distinct()
+            rows = conn.execute(select(e).where(e.c.id.in_(named))).mappings().all()
+        if not rows:
+            contained = func.lower(e.c.name).contains(name_or_id.lower(), autoescape=True)
+            rows = conn.execute(select(e).where(contained)).mappings().all()
     return [from_row(Entity, dict(r)) for r in rows]
 
 
@@ -198,7 +204,9 @@ def _stories(conn: Connection, ids: list[str]) -> list[StoryRef]:
     return [StoryRef(str(i), str(t), ls, int(c)) for i, t, ls, c in conn.execute(query)]
 
 
-def events_of(store: Store, entity_id: str, role: str, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+def events_of(
+    store: Store, entity_id: str, role: str, limit: int = 50, offset: int = 0
+) -> list[dict[str, Any]]:
     """Events with the entity as ``role`` ("actor" or "target"), in text order."""
     ev = schema.events
     column = ev.c.actor if role == "actor" else ev.c.target

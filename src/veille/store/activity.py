@@ -80,8 +80,11 @@ article_days = Table(
     schema.metadata,
     Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     Column("day", Integer, nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("source", Text, nullable=False),  # outlet key ("" when unknown)
 )
 Index("ix_article_days_day", article_days.c.day, article_days.c.article_id)
+Index("ix_article_days_source", article_days.c.source, article_days.c.day)
 
 # A window over every entity (the overview's top lists) reads by day; one entity's series reads the key.
 Index("ix_activity_entities_day", activity_entities.c.day, activity_entities.c.entity_id)
@@ -119,7 +122,7 @@ def outlet(source: str | None, url: str | None) -> str:
 class Counts:
     """Counts to add, keyed like the tables' primary keys."""
 
-    days: dict[str, int]  # article id -> day
+    days: dict[str, tuple[int, str, str]]  # article id -> (day, language, outlet)
     articles: Counter[tuple[int, str, str]]
     entities: Counter[tuple[str, int, str]]
     entity_articles: Counter[tuple[str, int, str]]
@@ -135,8 +138,9 @@ class Counts:
     ) -> None:
         day = article_day(article.published, article.ingested_at)
         lang = (article.language or "und")[:8]
-        self.days[article.id] = day
-        self.articles[(day, lang, outlet(article.source, article.url))] += 1
+        source = outlet(article.source, article.url)
+        self.days[article.id] = (day, lang, source)
+        self.articles[(day, lang, source)] += 1
         for counter, seen, ids in (
             (self.entities, self.entity_articles, entity_ids),
             (self.places, self.place_articles, place_ids),
@@ -147,7 +151,13 @@ class Counts:
                 seen[(key, day, lang)] += 1
 
     def rows(self) -> Iterator[tuple[Table, list[dict[str, object]]]]:
-        yield article_days, [{"article_id": a, "day": d} for a, d in sorted(self.days.items())]
+        yield (
+            article_days,
+            [
+                {"article_id": a, "day": d, "language": lang, "source": src}
+                for a, (d, lang, src) in sorted(self.days.items())
+            ],
+        )
         yield (
             activity_articles,
             [
@@ -216,8 +226,8 @@ def rebuild(conn: Connection) -> int:
     return len(ids)
 
 
-def count_articles(conn: Connection, ids: list[str], where: ArticleFilter | None = None) -> Counts:
-    """The activity of stored articles ``ids`` (those ``where`` keeps), counted from their rows."""
+def count_articles(conn: Connection, ids: list[str]) -> Counts:
+    """The activity of stored articles ``ids``, counted from their rows."""
     a, m, pm = schema.articles, schema.mentions, schema.place_mentions
     counts = Counts.empty()
     heads = select(a.c.id, a.c.published, a.c.ingested_at, a.c.language, a.c.source, a.c.url)
@@ -230,9 +240,7 @@ def count_articles(conn: Connection, ids: list[str], where: ArticleFilter | None
                 id=h.id, text="", published=h.published, ingested_at=h.ingested_at,
                 language=h.language, source=h.source, url=h.url, text_hash="-",
             )  # fmt: skip
-            entities, places = named.get(h.id, []), placed.get(h.id, [])
-            if where is None or where.keeps(article, entities, places):
-                counts.add(article, entities, places)
+            counts.add(article, named.get(h.id, []), placed.get(h.id, []))
     return counts
 
 
@@ -244,14 +252,6 @@ class ArticleFilter:
     place: str | None = None
     source: str | None = None
     language: str | None = None
-
-    def keeps(self, article: Article, entities: list[str], places: list[str]) -> bool:
-        return (
-            (not self.entity or self.entity in entities)
-            and (not self.place or self.place in places)
-            and (not self.source or outlet(article.source, article.url) == self.source)
-            and (not self.language or (article.language or "und") == self.language)
-        )
 
 
 def _named(conn: Connection, article: Column[str], key: Column[str], ids: list[str]) -> dict[str, list[str]]:
@@ -446,7 +446,9 @@ class ArticleActivity(Activity):
     def __init__(self, store: Store, where: ArticleFilter, window: Window, limit: int) -> None:
         super().__init__(store, where.language)
         d, m, pm = article_days, schema.mentions, schema.place_mentions
-        query = select(d.c.article_id).where(d.c.day >= window.first, d.c.day <= window.last)
+        query = select(d.c.article_id).where(*self._where(d, window))
+        if where.source is not None:
+            query = query.where(d.c.source == where.source)
         if where.entity:
             query = query.where(
                 d.c.article_id.in_(select(m.c.article_id).where(m.c.entity_id == where.entity))
@@ -457,18 +459,40 @@ class ArticleActivity(Activity):
             )
         ids = [str(r[0]) for r in self._rows(query.order_by(d.c.day.desc(), d.c.article_id).limit(limit + 1))]
         self.sampled = len(ids) > limit
+        self.ids = sorted(ids[:limit])
+        self.counts = Counts.empty()
+        self.kinds: dict[str, str] = {}
         with store.engine.connect() as conn:
-            self.counts = count_articles(conn, ids[:limit], where)
-            e = schema.entities
-            named = sorted({k for k, _d, _l in self.counts.entities})
-            self.kinds = {
-                str(i): str(k)
-                for start in range(0, len(named), REBUILD_BATCH)
-                for i, k in conn.execute(
-                    select(e.c.id, e.c.kind).where(e.c.id.in_(named[start : start + REBUILD_BATCH]))
+            for start in range(0, len(self.ids), REBUILD_BATCH):
+                self._count(conn, self.ids[start : start + REBUILD_BATCH])
+
+    def _count(self, conn: Connection, ids: list[str]) -> None:
+        """Add the counts of these articles, aggregated by the database."""
+        d, e, c = article_days, schema.entities, self.counts
+        for day, lang, source, n in conn.execute(
+            select(d.c.day, d.c.language, d.c.source, func.count()).where(d.c.article_id.in_(ids))
+            .group_by(d.c.day, d.c.language, d.c.source)
+        ):  # fmt: skip
+            c.articles[(int(day), str(lang), str(source))] += int(n)
+        for table, key, mentions, articles in (
+            (schema.mentions, schema.mentions.c.entity_id, c.entities, c.entity_articles),
+            (schema.place_mentions, schema.place_mentions.c.place_id, c.places, c.place_articles),
+        ):
+            query = (
+                select(
+                    key, d.c.day, d.c.language, func.count(), func.count(func.distinct(table.c.article_id))
                 )
-            }
-        self.ids = sorted(self.counts.days)
+                .join(d, d.c.article_id == table.c.article_id)
+                .where(table.c.article_id.in_(ids), key.is_not(None))
+                .group_by(key, d.c.day, d.c.language)
+            )
+            for k, day, lang, n, arts in conn.execute(query):
+                mentions[(str(k), int(day), str(lang))] += int(n)
+                articles[(str(k), int(day), str(lang))] += int(arts)
+        named = select(schema.mentions.c.entity_id).where(schema.mentions.c.article_id.in_(ids))
+        self.kinds.update(
+            {str(i): str(k) for i, k in conn.execute(select(e.c.id, e.c.kind).where(e.c.id.in_(named)))}
+        )
 
     def _counters(self, kind: Kind) -> tuple[Counter[tuple[str, int, str]], Counter[tuple[str, int, str]]]:
         c = self.counts

@@ -35,7 +35,7 @@ from sqlalchemy.exc import DBAPIError
 
 from veille.errors import VeilleError
 from veille.model import Analysis, fact_id
-from veille.store import backends, schema
+from veille.store import activity, backends, schema
 
 FTS_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
@@ -134,6 +134,7 @@ class Store:
             backends.lock_schema(conn)
             schema.metadata.create_all(conn)
             add_missing_columns(conn, schema.claims)
+            activity.rebuild(conn)  # a store made before the activity tables: counted once
             # create_all makes the indexes of new tables only: a store made by an older
             # version gains the indexes added since (the API's filters and orders) here.
             for table in schema.metadata.sorted_tables:
@@ -183,6 +184,7 @@ class Store:
                     self._write_shared(conn, batch)
                     new = self._write_articles(conn, batch)
                     self._write_facts(conn, new)
+                    activity.record(conn, new)
                     return len(new)
             except DBAPIError as exc:
                 if attempt + 1 == WRITE_ATTEMPTS or not backends.is_retryable(exc):

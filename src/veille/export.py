@@ -1,4 +1,7 @@
-"""Exports: the whole store as one JSON document, or CSV tables (schema: docs/export.md)."""
+"""Exports: the whole store as one JSON document, CSV tables or GeoJSON (schema: docs/export.md).
+
+What is exported, in which order and with which keys follows the record-type declarations
+in ``veille.facts``."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from veille import facts
 from veille.facts import RecordType, exported
@@ -15,13 +18,15 @@ from veille.geo.geojson import to_geojson
 from veille.store.database import Store
 from veille.stories.export import iter_export_stories
 
+T = TypeVar("T")
+
 EXPORT_VERSION = 1
 GROUP = 500  # entities/places whose mentions are read in one query
 # One CSV file per exported record type, named by its table.
 CSV_TABLES = tuple(r.table for r in facts.RECORD_TYPES if r.export)
 
 
-def _batches(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+def _batches(rows: Iterator[T], size: int) -> Iterator[list[T]]:
     while batch := list(itertools.islice(rows, size)):
         yield batch
 
@@ -61,7 +66,7 @@ def export_sections(
 
 
 def build_export(store: Store) -> dict[str, Any]:
-    """One JSON-serialisable object: articles, entities (with mentions), claims, events, places, routes, stories."""
+    """One JSON-serialisable object: every section of ``export_sections``, each a list."""
     return {"veille_export": EXPORT_VERSION} | {name: list(rows) for name, rows in export_sections(store)}
 
 

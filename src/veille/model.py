@@ -1,7 +1,8 @@
 """veille's core data model: the objects every stage reads and writes.
 
 Stages take model objects and return model objects; only ``veille.store`` maps
-them to tables. Every fact carries its provenance: the article it comes from,
+them to tables, following the declarations in ``veille.facts`` (which table, which
+``Analysis`` field, what is exported). Every fact carries its provenance: the article it comes from,
 character offsets into that article's stored text, the sentence index, and the
 name of the extractor that produced it.
 """

@@ -33,7 +33,7 @@ KIND_BY_LABEL: dict[str, EntityKind] = {
     "LOC": "place",
     "GPE": "place",
 }
-PREFIX_BY_KIND: dict[EntityKind, str] = {"person": "person", "organisation": "org", "place": "place"}
+PREFIX_BY_KIND = {"person": "person", "organisation": "org", "place": "place"}
 
 
 def person_name(text: str) -> str:

@@ -172,6 +172,10 @@ def test_exported_fields_are_columns() -> None:
     for record in facts.RECORD_TYPES:
         if record.export:
             assert set(record.export.fields) <= set(schema.table(record).columns.keys()), record.table
+        if record.named_by:  # a shared type's naming fact and column exist, and the fact is exported
+            naming, column = record.named_by
+            assert facts.BY_TABLE[naming].provenance and facts.BY_TABLE[naming].export
+            assert column in schema.metadata.tables[naming].c
     assert CSV_TABLES == (
         "articles", "entities", "mentions", "claims", "events", "places", "place_mentions", "routes",
         "relative_locations",

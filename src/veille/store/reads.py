@@ -8,20 +8,16 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, select
 
-from veille.model import Amount, Analysis, Article, Claim, DateRef, Entity, Event, Mention, PlaceMention
+from veille import facts
+from veille.model import Analysis, Article, Entity
 from veille.store import schema
 from veille.store.database import Store
 from veille.store.records import from_row
 
 IN_CHUNK = 500  # ids per IN (...) list: under every backend's bound-parameter limit
 
-# Fact tables a stored analysis is rebuilt with (what stories and alerts use), and their class.
-ANALYSIS_FACTS: tuple[tuple[Table, str, type[Any]], ...] = (
-    (schema.place_mentions, "place_mentions", PlaceMention),
-    (schema.amounts, "amounts", Amount),
-    (schema.dates, "dates", DateRef),
-    (schema.claims, "claims", Claim),
-)
+# The facts a stored analysis is rebuilt with (what stories and alerts use), mentions first.
+ANALYSIS_FACTS = (facts.MENTION, facts.PLACE_MENTION, facts.AMOUNT, facts.DATE, facts.CLAIM, facts.EVENT)
 
 
 def load_analyses(store: Store, article_ids: Iterable[str]) -> list[Analysis]:
@@ -39,8 +35,9 @@ def load_analyses(store: Store, article_ids: Iterable[str]) -> list[Analysis]:
             query = select(table).where(table.c.article_id.in_(ids))
             return conn.execute(query.order_by(table.c.article_id, table.c.start)).mappings()
 
-        for r in rows(schema.mentions):
-            out[r["article_id"]].mentions.append(from_row(Mention, r))
+        for record in ANALYSIS_FACTS:
+            for r in rows(schema.table(record)):
+                getattr(out[r["article_id"]], record.field).append(from_row(record.cls, r))
         entity_ids = {m.entity_id for an in out.values() for m in an.mentions if m.entity_id}
         known = _entities(conn, entity_ids)
         # A person's organisation travels with him (corroboration collapses a spokesman to it).
@@ -52,14 +49,6 @@ def load_analyses(store: Store, article_ids: Iterable[str]) -> list[Analysis]:
             named = {m.entity_id for m in analysis.mentions if m.entity_id in known}
             affiliated = {str(known[i].attributes.get("affiliation")) for i in named if i}
             analysis.entities = {i: known[i] for i in named | affiliated if i in known}
-        for table, field, cls in ANALYSIS_FACTS:
-            for r in rows(table):
-                getattr(out[r["article_id"]], field).append(from_row(cls, r))
-        for r in rows(schema.events):
-            ev = from_row(Event, r)
-            ev.quantity = from_row(Amount, r["quantity"]) if r["quantity"] else None
-            ev.amount = from_row(Amount, r["amount"]) if r["amount"] else None
-            out[r["article_id"]].events.append(ev)
     return [out[i] for i in ids if i in out]
 
 

@@ -14,9 +14,10 @@ from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select
 
+from veille.facts import as_dict
 from veille.model import Story
 from veille.store import backends, schema
-from veille.store.database import Store, _row
+from veille.store.database import Store
 from veille.store.records import from_row
 
 T = TypeVar("T")
@@ -63,14 +64,14 @@ def save_story_index(
     sh = schema.story_history
     with store.engine.begin() as conn:
         saved = conn.execute(select(sh.c.seq).order_by(sh.c.seq.desc())).first()
-        new_history = [_row(h, sh) for h in history[saved[0] + 1 if saved else 0 :]]
+        new_history = [as_dict(h) for h in history[saved[0] + 1 if saved else 0 :]]
         if new_history:
             conn.execute(sh.insert(), new_history)
-        _upsert(store, conn, schema.story_articles, [_row(a, schema.story_articles) for a in articles])
+        _upsert(store, conn, schema.story_articles, [as_dict(a) for a in articles])
         if gone:
             conn.execute(delete(schema.stories).where(schema.stories.c.id.in_(gone)))
         now = backends.now_iso()
-        _upsert(store, conn, schema.stories, [_row(s, schema.stories, updated_at=now) for s in stories])
+        _upsert(store, conn, schema.stories, [as_dict(s) | {"updated_at": now} for s in stories])
     return len(new_history) + len(articles) + len(stories)
 
 

@@ -38,6 +38,7 @@ from veille.model import Article
 from veille.store import dashboard, schema, watch
 from veille.store.database import Store
 from veille.web import TEMPLATES_DIR
+from veille.web.dates import date_label
 from veille.web.guard import GuardLimits, RequestGuard
 from veille.web.search_view import SearchMode, SemanticSearch, related_or_none, search_rows
 from veille.web.story_view import build_story, summarise_many
@@ -165,6 +166,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     )
     app.state.store = store
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))  # autoescape is on for .html
+    templates.env.filters["date_label"] = date_label
     cors = [str(o) for o in conf.get("cors_origins", [])]
     if cors:  # off by default: a page on another origin cannot read the API from a user's browser
         app.add_middleware(

@@ -217,9 +217,9 @@ def test_map_zooms_pans_and_clusters(page: object, live_server: str, web_db: Web
     assert view.get_attribute("transform") != start_transform
     assert abs(circle.bounding_box()["width"] - size) < 0.5  # markers keep their size at any zoom
 
-    page.get_by_role("button", name="reset zoom").click()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="reset zoom", exact=True).click()  # type: ignore[attr-defined]
     assert (zoom(), view.get_attribute("transform")) == (start, start_transform)
-    page.get_by_role("button", name="zoom in").click()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="zoom in", exact=True).click()  # type: ignore[attr-defined]
     assert zoom() == pytest.approx(2 * start, rel=1e-3)
     before = view.get_attribute("transform")
     page.mouse.move(cx, cy)  # type: ignore[attr-defined]
@@ -228,9 +228,18 @@ def test_map_zooms_pans_and_clusters(page: object, live_server: str, web_db: Web
     page.mouse.up()  # type: ignore[attr-defined]
     assert view.get_attribute("transform") != before and zoom() == pytest.approx(2 * start, rel=1e-3)
 
+    svg.focus()  # the keyboard: 0 resets, = (or +) zooms in, the arrows pan
+    page.keyboard.press("0")  # type: ignore[attr-defined]
+    assert (zoom(), view.get_attribute("transform")) == (start, start_transform)
+    page.keyboard.press("=")  # type: ignore[attr-defined]
+    assert zoom() == pytest.approx(2 * start, rel=1e-3)
+    before = view.get_attribute("transform")
+    page.keyboard.press("ArrowLeft")  # type: ignore[attr-defined]
+    assert view.get_attribute("transform") != before
+
     # Zoomed out to the whole world, the three places by the Caspian are one cluster.
     for _ in range(12):
-        page.get_by_role("button", name="zoom out").click()  # type: ignore[attr-defined]
+        page.get_by_role("button", name="zoom out", exact=True).click()  # type: ignore[attr-defined]
     assert zoom() == 1
     cluster = page.locator("#map .cluster")  # type: ignore[attr-defined]
     assert cluster.count() == 1 and cluster.get_attribute("data-points") == "3"
@@ -308,7 +317,7 @@ def test_markup_in_names_stays_text(browser: object, hostile_server: tuple[str, 
         assert page.locator("li.claim b").first.inner_text() == PAYLOADS[2]  # type: ignore[attr-defined]
         assert page.locator("h1").inner_text() == PAYLOADS[3]  # type: ignore[attr-defined]
         for _ in range(12):  # clusters list their places' names in a tooltip
-            page.get_by_role("button", name="zoom out").click()  # type: ignore[attr-defined]
+            page.get_by_role("button", name="zoom out", exact=True).click()  # type: ignore[attr-defined]
         assert PAYLOADS[1] in page.locator("#map .cluster title").first.text_content()  # type: ignore[attr-defined]
         injected = (
             "main img, main script:not([type='application/json']), main svg svg, main foreignObject, main b b"

@@ -71,8 +71,8 @@ function groupEdges(edges) {
 
 function layout(nodes, links) {
   const sim = d3.forceSimulation(nodes)
-    .force("link", d3.forceLink(links).id((n) => n.id).distance(90).strength(0.3))
-    .force("charge", d3.forceManyBody().strength(-380))
+    .force("link", d3.forceLink(links).id((n) => n.id).distance(80).strength(0.3))
+    .force("charge", d3.forceManyBody().strength(-260))
     .force("x", d3.forceX(0).strength(0.07))
     .force("y", d3.forceY(0).strength(0.07))
     .force("boxes", boxCollide(0.7))

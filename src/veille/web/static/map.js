@@ -1,7 +1,8 @@
 // veille map: an offline, zoomable and pannable world map of points, reusable by any page:
 //   const map = renderMap(container, points, {id: "map", routes, labels: 8});
 // points: [{id, name, lat, lon, count, className, dataset: {...}}]; routes: [{stops: [{lat, lon}],
-// className, dataset}]. Wheel or pinch zooms, dragging pans, the +/−/reset buttons do the same;
+// className, dataset}]. Wheel or pinch zooms, dragging pans, the +/−/reset buttons and the keys
+// (+ − 0 and arrows, on the focused map) do the same;
 // markers keep their size at any zoom and points closer than `clusterRadius` on screen are drawn
 // as one cluster, sized by their counts, that splits as the map is zoomed in (click it to zoom).
 // Names are hostile text: written with textContent only. Needs dashboard.js (svgEl).
@@ -99,7 +100,7 @@ function clusterFor(c) {
   g.dataset.points = String(c.members.length);
   g.appendChild(svgEl("circle", { r: Math.min(22, 7 + 3 * Math.log2(c.count)) }));
   const names = c.members.map((m) => m.name);
-  titled(g, `${names.slice(0, 12).join(", ")}${names.length > 12 ? ", …" : ""} (${c.count}): click to zoom in`);
+  titled(g, `${names.slice(0, 12).join(", ")}${names.length > 12 ? ", …" : ""} (${c.count}): click to zoom`);
   const label = svgEl("text", { "text-anchor": "middle", dy: "0.35em", "font-size": 10 });
   label.textContent = String(c.members.length);
   g.appendChild(label);
@@ -264,6 +265,19 @@ function renderMap(container, points, options = {}) {
     if (dragged) { ev.stopPropagation(); ev.preventDefault(); dragged = false; }
   }, true);
 
+  // From the keyboard: + and − zoom, 0 resets, the arrows pan.
+  const keys = { "+": [0, 0, 2], "=": [0, 0, 2], "-": [0, 0, 0.5], ArrowLeft: [40, 0, 1], ArrowRight: [-40, 0, 1], ArrowUp: [0, 40, 1], ArrowDown: [0, -40, 1] };
+  svg.setAttribute("tabindex", "0");
+  svg.addEventListener("keydown", (ev) => {
+    if (ev.target !== svg) return; // Enter on a focused cluster is the cluster's
+    if (ev.key === "0") setTransform(home0);
+    else if (keys[ev.key]) {
+      const [dx, dy, f] = keys[ev.key];
+      if (f !== 1) zoomAt(MAP_W / 2, MAP_H / 2, f);
+      else setTransform({ k: t.k, x: t.x + dx, y: t.y + dy });
+    } else return;
+    ev.preventDefault();
+  });
   zoomIn.addEventListener("click", () => zoomAt(MAP_W / 2, MAP_H / 2, 2));
   zoomOut.addEventListener("click", () => zoomAt(MAP_W / 2, MAP_H / 2, 0.5));
   home.addEventListener("click", () => setTransform(home0));

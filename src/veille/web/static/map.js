@@ -63,16 +63,30 @@ function fitTransform(points, routes) {
   return { k, x: MAP_W / 2 - cx * k, y: MAP_H / 2 - cy * k };
 }
 
-/** Greedy clustering in screen space, biggest first: a point joins the first cluster within `radius`.
+/** Greedy clustering in screen space, biggest first: a point joins the nearest cluster leader
+ * within `radius`, found through a grid of radius-sized cells (thousands of points stay cheap).
  * Only the zoom matters (distances do not change when panning). */
 function clusterPoints(points, k, radius) {
   const order = points.map((p, i) => [p, i]).sort((a, b) => (b[0].count || 1) - (a[0].count || 1) || a[1] - b[1]);
   const clusters = [];
+  const grid = new Map(); // "col,row" -> clusters led from that cell
   for (const [p] of order) {
     const sx = mapX(p.lon) * k, sy = mapY(p.lat) * k;
-    const near = clusters.find((c) => Math.hypot(c.sx - sx, c.sy - sy) < radius);
-    if (near) near.members.push(p);
-    else clusters.push({ sx, sy, members: [p] });
+    const col = Math.floor(sx / radius), row = Math.floor(sy / radius);
+    let near = null, best = radius;
+    for (let dc = -1; dc <= 1; dc++) {
+      for (let dr = -1; dr <= 1; dr++) {
+        for (const c of grid.get(`${col + dc},${row + dr}`) || []) {
+          const d = Math.hypot(c.sx - sx, c.sy - sy);
+          if (d < best) { best = d; near = c; }
+        }
+      }
+    }
+    if (near) { near.members.push(p); continue; }
+    const c = { sx, sy, members: [p] };
+    clusters.push(c);
+    const cell = `${col},${row}`;
+    grid.set(cell, [...(grid.get(cell) || []), c]);
   }
   for (const c of clusters) {
     const weights = c.members.map((m) => m.count || 1);
@@ -138,7 +152,8 @@ function controlButton(text, label) {
 /**
  * Draw a map of `points` into `container`; returns {svg, ready, zoomBy(factor), reset(), transform()}.
  * options: id (the svg's id), label (its aria-label), routes, labels (how many of the first points
- * show their name; the others on hover), clusterRadius (screen units, 0 = never), basemap (URL).
+ * show their name; the others on hover), clusterRadius (screen units, 0 = never), basemap (URL),
+ * onSelect(point) (called when a single marker is clicked).
  */
 function renderMap(container, points, options = {}) {
   const routes = options.routes || [];
@@ -170,20 +185,32 @@ function renderMap(container, points, options = {}) {
   let t = { ...home0 };
   let clusters = [];
   let drawnFor = null; // the zoom the markers were clustered at
+  let drawnKey = null; // which points each drawn marker or cluster holds
+
+  function markerOrCluster(c) {
+    if (c.members.length === 1) {
+      const p = c.members[0];
+      c.el = markerFor(p, labelled.has(p.id));
+      if (options.onSelect) c.el.addEventListener("click", () => options.onSelect(p));
+    } else {
+      c.el = clusterFor(c);
+      c.el.addEventListener("click", () => zoomInto(c));
+      c.el.addEventListener("keydown", (ev) => ev.key === "Enter" && zoomInto(c));
+    }
+    return c.el;
+  }
 
   function place() {
     view.setAttribute("transform", `translate(${t.x.toFixed(2)},${t.y.toFixed(2)}) scale(${t.k.toFixed(4)})`);
     svg.dataset.zoom = t.k.toFixed(3);
     if (drawnFor !== t.k) {
-      clusters = radius > 0 ? clusterPoints(points, t.k, radius) : points.map((p) => ({ members: [p], lon: p.lon, lat: p.lat }));
-      markers.replaceChildren(
-        ...clusters.map((c) => {
-          c.el = c.members.length === 1 ? markerFor(c.members[0], labelled.has(c.members[0].id)) : clusterFor(c);
-          c.el.addEventListener("click", () => c.members.length > 1 && zoomInto(c));
-          c.el.addEventListener("keydown", (ev) => ev.key === "Enter" && c.members.length > 1 && zoomInto(c));
-          return c.el;
-        }),
-      );
+      const next = radius > 0 ? clusterPoints(points, t.k, radius) : points.map((p) => ({ members: [p], lon: p.lon, lat: p.lat, count: p.count || 1 }));
+      const key = next.map((c) => c.members.map((m) => m.id).join(",")).join("|");
+      if (key !== drawnKey) { // the DOM is rebuilt only when a cluster forms or splits
+        clusters = next;
+        markers.replaceChildren(...clusters.map(markerOrCluster));
+        drawnKey = key;
+      }
       drawnFor = t.k;
       declutter(clusters, t.k);
     }

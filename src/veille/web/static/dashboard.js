@@ -98,10 +98,10 @@ function storyRoutes(routes) {
 document.addEventListener("DOMContentLoaded", () => {
   const data = storyData();
   if (!data) return;
-  drawGraph(data.graph);
   const box = document.getElementById("map-box");
   if (box) {
     const map = renderMap(box, storyPoints(data.map.places), { id: "map", routes: storyRoutes(data.map.routes), labels: 8 });
     map.ready.then(() => document.body.setAttribute("data-map-ready", "1"));
   }
+  drawGraph(data.graph);
 });

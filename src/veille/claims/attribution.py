@@ -30,7 +30,7 @@ from veille.claims.lexicon import CueLexicon, cue_lexicon
 from veille.claims.quotes import Quotations, find_quotations, is_paragraph_break
 from veille.config import Settings
 from veille.lexicons import language_of
-from veille.model import Analysis, Claim, Mention, fact_id
+from veille.model import Analysis, Claim, ClaimKind, Mention, SourceType, fact_id
 
 EXTRACTOR = "claims.attribution"
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "nsubjpass", "expl:subj", "expl:pass"}
@@ -83,7 +83,7 @@ class Found:
     source: Source
     cue: Span
     content: Span
-    kind: str
+    kind: ClaimKind
     segment: Span  # the sentence (or part of a merged one) the claim was read from
     # A sentence with no cue that carries on an earlier attribution ("En outre, ..."): the cue of
     # the sentence that named the source. ``cue`` then only anchors the claim in its sentence;
@@ -325,7 +325,7 @@ class ArticleReader:
     def read_cue(self, index: int, sent: Span, cue: Token) -> Found | None:
         noun = self.doc[self.speech[cue.i]] if cue.i in self.speech else None
         if noun is not None:
-            kind: str | None = self.lex.speech_nouns.get(noun.lemma_.lower())
+            kind: ClaimKind | None = self.lex.speech_nouns.get(noun.lemma_.lower())
         else:
             kind = self.lex.kind_of(cue.lemma_.lower(), cue.lower_)
         if kind is None:
@@ -928,7 +928,9 @@ class ArticleReader:
                 content = trim(self.doc, opener.end, sent.end)
                 if content is None or len(content) < 3:
                     return None
-                kind = "forecast" if any(t.lower_ in self.lex.modals for t in content) else "statement"
+                kind: ClaimKind = (
+                    "forecast" if any(t.lower_ in self.lex.modals for t in content) else "statement"
+                )
                 source = replace(carried, sentence=index)
                 return Found(source, opener, content, kind, sent, carried_cue=self.focus_cue)
         return None
@@ -999,7 +1001,7 @@ def to_claim(analysis: Analysis, found: Found) -> Claim:
     )
 
 
-def source_type(analysis: Analysis, found: Found) -> str:
+def source_type(analysis: Analysis, found: Found) -> SourceType:
     """named, pronoun, description (a phrase resolved to the entity in focus) or anonymous."""
     source = found.source
     span = found.cue.doc.char_span(source.start, source.end, alignment_mode="expand")

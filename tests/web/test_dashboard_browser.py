@@ -39,9 +39,9 @@ def browser() -> Iterator[object]:
 
 
 @contextmanager
-def opened(browser: object, server: str) -> Iterator[object]:
+def opened(browser: object, server: str, **options: object) -> Iterator[object]:
     """A browser page that may reach ``server`` only; a script error or an outside request fails the test."""
-    context = browser.new_context(viewport={"width": 1300, "height": 1000})  # type: ignore[attr-defined]
+    context = browser.new_context(viewport={"width": 1300, "height": 1000}, **options)  # type: ignore[attr-defined]
     # Nothing but our own server may be reached: a CDN or tile request would fail the test.
     outside: list[str] = []
     context.route(
@@ -247,6 +247,26 @@ def test_map_zooms_pans_and_clusters(page: object, live_server: str, web_db: Web
     cluster.click()
     page.wait_for_function("() => Number(document.getElementById('map').dataset.zoom) > 1")  # type: ignore[attr-defined]
     assert page.locator("#map .marker").count() >= 2  # type: ignore[attr-defined]
+
+
+def test_map_zooms_with_a_pinch(browser: object, live_server: str, web_db: WebDB) -> None:
+    with opened(browser, live_server, has_touch=True) as page:
+        _open_story_with(page, live_server, web_db.handmade_id)
+        page.wait_for_selector("body[data-map-ready]")  # type: ignore[attr-defined]
+        start = float(page.locator("#map").get_attribute("data-zoom"))  # type: ignore[attr-defined]
+        box = page.locator("#map").bounding_box()  # type: ignore[attr-defined]
+        cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        touch = page.context.new_cdp_session(page)  # type: ignore[attr-defined]
+
+        def fingers(apart: float) -> list[dict[str, float]]:
+            return [{"x": cx - apart, "y": cy, "id": 1}, {"x": cx + apart, "y": cy, "id": 2}]
+
+        touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": fingers(40)})
+        for apart in range(50, 130, 10):  # the fingers move apart: zoom in
+            touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": fingers(apart)})
+        touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        zoom = float(page.locator("#map").get_attribute("data-zoom"))  # type: ignore[attr-defined]
+        assert zoom == pytest.approx(start * 3, rel=0.2)  # fingers 80 -> 240 px apart
 
 
 DISCOURSE_MARKERS = {

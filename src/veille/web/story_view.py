@@ -77,6 +77,11 @@ class _Sentences:
         self.text = {a.id: a.text for a in articles}
         self.bounds = {(r.article_id, r.index): (r.start, r.end) for r in rows}
 
+    def carried(self, claim: Claim) -> bool:
+        """The claim's source was named in an earlier sentence and carried over to this one."""
+        bounds = self.bounds.get((claim.article_id, claim.sentence))
+        return bounds is not None and claim.source_start is not None and claim.source_start < bounds[0]
+
     def of(self, fact: Fact) -> str:
         start, end = self.bounds.get((fact.article_id, fact.sentence), (fact.start, fact.end))
         return self.text[fact.article_id][start:end][:MAX_SENTENCE_CHARS]
@@ -261,6 +266,7 @@ class ClaimView(Evidence):
     channel: str | None
     about: list[str | None]
     date: str | None
+    carried: bool  # its source was named in an earlier sentence
 
 
 class EventView(Evidence):
@@ -404,7 +410,7 @@ def _build_story(store: Store, row: StoredStory) -> StoryPage:
             "id": c.id, "kind": c.kind, "source": _name(names, c.source_entity) or c.source_text,
             "source_text": c.source_text, "cue": c.cue, "content": c.content, "channel": c.channel,
             "about": [_name(names, a) for a in c.about or []], "date": c.date,
-            **_evidence(c, sentences),
+            "carried": sentences.carried(c), **_evidence(c, sentences),
         }
         for c in claims
     ]  # fmt: skip

@@ -41,16 +41,16 @@ def after_write_hooks(
     conf = settings.embeddings
     if not conf.enabled:
         if track_stories:
-            out.hooks.append(StoryTracker(store.engine, settings.stories).add)
+            out.hooks.append(StoryTracker(store, settings.stories).add)
     else:
         embedder = embedder_for(settings)
-        catch_up(store.engine, embedder, conf)  # before the story index loads: it reads these vectors
+        catch_up(store, embedder, conf)  # before the story index loads: it reads these vectors
         downstream: list[VectorHook] = []
         if track_stories:
             stories = replace(settings.stories, vector_baseline=embedder.baseline)
-            tracker = StoryTracker(store.engine, stories, (embedder.name, embedder.version))
+            tracker = StoryTracker(store, stories, (embedder.name, embedder.version))
             downstream.append(tracker.add)
-        out.embedding = EmbeddingStage(store.engine, embedder, conf, downstream)
+        out.embedding = EmbeddingStage(store, embedder, conf, downstream)
         out.hooks.append(out.embedding)
     if alerts:
         from veille.alerts.service import AlertService

@@ -36,7 +36,7 @@ function wireFilters() {
 
 function drawPlaces(data) {
   const box = document.getElementById("ov-map");
-  if (!box || typeof renderMap !== "function") return Promise.resolve();
+  if (!box) return Promise.resolve();
   const points = data.places.map((p) => ({
     id: p.id, name: p.name, lat: p.lat, lon: p.lon, count: p.articles,
     dataset: { place: p.id, articles: p.articles, mentions: p.mentions },

@@ -74,10 +74,25 @@ class IngestIn(BaseModel):
     articles: list[ArticleIn] = Field(min_length=1, max_length=MAX_INGEST_ARTICLES)
 
 
+class SpikeIn(BaseModel):
+    factor: float = Field(3.0, ge=1, le=1e6)
+    window: str = Field("24h", max_length=32)
+    baseline: str = Field("7d", max_length=32)
+    min_count: int = Field(5, ge=1, le=1_000_000)
+
+    def spike(self) -> watch.Spike:
+        from veille.ingest.poll import parse_duration
+
+        return watch.Spike(
+            self.factor, parse_duration(self.window), parse_duration(self.baseline), self.min_count
+        )
+
+
 class RuleIn(BaseModel):
     name: str = Field("", max_length=200)
     fact: str = "any"
     terms: dict[str, list[str]] = Field(default_factory=dict)
+    spike: SpikeIn | None = None  # with fact "spike" (docs/watchlists.md)
 
 
 def as_json(data: Any) -> Response:
@@ -348,17 +363,23 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         offset: int = Query(0, ge=0, le=MAX_OFFSET),
     ) -> Response:
         return as_json(
-            page(watch.alerts(store, limit=limit + 1, offset=offset, rule_id=rule), limit, offset, request)
+            page(
+                [a.to_json() for a in watch.alerts(store, limit=limit + 1, offset=offset, rule_id=rule)],
+                limit,
+                offset,
+                request,
+            )
         )
 
     @app.get("/api/watch", dependencies=read, tags=["watch"])
     def api_rules() -> Response:
-        return as_json({"items": watch.rules(store)})
+        return as_json({"items": [r.to_json() for r in watch.rules(store)]})
 
     @app.post("/api/watch", dependencies=write, tags=["watch"], status_code=201)
     def api_add_rule(rule: RuleIn) -> dict[str, Any]:
         try:
-            return watch.add_rule(store, rule.name, rule.fact, rule.terms)
+            spike = rule.spike.spike() if rule.spike else None
+            return watch.add_rule(store, rule.name, rule.fact, rule.terms, spike).to_json()
         except VeilleError as exc:
             raise HTTPException(422, str(exc)) from None
 
@@ -388,7 +409,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             items = [article_from_api(a, reader) for a in body.articles]
             before = len(alerting.sent)
             report = ingestor.ingest_items(items)
-            return report.to_dict() | {"alerts": [p["alert_id"] for p in alerting.sent[before:]]}
+            return report.to_dict() | {"alerts": [p.alert_id for p in alerting.sent[before:]]}
 
     # -- pages (each links its JSON twin) ---------------------------------------------
 

@@ -13,6 +13,7 @@ and a re-run never record a second alert for one episode.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,28 +38,37 @@ class SpikeReading:
         return self.count >= spike.min_count and self.count > spike.factor * self.expected
 
 
-def read_spike(store: Store, rule: WatchRule, at: datetime) -> SpikeReading:
-    """The rule's counts for the window ending at ``at``."""
-    assert rule.spike is not None
-    window_start = at - timedelta(seconds=rule.spike.window)
-    times = watch.target_times(store, rule.terms, window_start - timedelta(seconds=rule.spike.baseline), at)
-    count = sum(1 for t in times if t > window_start)
-    expected = (len(times) - count) * rule.spike.window / rule.spike.baseline
-    return SpikeReading(count, expected, window_start, at)
+def read_spike(times: list[datetime], spike: Spike, at: datetime) -> SpikeReading:
+    """The counts for the window ending at ``at``, from the sorted times of the target's articles."""
+    window_start = at - timedelta(seconds=spike.window)
+    baseline_start = window_start - timedelta(seconds=spike.baseline)
+    end = bisect_right(times, at)
+    in_window = end - bisect_right(times, window_start)
+    in_baseline = bisect_right(times, window_start) - bisect_right(times, baseline_start)
+    return SpikeReading(in_window, in_baseline * spike.window / spike.baseline, window_start, at)
 
 
 def spike_alerts(
     store: Store, rule: WatchRule, article_ids: list[str], analysis_of: Callable[[str], Analysis]
 ) -> list[tuple[Alert, Analysis]]:
     """Evaluate ``rule`` at the new articles ``article_ids``; the alerts recorded, with their article."""
-    assert rule.spike is not None
+    spike = rule.spike
+    assert spike is not None
     start = state = watch.spike_state(store, rule.id)
+    points = [
+        (at, aid)
+        for at, aid in watch.target_articles(store, rule.terms, article_ids)
+        if state.checked_at is None or at >= state.checked_at  # older: it does not move the episode
+    ]
+    if not points:
+        return []
+    # One read of the target's articles over the span every point needs.
+    reach = timedelta(seconds=spike.window + spike.baseline)
+    times = watch.target_times(store, rule.terms, points[0][0] - reach, points[-1][0])
     fired: list[tuple[Alert, Analysis]] = []
-    for at, article_id in watch.target_articles(store, rule.terms, article_ids):
-        if state.checked_at is not None and at < state.checked_at:
-            continue  # older than what the rule has seen: it does not move the episode
-        reading = read_spike(store, rule, at)
-        spiking = reading.spiking(rule.spike)
+    for at, article_id in points:
+        reading = read_spike(times, spike, at)
+        spiking = reading.spiking(spike)
         if spiking and not state.firing:
             analysis = analysis_of(article_id)
             state = SpikeState(True, at)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, delete, exists, func, or_, select, update
 
 from veille.errors import VeilleError
 from veille.model import Place, Sentence
@@ -394,14 +394,16 @@ def _target_ids(terms: Mapping[str, list[str]]) -> tuple[Select[tuple[str]], Sel
 
 def _about_target(terms: Mapping[str, list[str]]) -> ColumnElement[bool]:
     """SQL: the article names the target: an entity or place by id or canonical name (case aside),
-    or belongs to one of the stories."""
+    or belongs to one of the stories. Correlated: an index lookup per candidate article."""
     a, m, pm, sa = schema.articles, schema.mentions, schema.place_mentions, schema.story_articles
-    stories = terms.get("story", [])
+    if "story" in terms:
+        return exists(
+            select(sa.c.article_id).where((sa.c.article_id == a.c.id) & sa.c.story_id.in_(terms["story"]))
+        )
     entity_ids, place_ids = _target_ids(terms)
     return or_(
-        a.c.id.in_(select(sa.c.article_id).where(sa.c.story_id.in_(stories))),
-        a.c.id.in_(select(m.c.article_id).where(m.c.entity_id.in_(entity_ids))),
-        a.c.id.in_(select(pm.c.article_id).where(pm.c.place_id.in_(place_ids))),
+        exists(select(m.c.id).where((m.c.article_id == a.c.id) & m.c.entity_id.in_(entity_ids))),
+        exists(select(pm.c.id).where((pm.c.article_id == a.c.id) & pm.c.place_id.in_(place_ids))),
     )
 
 
@@ -423,20 +425,27 @@ def target_articles(
 def target_times(
     store: Store, terms: Mapping[str, list[str]], after: datetime, until: datetime
 ) -> list[datetime]:
-    """Times of the articles naming the target with ``after`` < time <= ``until``.
+    """Times of the articles naming the target with ``after`` < time <= ``until``, in order.
 
     Stored times are ISO strings with various zones: SQL keeps the days around the span
-    (a zone moves a time by less than a day), the exact cut is made on the parsed times.
+    through the ``published`` index (a zone moves a time by less than a day), the exact cut
+    is made on the parsed times.
     """
     a = schema.articles
-    day = func.substr(func.coalesce(a.c.published, a.c.ingested_at), 1, 10)
-    first, last = (after - timedelta(days=1)).date(), (until + timedelta(days=1)).date()
-    query = select(a.c.published, a.c.ingested_at).where(
-        day.between(first.isoformat(), last.isoformat()) & _about_target(terms)
+    first, last = (
+        (after - timedelta(days=1)).date().isoformat(),
+        (until + timedelta(days=2)).date().isoformat(),
+    )
+    about = _about_target(terms)
+    dated = select(a.c.published, a.c.ingested_at).where(
+        (a.c.published >= first) & (a.c.published < last) & about
+    )
+    undated = select(a.c.published, a.c.ingested_at).where(
+        a.c.published.is_(None) & (a.c.ingested_at >= first) & (a.c.ingested_at < last) & about
     )
     with store.engine.connect() as conn:
-        times = (article_time(r.published, r.ingested_at) for r in conn.execute(query))
-        return [t for t in times if after < t <= until]
+        times = (article_time(r.published, r.ingested_at) for r in conn.execute(dated.union_all(undated)))
+        return sorted(t for t in times if after < t <= until)
 
 
 def target_span(store: Store, terms: Mapping[str, list[str]], article_id: str) -> tuple[int, int, int] | None:

@@ -520,11 +520,3 @@ def save_feed_state(store: Store, url: str, **values: Any) -> None:
             conn.execute(update(f).where(f.c.url == url).values(**values))
         else:
             conn.execute(f.insert().values(url=url, **{"failures": 0, "next_due": 0.0, **values}))
-
-
-def feed_states(store: Store) -> list[dict[str, Any]]:
-    with store.engine.connect() as conn:
-        return [
-            dict(r._mapping)
-            for r in conn.execute(select(schema.feed_state).order_by(schema.feed_state.c.url))
-        ]

@@ -248,9 +248,21 @@ def test_spike_rules_from_the_cli_and_the_api(tmp_path: Path, settings: Settings
     assert made.status_code == 201, made.text
     assert made.json()["spike"] == {"factor": 4.0, "window": 21600.0, "baseline": 604800.0, "min_count": 5}
     assert client.post("/api/watch", json={**body, "spike": None}, headers=auth).status_code == 422
-    bad_window = {**body, "spike": {"window": "soon"}}
-    assert client.post("/api/watch", json=bad_window, headers=auth).status_code == 422
+    for bad in (
+        {"window": "soon"},
+        {"window": "1d", "baseline": "99999d"},
+        {"window": "7d", "baseline": "1d"},
+    ):
+        assert client.post("/api/watch", json={**body, "spike": bad}, headers=auth).status_code == 422
     items = client.get("/api/watch").json()["items"]
     assert [r["fact"] for r in items] == ["spike", "spike"]
     fact_rule = client.post("/api/watch", json={"terms": {"entity": ["Alabuga"]}}, headers=auth).json()
     assert "spike" not in fact_rule  # fact rules keep their JSON
+
+
+def test_article_time_is_publication_else_storage_never_after_storage() -> None:
+    stored = "2024-03-06T08:00:00+00:00"
+    assert watch.article_time("2024-03-05T12:00:00+02:00", stored) == datetime(2024, 3, 5, 10, tzinfo=UTC)
+    assert watch.article_time("2024-03-05", stored) == datetime(2024, 3, 5, tzinfo=UTC)
+    assert watch.article_time(None, stored) == datetime(2024, 3, 6, 8, tzinfo=UTC)
+    assert watch.article_time("2099-01-01", stored) == datetime(2024, 3, 6, 8, tzinfo=UTC)  # a wrong date

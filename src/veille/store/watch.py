@@ -27,6 +27,7 @@ SPIKE = "spike"  # the fact type of a spike rule
 SPIKE_TARGETS = ("entity", "story")
 MAX_TERM_VALUES = 50
 MAX_TERM_CHARS = 200
+MAX_SPIKE_SECONDS = 3653 * 86400  # ten years: longer spans are a typo, and overflow date arithmetic
 
 JsonScalar = str | int | float | bool | None
 JsonObject = dict[str, object]
@@ -53,8 +54,10 @@ class Spike:
     def validate(self) -> None:
         if not self.factor >= 1:
             raise VeilleError(f"a spike factor must be 1 or more, not {self.factor}")
-        if not 0 < self.window <= self.baseline:
-            raise VeilleError("a spike baseline must be at least as long as its window, both positive")
+        if not 0 < self.window <= self.baseline <= MAX_SPIKE_SECONDS:
+            raise VeilleError(
+                "a spike baseline must be at least as long as its window, both positive and at most 10 years"
+            )
         if self.min_count < 1:
             raise VeilleError(f"a spike minimum count must be 1 or more, not {self.min_count}")
 
@@ -369,17 +372,22 @@ def places(store: Store, place_ids: Iterable[str]) -> dict[str, Place]:
 def article_time(published: str | None, ingested_at: str) -> datetime:
     """When an article counts for a spike: its publication time, else when it was stored (UTC).
 
-    A bare date counts as its midnight UTC; a time without a zone is taken as UTC.
+    A bare date counts as its midnight UTC, a time without a zone as UTC. A publication
+    time after the storage time (a wrong date) counts as the storage time: one article
+    dated 2099 must not hold a rule's episode until then.
     """
-    for text in (published, ingested_at):
-        if not text:
-            continue
-        try:
-            when = datetime.fromisoformat(text)
-        except ValueError:
-            continue
-        return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
-    return datetime.fromtimestamp(0, UTC)
+    times = [t for t in (_parse_time(published), _parse_time(ingested_at)) if t is not None]
+    return min(times) if times else datetime.fromtimestamp(0, UTC)
+
+
+def _parse_time(text: str | None) -> datetime | None:
+    try:
+        when = datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+    if when is None:
+        return None
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 def _target_ids(terms: Mapping[str, list[str]]) -> tuple[Select[tuple[str]], Select[tuple[str]]]:

@@ -63,10 +63,10 @@ class Spike:
 
     def to_json(self) -> JsonObject:
         return {
-            "factor": self.factor,
-            "window": self.window,
-            "baseline": self.baseline,
-            "min_count": self.min_count,
+            "factor": float(self.factor),
+            "window": float(self.window),
+            "baseline": float(self.baseline),
+            "min_count": int(self.min_count),
         }
 
     @classmethod

@@ -114,11 +114,11 @@ def _filter_labels(web: Web, query: OverviewQuery) -> dict[str, str]:
     """What the active entity and place filters are called (their ids when unknown)."""
     labels = {}
     if query.entity:
-        row = dashboard.entities_by_id(web.store, [query.entity]).get(query.entity)
-        labels["entity"] = row["name"] if row else query.entity
+        entity = dashboard.entities_by_id(web.store, [query.entity]).get(query.entity)
+        labels["entity"] = entity.name if entity else query.entity
     if query.place:
-        row = dashboard.places_by_id(web.store, [query.place]).get(query.place)
-        labels["place"] = row["name"] if row else query.place
+        place = dashboard.places_by_id(web.store, [query.place]).get(query.place)
+        labels["place"] = place.name if place else query.place
     if query.source:
         labels["source"] = query.source
     return labels

@@ -30,6 +30,11 @@ function wireFilters() {
     for (const el of form.elements) if (el.name && !el.value) el.disabled = true;
   });
   form.addEventListener("change", () => form.requestSubmit());
+  // Back to this page from the browser's cache: the fields as the page was served, usable again.
+  window.addEventListener("pageshow", (ev) => {
+    for (const el of form.elements) el.disabled = false;
+    if (ev.persisted) form.reset();
+  });
 }
 
 // --- map ----------------------------------------------------------------------------------

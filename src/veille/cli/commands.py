@@ -83,14 +83,14 @@ def ingest(
     if as_json:
         print_json(report.to_dict())
     else:
-        rate = (
-            f" ({report.ingested / report.seconds:.1f} articles/s)"
-            if report.seconds and report.ingested
-            else ""
-        )
+        rate = report.articles_per_second
+        speed = f" ({rate:.1f} articles/s)" if rate is not None else ""
         console.print(
             f"ingested [bold]{report.ingested}[/], duplicates {report.duplicates}, "
-            f"failed {len(report.failed)} in {report.seconds:.1f}s{rate}"
+            f"failed {len(report.failed)} in {report.seconds:.1f}s"
+        )
+        console.print(
+            f"  models loaded in {report.loading_seconds:.1f}s, analysis {report.analysis_seconds:.1f}s{speed}"
         )
         for failure in report.failed:
             console.print(f"  [red]failed[/] {safe(failure.origin)}: {safe(failure.reason)}", highlight=False)

@@ -22,7 +22,9 @@ def _article(text: str, language: str) -> Article:
 def test_loading_is_timed_apart_and_only_once(settings: Settings, tmp_path: Path) -> None:
     store = Store(f"sqlite:///{tmp_path / 'v.db'}")
     ingestor = Ingestor(settings, store, track_stories=False)
-    first = ingestor.ingest_items([_article("Le ministre russe a déclaré mardi que Moscou répondrait.", "fr")])
+    first = ingestor.ingest_items(
+        [_article("Le ministre russe a déclaré mardi que Moscou répondrait.", "fr")]
+    )
     assert first.ingested == 1
     assert first.loading_seconds > 0
     assert first.analysis_seconds == first.seconds - first.loading_seconds

@@ -33,11 +33,12 @@ from sqlalchemy import select
 from veille import __version__
 from veille.config import Settings
 from veille.errors import VeilleError
-from veille.export import iter_export_json
+from veille.exports.api import ExportFormat, export_pieces
 from veille.model import Article
 from veille.store import dashboard, schema, watch
 from veille.store.database import Store
 from veille.web import TEMPLATES_DIR
+from veille.web.api_docs import add_api_docs
 from veille.web.guard import GuardLimits, RequestGuard
 from veille.web.search_view import SearchMode, SemanticSearch, related_or_none, search_rows
 from veille.web.story_view import build_story, summarise_many
@@ -158,11 +159,12 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         title="veille",
         version=__version__,
         description="Sourced facts from the news. Every fact carries its article and character offsets.",
-        # FastAPI's /docs and /redoc pages load their scripts from a CDN: nothing is fetched
-        # from outside at run time, so only the OpenAPI document itself is served.
+        # FastAPI's /docs and /redoc pages load their scripts from a CDN: add_api_docs serves
+        # them from local assets instead.
         docs_url=None,
         redoc_url=None,
     )
+    add_api_docs(app)
     app.state.store = store
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))  # autoescape is on for .html
     cors = [str(o) for o in conf.get("cors_origins", [])]
@@ -330,15 +332,18 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         return as_json(store.counts() | {"alerts": watch.count_alerts(store)})
 
     @app.get("/api/export", dependencies=read, tags=["export"])
-    def api_export(lang: str | None = LANG) -> StreamingResponse:
-        """The whole database in veille's export format (the same as ``veille export --format json``).
+    def api_export(
+        lang: str | None = LANG,
+        format: ExportFormat = Query(
+            ExportFormat.json, description="json, graphml (Gephi) or ftm (FollowTheMoney)"
+        ),
+    ) -> StreamingResponse:
+        """The whole database, as ``veille export --format json|graphml|ftm`` writes it.
 
-        Streamed as it is read: the server holds one batch of rows at a time, and the first
-        bytes leave at once whatever the size of the store.
+        JSON and FtM lines are streamed as they are read: the server holds one batch of rows at
+        a time. The GraphML graph is built in memory first.
         """
-        return StreamingResponse(
-            iter_export_json(store, language=lang or None), media_type="application/json"
-        )
+        return StreamingResponse(export_pieces(store, format, lang or None), media_type=format.media_type)
 
     @app.get("/api/alerts", dependencies=read, tags=["watch"])
     def api_alerts(

@@ -480,6 +480,11 @@ class Store:
         )
         return self._rows(query)
 
+    def languages(self) -> list[str]:
+        """The languages of the stored articles (unknown left out), in no particular order."""
+        query = select(schema.articles.c.language).distinct()
+        return [r["language"] for r in self._rows(query) if r["language"]]
+
     def entity_names(self) -> dict[str, str]:
         with self.engine.connect() as conn:
             return {r[0]: r[1] for r in conn.execute(select(schema.entities.c.id, schema.entities.c.name))}

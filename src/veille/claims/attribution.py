@@ -30,7 +30,7 @@ from veille.claims.lexicon import CueLexicon, cue_lexicon
 from veille.claims.quotes import Quotations, find_quotations, is_paragraph_break
 from veille.config import Settings
 from veille.lexicons import language_of
-from veille.model import Analysis, Claim, Mention, fact_id
+from veille.model import Analysis, Claim, ClaimKind, Mention, SourceType, fact_id
 
 EXTRACTOR = "claims.attribution"
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "nsubjpass", "expl:subj", "expl:pass"}
@@ -83,7 +83,7 @@ class Found:
     source: Source
     cue: Span
     content: Span
-    kind: str
+    kind: ClaimKind
     segment: Span  # the sentence (or part of a merged one) the claim was read from
 
 
@@ -320,7 +320,7 @@ class ArticleReader:
     def read_cue(self, index: int, sent: Span, cue: Token) -> Found | None:
         noun = self.doc[self.speech[cue.i]] if cue.i in self.speech else None
         if noun is not None:
-            kind: str | None = self.lex.speech_nouns.get(noun.lemma_.lower())
+            kind: ClaimKind | None = self.lex.speech_nouns.get(noun.lemma_.lower())
         else:
             kind = self.lex.kind_of(cue.lemma_.lower(), cue.lower_)
         if kind is None:
@@ -922,7 +922,9 @@ class ArticleReader:
                 content = trim(self.doc, opener.end, sent.end)
                 if content is None or len(content) < 3:
                     return None
-                kind = "forecast" if any(t.lower_ in self.lex.modals for t in content) else "statement"
+                kind: ClaimKind = (
+                    "forecast" if any(t.lower_ in self.lex.modals for t in content) else "statement"
+                )
                 return Found(replace(carried, sentence=index), opener, content, kind, sent)
         return None
 
@@ -991,7 +993,7 @@ def to_claim(analysis: Analysis, found: Found) -> Claim:
     )
 
 
-def source_type(analysis: Analysis, found: Found) -> str:
+def source_type(analysis: Analysis, found: Found) -> SourceType:
     """named, pronoun, description (a phrase resolved to the entity in focus) or anonymous."""
     source = found.source
     span = found.cue.doc.char_span(source.start, source.end, alignment_mode="expand")

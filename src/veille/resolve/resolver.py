@@ -14,7 +14,7 @@ import re
 from spacy.tokens import Doc
 
 from veille.config import Settings
-from veille.model import Analysis, Entity, Mention
+from veille.model import Analysis, Entity, EntityKind, Mention
 from veille.nlp.metonymy import is_government_use
 from veille.nlp.models import normal_form
 from veille.resolve.knowledge import CAPITAL, KnowledgeBase, knowledge_base, slug
@@ -27,7 +27,12 @@ HONORIFICS = re.compile(
     re.IGNORECASE,
 )
 
-KIND_BY_LABEL = {"PER": "person", "ORG": "organisation", "LOC": "place", "GPE": "place"}
+KIND_BY_LABEL: dict[str, EntityKind] = {
+    "PER": "person",
+    "ORG": "organisation",
+    "LOC": "place",
+    "GPE": "place",
+}
 PREFIX_BY_KIND = {"person": "person", "organisation": "org", "place": "place"}
 
 

@@ -14,7 +14,7 @@ from veille.exports.ftm import entity_schema, write_ftm
 from veille.exports.graphml import build_graph, write_graphml
 from veille.ingest.runner import Ingestor
 from veille.ingest.sources import read_sources
-from veille.model import Entity
+from veille.model import Analysis, Article, Entity, Mention, Sentence, article_id_for
 from veille.pipeline import Pipeline
 from veille.store.database import Store
 
@@ -129,3 +129,25 @@ def test_ftm_keeps_provenance(store: Store, tmp_path: Path) -> None:
 )
 def test_ftm_schema_of_an_entity(name: str, kind: str, schema: str) -> None:
     assert entity_schema(Entity(id="x", name=name, kind=kind)) == schema
+
+
+def test_hostile_names_stay_valid_xml_and_ftm(tmp_path: Path) -> None:
+    """An entity name with control characters and markup (from a feed) cannot break either file."""
+    text = "Acme said the <b>deal</b> is off."
+    aid = article_id_for(text)
+    name = "Acme\x0b<script>alert(1)</script> & Co\x00"
+    entity = Entity(id="org:acme", name=name, kind="organisation", aliases=["A\x1fcme"])
+    analysis = Analysis(
+        article=Article(id=aid, text=text, title="t\x0bitle", language="en"),
+        sentences=[Sentence(aid, 0, 0, len(text))],
+        mentions=[Mention(aid, 0, 4, "Acme", "ORG", 0, "test", entity_id="org:acme")],
+        entities={"org:acme": entity},
+    )
+    store = Store(f"sqlite:///{tmp_path / 'v.db'}")
+    store.write([analysis])
+    write_graphml(store, tmp_path / "g.graphml")
+    node = nx.read_graphml(tmp_path / "g.graphml")
+    assert node.nodes["org:acme"]["label"] == "Acme <script>alert(1)</script> & Co "
+    write_ftm(store, tmp_path / "e.ftm.json")
+    for data in _lines(tmp_path / "e.ftm.json"):
+        assert model.get_proxy(data, cleaned=False).to_dict() == data

@@ -15,6 +15,7 @@ are left out (a node or edge without an attribute reads back without it).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,12 +32,18 @@ from veille.store.database import Store
 Attributes = dict[str, str | int | float | bool]
 
 
+# Characters XML 1.0 cannot hold: a feed's title or an entity name can bring them in.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _scalars(values: dict[str, Any]) -> Attributes:
-    """Attributes GraphML can type: None dropped, lists joined."""
+    """Attributes GraphML can type: None dropped, lists joined, text without XML-invalid characters."""
     out: Attributes = {}
     for key, value in values.items():
         if isinstance(value, list | tuple):
             value = "; ".join(str(v) for v in value)
+        if isinstance(value, str):
+            value = NOT_XML.sub(" ", value)
         if value is not None and value != "":
             out[key] = value
     return out

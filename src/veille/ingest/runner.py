@@ -89,7 +89,7 @@ class Ingestor:
         from veille.embed.service import ingest_hooks
 
         started = time.perf_counter()  # loads the embedding model when embeddings are on
-        self.embedding, hooks = ingest_hooks(settings, store.engine, track_stories=track_stories)
+        self.embedding, hooks = ingest_hooks(settings, store, track_stories=track_stories)
         self.after_write.extend(hooks)
         # Model loading not yet counted in a report; the next ingest reports it.
         self._loading = time.perf_counter() - started

@@ -12,7 +12,7 @@ from veille.config import Settings
 from veille.web.app import create_app
 
 LOCAL = ("127.0.0.1", 40000)
-PANELS = {"places": ["places"], "entities": ["entities"], "stories": ["rising", "new_stories", "active"],
+PANELS = {"places": ["places"], "entities": ["entities"], "stories": ["rising", "new_stories", "active", "contested"],
           "counts": ["articles", "languages", "sources", "new_since"]}  # fmt: skip
 
 
@@ -49,6 +49,18 @@ def test_the_seed_story_its_places_and_its_countries(client: TestClient, web_db:
     assert iran["name"] == "Iran" and iran["mentions"] >= iran["articles"] >= 2
     assert sum(iran["series"]) == iran["mentions"]  # "all": the sparkline is the whole window
     assert view["articles"] == sum(view["languages"].values()) == len(web_db.seed_ids) + 2
+
+
+def test_the_seed_story_is_contested(client: TestClient, web_db: WebDB) -> None:
+    """The seeds' sources contradict each other: the story's own corroboration says so, and the
+    overview lists it among the contested stories with the same count."""
+    web_db.need_seeds()
+    seed = story_holding(client, web_db.seed_ids[0])
+    page = client.get(f"/api/stories/{seed['id']}").json()
+    contested = {c["story"]["id"]: c for c in overview(client)["contested"]}
+    assert seed["id"] in contested and contested[seed["id"]]["contradictions"] >= 1
+    assert any(g["contested"] for g in page["corroborated"]) or contested[seed["id"]]["reasons"]
+    assert contested[seed["id"]]["new"] == contested[seed["id"]]["contradictions"]  # "all": every one is new
 
 
 def test_each_panel_is_a_part_of_the_whole(client: TestClient) -> None:

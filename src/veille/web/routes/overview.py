@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from veille.overview import (
     BASELINE_PERIODS,
     DEFAULT_WINDOW,
+    MAX_CONTEST_CHECKS,
     MAX_FILTERED,
     RISING_FACTOR,
     RISING_MIN,
@@ -26,12 +27,14 @@ from veille.overview import (
     Overview,
     OverviewQuery,
     build_overview,
+    find_contested,
 )
 from veille.store import dashboard
 from veille.store.activity import MAX_SOURCE_CHARS
 from veille.web.access import READ
 from veille.web.params import LANG, as_json
 from veille.web.state import Web
+from veille.web.story_view import corroboration_groups
 
 router = APIRouter(tags=["overview"], dependencies=READ)
 
@@ -51,14 +54,14 @@ class Panel(StrEnum):
 PANEL_FIELDS: dict[Panel, tuple[str, ...]] = {
     Panel.places: ("places",),
     Panel.entities: ("entities",),
-    Panel.stories: ("rising", "new_stories", "active"),
+    Panel.stories: ("rising", "new_stories", "active", "contested"),
     Panel.counts: ("articles", "languages", "sources", "new_since"),
 }
 HEAD_FIELDS = ("window", "first_day", "last_day", "sampled")  # in every panel's answer
 WINDOW_NAMES = {"1d": "24 hours", "7d": "7 days", "30d": "30 days", "all": "all"}
 KIND_NAMES = {"country": "Countries", "organisation": "Organisations", "person": "People"}
 RULE = {"rising_factor": f"{RISING_FACTOR:g}", "rising_min": RISING_MIN, "baseline_periods": BASELINE_PERIODS,
-        "max_filtered": MAX_FILTERED}  # fmt: skip
+        "max_filtered": MAX_FILTERED, "max_contest_checks": MAX_CONTEST_CHECKS}  # fmt: skip
 
 
 def _since(value: datetime | None) -> str | None:
@@ -101,13 +104,22 @@ def overview_json(view: Overview, fields: tuple[str, ...] | None = None) -> dict
 @router.get("/api/overview")
 def api_overview(web: Web, query: OverviewQuery = Depends(overview_query)) -> Response:
     """Every panel of the overview: places, stories (rising, new, most active), top entities, counts."""
-    return as_json(overview_json(build_overview(web.store, query)))
+    return as_json(overview_json(_overview(web, query)))
 
 
 @router.get("/api/overview/{panel}")
 def api_overview_panel(web: Web, panel: Panel, query: OverviewQuery = Depends(overview_query)) -> Response:
     """One panel of the overview, with the window it covers."""
-    return as_json(overview_json(build_overview(web.store, query), PANEL_FIELDS[panel]))
+    return as_json(overview_json(_overview(web, query), PANEL_FIELDS[panel]))
+
+
+def _overview(web: Web, query: OverviewQuery) -> Overview:
+    """The overview with its contested stories (their corroboration cached per story version)."""
+    view = build_overview(web.store, query)
+    view.contested = find_contested(
+        web.store, view, lambda story_id: corroboration_groups(web.store, story_id)
+    )
+    return view
 
 
 def _filter_labels(web: Web, query: OverviewQuery) -> dict[str, str]:
@@ -128,7 +140,7 @@ def _filter_labels(web: Web, query: OverviewQuery) -> dict[str, str]:
 def overview_page(web: Web, request: Request, query: OverviewQuery = Depends(overview_query)) -> Response:
     if "q" in request.query_params:  # a search link from before the overview took "/"
         return RedirectResponse(f"/stories?{request.url.query}", status_code=307)
-    view = build_overview(web.store, query)
+    view = _overview(web, query)
     here = _query_string(query)
     context = {
         "view": view,

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from veille.claims.attribution import is_passive, mention_for, segments, subject_of, subtree_span
 from veille.config import Settings
 from veille.events.ontology import STATEMENT, Ontology, TriggerGroup, load_ontology
-from veille.model import Amount, Analysis, Claim, Event, fact_id
+from veille.model import Amount, Analysis, Claim, Event, entity_kind, fact_id
+from veille.nlp.syntax import is_passive, mention_for, segments, subject_of, subtree_span
 
 EXTRACTOR = "events.extraction"
 CURRENCIES = {"USD", "EUR", "GBP", "RUB", "IRR", "CNY"}
@@ -272,7 +272,7 @@ def countries_mentioned(analysis: Analysis, start: int, end: int) -> list[tuple[
     return [
         (m.start, m.entity_id)
         for m in analysis.by_offset("mentions").starting_in(start, end)
-        if m.entity_id and m.entity_id.startswith("country:")
+        if m.entity_id and entity_kind(m.entity_id) == "country"
     ]
 
 

@@ -14,10 +14,10 @@ import re
 from spacy.tokens import Doc
 
 from veille.config import Settings
-from veille.model import Analysis, Entity, Mention
-from veille.nlp.metonymy import is_government_use
+from veille.model import ENTITY_ID_PREFIXES, Analysis, Entity, EntityKind, Mention
 from veille.nlp.models import normal_form
 from veille.resolve.knowledge import CAPITAL, KnowledgeBase, knowledge_base, slug
+from veille.resolve.metonymy import is_government_use
 
 GOVERNMENT = "government"
 
@@ -27,8 +27,12 @@ HONORIFICS = re.compile(
     re.IGNORECASE,
 )
 
-KIND_BY_LABEL = {"PER": "person", "ORG": "organisation", "LOC": "place", "GPE": "place"}
-PREFIX_BY_KIND = {"person": "person", "organisation": "org", "place": "place"}
+KIND_BY_LABEL: dict[str, EntityKind] = {
+    "PER": "person",
+    "ORG": "organisation",
+    "LOC": "place",
+    "GPE": "place",
+}
 
 
 def person_name(text: str) -> str:
@@ -84,7 +88,7 @@ class Resolver:
                 )
             return entity
         name = " ".join(normal.split())
-        return Entity(id=f"{PREFIX_BY_KIND[kind]}:{slug(name)}", name=name, kind=kind)
+        return Entity(id=f"{ENTITY_ID_PREFIXES[kind]}:{slug(name)}", name=name, kind=kind)
 
     def _capital(self, mention: Mention, doc: Doc) -> Entity:
         country_id = mention.entity_id or ""
@@ -94,7 +98,7 @@ class Resolver:
             return self.kb.entities[country_id]
         mention.role = None
         mention.label = "LOC"
-        place_id = self.kb.capitals.get(country_id.removeprefix("country:"))
+        place_id = self.kb.capitals.get(self.kb.entities[country_id].country or "")
         return self.kb.entities[place_id] if place_id else self.kb.entities[country_id]
 
     def _person(self, text: str, surnames: dict[str, str]) -> Entity:
@@ -106,7 +110,7 @@ class Resolver:
             full = name
             if len(parts) > 1:
                 surnames.setdefault(parts[-1], full)
-        return Entity(id=f"person:{slug(full)}", name=full, kind="person")
+        return Entity(id=f"{ENTITY_ID_PREFIXES['person']}:{slug(full)}", name=full, kind="person")
 
 
 def normal_name(mention: Mention, doc: Doc) -> str:

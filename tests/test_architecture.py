@@ -26,15 +26,6 @@ ALLOWED_DB_IMPORTERS = {
     "veille/alerts/service.py",
 }
 
-# Module-level imports that still close the cycle geo -> nlp -> resolve -> geo: the knowledge
-# base (resolve/knowledge.py) is read by the mention extractor (nlp) and reads locale names
-# (geo), so it sits below nlp while its package sits above it. This set must shrink to empty,
-# by moving the knowledge base and the locale-name readers into a package below nlp.
-ALLOWED_CYCLE_IMPORTS = {
-    ("veille/nlp/entities.py", "resolve"),
-    ("veille/resolve/knowledge.py", "geo"),
-}
-
 
 @dataclass(frozen=True)
 class Import:
@@ -112,13 +103,8 @@ def unit_of(module: str) -> str | None:
     return parts[1]
 
 
-def package_graph(
-    imports: list[Import], skip: frozenset[tuple[str, str]] = frozenset()
-) -> dict[str, set[str]]:
-    """Subpackage (or top-level module) -> those it imports at module level, itself excluded.
-
-    ``skip`` leaves out (importing module, imported package) pairs.
-    """
+def package_graph(imports: list[Import]) -> dict[str, set[str]]:
+    """Subpackage (or top-level module) -> those it imports at module level, itself excluded."""
     graph: dict[str, set[str]] = {}
     for imp in imports:
         source = unit_of(module_name(SRC / imp.importer))
@@ -126,7 +112,7 @@ def package_graph(
         if source is None:
             continue
         graph.setdefault(source, set())
-        if imp.top_level and target is not None and target != source and (imp.importer, target) not in skip:
+        if imp.top_level and target is not None and target != source:
             graph[source].add(target)
     return graph
 
@@ -197,15 +183,12 @@ def test_only_the_store_imports_the_database_layer() -> None:
 
 def test_no_import_cycle_between_packages() -> None:
     imports = all_imports()
-    graph = package_graph(imports, skip=frozenset(ALLOWED_CYCLE_IMPORTS))
+    graph = package_graph(imports)
     assert {"model", "nlp", "resolve", "store"} <= graph.keys()  # the walk saw the package
     found = cycles(graph)
     assert not found, "\n".join(
         f"cycle between {', '.join(c)}:\n  " + "\n  ".join(edges_within(c, imports)) for c in found
     )
-    still = {(imp.importer, unit_of(imp.target)) for imp in imports if imp.top_level}
-    gone = ALLOWED_CYCLE_IMPORTS - still
-    assert not gone, f"no longer imported, remove from ALLOWED_CYCLE_IMPORTS: {gone}"
 
 
 def test_the_model_imports_nothing_of_veille() -> None:
@@ -237,3 +220,12 @@ def test_imports_in_functions_and_type_checking_blocks_are_not_module_level(tmp_
     assert ("veille.store", False) in found
     assert ("veille.nlp.entities", False) in found
     assert ("veille.config", True) in found
+
+
+if __name__ == "__main__":  # python tests/test_architecture.py: the package graph and its cycles
+    all_found = all_imports()
+    package_imports = package_graph(all_found)
+    for unit, targets in sorted(package_imports.items()):
+        print(f"{unit} -> {', '.join(sorted(targets))}")
+    for component in cycles(package_imports):
+        print(f"CYCLE {', '.join(component)}:\n  " + "\n  ".join(edges_within(component, all_found)))

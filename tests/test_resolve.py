@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from veille.model import entity_kind
-from veille.resolve.knowledge import knowledge_base
+from veille.names.knowledge import knowledge_base
 
 
 def entity_of(analysis, text: str) -> tuple[str, str | None]:

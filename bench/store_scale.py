@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import itertools
+import json
 import os
 import random
 import resource
@@ -31,6 +32,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,11 +43,14 @@ from veille.config import load_settings
 from veille.embed.search import SemanticSearch
 from veille.embed.service import embedder_for
 from veille.ingest.runner import Ingestor
-from veille.model import Analysis, Article, Entity, Mention, Sentence, article_id_for
+from veille.model import Analysis, Article, Entity, Mention, Place, PlaceMention, Sentence, article_id_for
+from veille.overview import WINDOWS, OverviewQuery, build_overview
 from veille.store.database import Store
 from veille.store.vectors import PassageVector, write_vectors
 
 FILL_BATCH = 500
+ARTICLES_PER_DAY = 2000
+FIRST_DAY = date(2026, 1, 1)
 
 
 class Filler:
@@ -60,9 +65,12 @@ class Filler:
         self.vocabulary = sorted(words)
         self.rng.shuffle(self.vocabulary)
         self.cum_weights = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(self.vocabulary))))
-        self.entities = [
-            Entity(id=f"bench:e{i}", name=f"Entity {i}", kind="organisation") for i in range(2000)
+        kinds = ("organisation", "person", "country", "organisation")
+        self.entities = [Entity(id=f"bench:e{i}", name=f"Entity {i}", kind=kinds[i % 4]) for i in range(2000)]
+        self.places = [
+            Place(f"bench:p{i}", f"Place {i}", (i * 7) % 140 - 70, (i * 13) % 360 - 180) for i in range(500)
         ]
+        self.languages = ("en", "fr", "ru", "uk", "de", "ar")
         self.count = 0
 
     def analysis(self) -> Analysis:
@@ -75,7 +83,14 @@ class Filler:
             parts.append(sentence)
             offset += len(sentence) + 1
         body = " ".join(parts) + f" Filler {self.count}."
-        art = Article(id=article_id_for(body), text=body, title=f"Filler {self.count}", language="xx")
+        # ARTICLES_PER_DAY a day from FIRST_DAY, in six languages and 50 outlets: the overview's
+        # windows and filters have realistic spreads to count (200k articles: 100 days).
+        day = FIRST_DAY + timedelta(days=self.count // ARTICLES_PER_DAY)
+        art = Article(
+            id=article_id_for(body), text=body, title=f"Filler {self.count}",
+            language=self.languages[self.count % len(self.languages)], published=day.isoformat(),
+            source=f"outlet {self.count % 50}",
+        )  # fmt: skip
         analysis = Analysis(article=art)
         analysis.sentences = [Sentence(art.id, i, s, e) for i, s, e in sentences]
         for k in range(6):
@@ -94,6 +109,19 @@ class Filler:
                     entity_id=entity.id,
                 )  # fmt: skip
             )
+        place = self.places[int(self.rng.paretovariate(1.2)) % len(self.places)]
+        analysis.places[place.id] = place
+        analysis.place_mentions.append(
+            PlaceMention(
+                art.id,
+                place.id,
+                sentences[1][1],
+                sentences[1][1] + 4,
+                body[sentences[1][1] : sentences[1][1] + 4],
+                1,
+                "bench.filler",
+            )
+        )
         return analysis
 
     def fill(self, store: Store, until: int, vectors: tuple[str, str, int] | None = None) -> float:
@@ -175,6 +203,37 @@ def semantic_latency(settings: Any, store: Store, embedder: Any, n: int) -> None
     )
 
 
+def overview_latency(store: Store, rounds: int) -> None:
+    """p50/p95 of the overview's JSON (built and serialised) over its windows, languages and filters."""
+    entity = store.entities(limit=1)[0]["id"]
+    queries = [OverviewQuery(window=w, language=lang) for w in WINDOWS for lang in (None, "fr")]
+    filtered = [OverviewQuery(window=w, entity=entity) for w in ("1d", "7d")] + [
+        OverviewQuery(window="7d", source="outlet 3")
+    ]
+    for name, batch in (("overview", queries), ("overview, entity/outlet filter", filtered)):
+        latencies = []
+        for _ in range(rounds):
+            for query in batch:
+                started = time.perf_counter()
+                json.dumps(dataclasses.asdict(build_overview(store, query)))
+                latencies.append((time.perf_counter() - started) * 1000)
+        print(
+            f"{name} at {store.counts()['articles']} articles: p50 {percentile(latencies, 0.5):.1f} ms, "
+            f"p95 {percentile(latencies, 0.95):.1f} ms over {len(latencies)} requests"
+        )
+
+
+def overview_only(n: int, rounds: int) -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(f"sqlite:///{Path(tmp) / 'overview.db'}")
+        seconds = Filler().fill(store, n)
+        print(f"filled {n} synthetic articles in {seconds:.0f} s")
+        overview_latency(store, rounds)
+        store.close()
+    print(f"command: python bench/store_scale.py --overview-only {n}")
+    return 0
+
+
 def semantic_only(n: int, queries: int) -> int:
     """Semantic search p50/p95 over ``n`` stored articles (one sentence each, random vectors)."""
     settings = load_settings()
@@ -226,7 +285,13 @@ def main() -> int:
         metavar="N",
         help="only semantic search latency, on N short stored articles with vectors (minutes, not an hour)",
     )
+    parser.add_argument(
+        "--overview-only", type=int, default=0, metavar="N",
+        help="only the overview's latency, on N synthetic stored articles",
+    )  # fmt: skip
     args = parser.parse_args()
+    if args.overview_only:
+        return overview_only(args.overview_only, rounds=20)
     if args.semantic_only:
         return semantic_only(args.semantic_only, args.queries)
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -284,6 +349,7 @@ def main() -> int:
             f"p95 {percentile(latencies, 0.95):.1f} ms, mean {statistics.mean(latencies):.1f} ms "
             f"over {len(queries)} queries ({hits} hits, limit 20)"
         )
+        overview_latency(store, rounds=20)
         if embedder is not None:
             semantic_latency(settings, store, embedder, args.queries)
         store.close()

@@ -19,7 +19,6 @@ PACKAGE = SRC / "veille"
 ALLOWED_DB_IMPORTERS = {
     "veille/stories/persist.py",
     "veille/stories/export.py",
-    "veille/web/app.py",
     "veille/ingest/poll.py",
     "veille/embed/service.py",
     "veille/embed/search.py",

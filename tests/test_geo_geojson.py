@@ -38,11 +38,3 @@ def test_route_with_an_unknown_stop_is_left_out() -> None:
     broken = Route("r2", "art1", ["p:a", "p:missing"], 5, 24, 0, "geo.routes")
     fc = to_geojson(PLACES, MENTIONS, [broken])
     assert all(f["properties"]["kind"] == "place" for f in fc["features"])
-
-
-def test_place_rows_list_most_mentioned_first() -> None:
-    from veille.geo.geojson import place_rows
-
-    rows = place_rows(PLACES, [*MENTIONS, PlaceMention("art2", "p:b", 0, 4, "Beta", 0, "geo")])
-    assert [r["name"] for r in rows] == ["Beta", "Alpha"]
-    assert rows[1]["geonames_id"] == 1 and rows[1]["mentions"][0]["end"] == 10

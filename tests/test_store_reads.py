@@ -92,6 +92,10 @@ def test_articles_filter_by_language(store: Store) -> None:
     assert len(store.articles(limit=2, offset=3)) == 1
 
 
+def test_languages_lists_each_stored_language_once(store: Store) -> None:
+    assert sorted(store.languages()) == ["en", "fr", "ru"]
+
+
 def test_an_older_store_gains_the_new_indexes(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'old.db'}"
     Store(url).close()

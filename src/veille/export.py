@@ -1,4 +1,7 @@
-"""Exports: the whole store as one JSON document, or CSV tables (schema: docs/export.md)."""
+"""Exports: the whole store as one JSON document, CSV tables or GeoJSON (schema: docs/export.md).
+
+What is exported, in which order and with which keys follows the record-type declarations
+in ``veille.facts``."""
 
 from __future__ import annotations
 
@@ -7,123 +10,44 @@ import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from veille import facts
+from veille.facts import RecordType, exported
 from veille.geo.geojson import to_geojson
-from veille.model import Claim, Place, PlaceMention, Route
 from veille.store.database import Store
-from veille.store.records import from_row
 from veille.stories.export import iter_export_stories
 
+T = TypeVar("T")
+
 EXPORT_VERSION = 1
-
-
-def _claim(row: dict[str, Any]) -> dict[str, Any]:
-    keys = (
-        "id",
-        "article_id",
-        "source_entity",
-        "source_text",
-        "source_type",
-        "cue",
-        "content",
-        "start",
-        "end",
-        "sentence",
-        "kind",
-        "about",
-        "channel",
-        "date",
-        "extractor",
-    )
-    return {k: row.get(k) for k in keys}
-
-
-def _event(row: dict[str, Any]) -> dict[str, Any]:
-    keys = (
-        "id",
-        "kind",
-        "actor",
-        "target",
-        "object",
-        "quantity",
-        "place",
-        "time",
-        "claim_id",
-        "source_entity",
-        "article_id",
-        "start",
-        "end",
-        "sentence",
-        "extractor",
-    )
-    out = {k: row.get(k) for k in keys}
-    amount = row.get("amount")
-    out["amount"] = (
-        {"value": amount.get("value"), "unit": amount.get("unit"), "text": amount.get("text")}
-        if amount
-        else None
-    )
-    return out
-
-
-ARTICLE_KEYS = ("id", "source", "url", "title", "language", "published", "text", "origin", "ingested_at")
-ROUTE_KEYS = (
-    "id",
-    "article_id",
-    "stops",
-    "what",
-    "event_id",
-    "claim_id",
-    "start",
-    "end",
-    "sentence",
-    "extractor",
-)
-RELATIVE_KEYS = (
-    "id", "article_id", "text", "anchor", "target", "distance_km", "bearing", "approximate",
-    "computed_km", "consistent", "start", "end", "sentence", "extractor",
-)  # fmt: skip
-PLACE_KEYS = ("id", "name", "lat", "lon", "country", "geonames_id", "feature")
 GROUP = 500  # entities/places whose mentions are read in one query
+# One CSV file per exported record type, named by its table.
+CSV_TABLES = tuple(r.table for r in facts.RECORD_TYPES if r.export)
 
 
-def _batches(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+def _batches(rows: Iterator[T], size: int) -> Iterator[list[T]]:
     while batch := list(itertools.islice(rows, size)):
         yield batch
 
 
-def _entity_mention(m: dict[str, Any]) -> dict[str, Any]:
-    keys = ("article_id", "start", "end", "text", "sentence", "role", "extractor")
-    return {k: m[k] for k in keys}
-
-
-def _place_mention(pm: dict[str, Any]) -> dict[str, Any]:
-    return {k: pm[k] for k in ("article_id", "start", "end", "text", "metonymy", "extractor")}
-
-
-def _entities(store: Store, language: str | None) -> Iterator[dict[str, Any]]:
-    """Entities that are mentioned, each with its mentions (read a batch of entities at a time)."""
-    for batch in _batches(store.table_rows("entities"), GROUP):
-        mentions = store.rows_for("mentions", "entity_id", [e["id"] for e in batch], language)
-        for e in batch:
-            if mentions.get(e["id"]):
-                yield {
-                    "id": e["id"], "name": e["name"], "kind": e["kind"], "country": e["country"],
-                    "mentions": [_entity_mention(m) for m in mentions[e["id"]]],
-                }  # fmt: skip
-
-
-def _places(store: Store, language: str | None) -> Iterator[dict[str, Any]]:
-    for batch in _batches(store.table_rows("places"), GROUP):
-        mentions = store.rows_for("place_mentions", "place_id", [p["id"] for p in batch], language)
-        for p in batch:
-            if language and not mentions.get(p["id"]):
-                continue  # a place no article in that language names
-            yield {
-                **{k: p[k] for k in PLACE_KEYS},
-                "mentions": [_place_mention(m) for m in mentions.get(p["id"], [])],
-            }
+def _records(store: Store, record: RecordType[Any], language: str | None) -> Iterator[dict[str, Any]]:
+    """The export records of one type, as declared in ``veille.facts``."""
+    assert record.export is not None
+    if record.named_by is None:
+        yield from (exported(row, record.export) for row in store.table_rows(record.table, language))
+        return
+    # A shared type (entities, places): each record with the facts that name it, a batch at a time.
+    naming, key = record.named_by
+    nested = facts.BY_TABLE[naming].export
+    assert nested is not None
+    for batch in _batches(store.table_rows(record.table), GROUP):
+        named = store.rows_for(naming, key, [r["id"] for r in batch], language)
+        for row in batch:
+            found = named.get(row["id"], [])
+            if not found and (language or not record.export.keep_unnamed):
+                continue  # no article (in that language) names it
+            yield exported(row, record.export) | {nested.name: [exported(m, nested) for m in found]}
 
 
 def export_sections(
@@ -134,23 +58,15 @@ def export_sections(
     ``language``: only articles in that language, their facts, the entities and places they
     name, and the stories that hold one of them.
     """
-    rows = store.table_rows
-    yield "articles", ({k: a[k] for k in ARTICLE_KEYS} for a in rows("articles", language))
-    yield "entities", _entities(store, language)
-    yield "claims", (_claim(c) for c in rows("claims", language))
-    yield "events", (_event(e) for e in rows("events", language))
-    yield "places", _places(store, language)
-    yield "routes", ({k: r[k] for k in ROUTE_KEYS} for r in rows("routes", language))
-    yield (
-        "relative_locations",
-        ({k: r[k] for k in RELATIVE_KEYS} for r in rows("relative_locations", language)),
-    )
+    for record in facts.RECORD_TYPES:
+        if record.export and record.table not in facts.NAMING:  # naming facts go under what they name
+            yield record.export.name, _records(store, record, language)
     stories = iter_export_stories(store.engine)
     yield "stories", (s for s in stories if not language or language in (s.get("languages") or []))
 
 
 def build_export(store: Store) -> dict[str, Any]:
-    """One JSON-serialisable object: articles, entities (with mentions), claims, events, places, routes, stories."""
+    """One JSON-serialisable object: every section of ``export_sections``, each a list."""
     return {"veille_export": EXPORT_VERSION} | {name: list(rows) for name, rows in export_sections(store)}
 
 
@@ -191,19 +107,6 @@ def write_json(store: Store, out: Path, language: str | None = None) -> dict[str
     return counts
 
 
-CSV_TABLES = (
-    "articles",
-    "entities",
-    "mentions",
-    "claims",
-    "events",
-    "places",
-    "place_mentions",
-    "routes",
-    "relative_locations",
-)
-
-
 def write_csv(store: Store, out: Path, language: str | None = None) -> dict[str, int]:
     """One CSV file per table in the folder ``out``; list/dict cells are JSON."""
     out.mkdir(parents=True, exist_ok=True)
@@ -212,8 +115,9 @@ def write_csv(store: Store, out: Path, language: str | None = None) -> dict[str,
         counts[name] = 0
         with (out / f"{name}.csv").open("w", newline="", encoding="utf-8") as fh:
             writer: csv.DictWriter[str] | None = None
-            if language and name in ("entities", "places"):
-                rows = _named_in(store, name, language)
+            record = facts.BY_TABLE[name]
+            if language and record.named_by:
+                rows = _named_in(store, record, language)
             else:
                 rows = store.table_rows(name, language)
             for row in rows:  # streamed: one row in memory at a time
@@ -230,20 +134,20 @@ def write_csv(store: Store, out: Path, language: str | None = None) -> dict[str,
     return counts
 
 
-def _named_in(store: Store, name: str, language: str) -> Iterator[dict[str, Any]]:
-    """Entity or place rows that an article in ``language`` names."""
-    mentions, key = ("mentions", "entity_id") if name == "entities" else ("place_mentions", "place_id")
-    for batch in _batches(store.table_rows(name), GROUP):
-        named = store.rows_for(mentions, key, [r["id"] for r in batch], language)
+def _named_in(store: Store, record: RecordType[Any], language: str) -> Iterator[dict[str, Any]]:
+    """Rows of a shared type (entities, places) that an article in ``language`` names."""
+    assert record.named_by is not None
+    naming, key = record.named_by
+    for batch in _batches(store.table_rows(record.table), GROUP):
+        named = store.rows_for(naming, key, [r["id"] for r in batch], language)
         yield from (r for r in batch if r["id"] in named)
 
 
 def write_geojson(store: Store, out: Path) -> dict[str, int]:
     """Places as points and routes as lines, with article/claim provenance in properties."""
-    places = {row["id"]: from_row(Place, row) for row in store.table_rows("places")}
-    mentions = [from_row(PlaceMention, row) for row in store.table_rows("place_mentions")]
-    routes = [from_row(Route, row) for row in store.table_rows("routes")]
-    claims = {row["id"]: from_row(Claim, row) for row in store.table_rows("claims")}
+    places = {p.id: p for p in store.records(facts.PLACE)}
+    claims = {c.id: c for c in store.records(facts.CLAIM)}
+    mentions, routes = store.records(facts.PLACE_MENTION), store.records(facts.ROUTE)
     collection = to_geojson(places, mentions, routes, claims)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(collection, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -1,7 +1,8 @@
 """veille's core data model: the objects every stage reads and writes.
 
 Stages take model objects and return model objects; only ``veille.store`` maps
-them to tables. Every fact carries its provenance: the article it comes from,
+them to tables, following the declarations in ``veille.facts`` (which table, which
+``Analysis`` field, what is exported). Every fact carries its provenance: the article it comes from,
 character offsets into that article's stored text, the sentence index, and the
 name of the extractor that produced it.
 """
@@ -14,14 +15,20 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from itertools import accumulate
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar, get_args
 
+# Closed vocabularies, checked by mypy where facts are built (the store keeps them as strings).
 EntityKind = Literal["country", "organisation", "person", "place", "other"]
-ENTITY_KINDS: tuple[str, ...] = ("country", "organisation", "person", "place", "other")
-
+ENTITY_KINDS: tuple[EntityKind, ...] = get_args(EntityKind)
 ClaimKind = Literal["statement", "assessment", "warning", "forecast", "evidence"]
+# How a claim's source is given: named | pronoun ("he") | description ("the ministry",
+# resolved to the entity in focus) | anonymous ("officials", "a senior diplomat": no entity).
+SourceType = Literal["named", "pronoun", "description", "anonymous"]
+DateKind = Literal["absolute", "range", "relative"]
+RunStatus = Literal["ran", "limited"]  # an extractor ran fully, or could not (no model, no parser)
 
 
 def normalise_text(text: str) -> str:
@@ -60,6 +67,16 @@ def text_hash(text: str) -> str:
 def article_id_for(text: str) -> str:
     """Article ids derive from content, so re-ingesting the same text is a no-op."""
     return text_hash(text)[:16]
+
+
+def parse_day(value: str | None) -> int | None:
+    """Ordinal day of an ISO date or datetime, None when absent or unparseable."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10]).toordinal()
+    except ValueError:
+        return None
 
 
 def fact_id(article_id: str, kind: str, *parts: object) -> str:
@@ -102,7 +119,7 @@ class Entity:
 
     id: str  # stable key, e.g. "country:RU", "org:white-house", "person:john-kirby"
     name: str  # canonical name
-    kind: str  # one of ENTITY_KINDS
+    kind: EntityKind
     country: str | None = None  # ISO 3166-1 alpha-2, where known
     aliases: list[str] = field(default_factory=list)
     attributes: dict[str, Any] = field(default_factory=dict)
@@ -167,7 +184,7 @@ class DateRef:
     text: str
     sentence: int
     extractor: str
-    kind: str = "absolute"  # absolute | range | relative
+    kind: DateKind = "absolute"
     value: str | None = None  # ISO date, partial date ("--09-30") or year ("2022")
     end_value: str | None = None  # end of a range
     resolved: bool = False
@@ -186,7 +203,7 @@ class Claim:
     start: int  # content span
     end: int
     sentence: int
-    kind: str  # statement | assessment | warning | forecast | evidence
+    kind: ClaimKind
     extractor: str
     about: list[str] = field(default_factory=list)  # entity ids
     channel: str | None = None
@@ -195,9 +212,7 @@ class Claim:
     source_end: int | None = None
     cue_start: int | None = None
     cue_end: int | None = None
-    # how the source is given: named | pronoun ("he") | description ("the ministry", resolved
-    # to the entity in focus) | anonymous ("officials", "a senior diplomat": no entity)
-    source_type: str | None = None
+    source_type: SourceType | None = None
 
 
 @dataclass
@@ -297,7 +312,7 @@ class ExtractorRun:
 
     article_id: str
     name: str  # the extractor's name in [pipeline] order
-    status: str  # "ran" | "limited"
+    status: RunStatus
     note: str = ""
 
 

@@ -30,7 +30,7 @@ from veille.claims.lexicon import CueLexicon, cue_lexicon
 from veille.claims.quotes import Quotations, find_quotations, is_paragraph_break
 from veille.config import Settings
 from veille.lexicons import language_of
-from veille.model import Analysis, Claim, Mention, entity_kind, fact_id
+from veille.model import Analysis, Claim, ClaimKind, Mention, SourceType, entity_kind, fact_id
 from veille.nlp.syntax import is_passive, mention_for, resolved_mentions, segments, subject_of, subtree_span
 
 EXTRACTOR = "claims.attribution"
@@ -81,7 +81,7 @@ class Found:
     source: Source
     cue: Span
     content: Span
-    kind: str
+    kind: ClaimKind
     segment: Span  # the sentence (or part of a merged one) the claim was read from
 
 
@@ -239,7 +239,7 @@ class ArticleReader:
     def read_cue(self, index: int, sent: Span, cue: Token) -> Found | None:
         noun = self.doc[self.speech[cue.i]] if cue.i in self.speech else None
         if noun is not None:
-            kind: str | None = self.lex.speech_nouns.get(noun.lemma_.lower())
+            kind: ClaimKind | None = self.lex.speech_nouns.get(noun.lemma_.lower())
         else:
             kind = self.lex.kind_of(cue.lemma_.lower(), cue.lower_)
         if kind is None:
@@ -841,7 +841,9 @@ class ArticleReader:
                 content = trim(self.doc, opener.end, sent.end)
                 if content is None or len(content) < 3:
                     return None
-                kind = "forecast" if any(t.lower_ in self.lex.modals for t in content) else "statement"
+                kind: ClaimKind = (
+                    "forecast" if any(t.lower_ in self.lex.modals for t in content) else "statement"
+                )
                 return Found(replace(carried, sentence=index), opener, content, kind, sent)
         return None
 
@@ -910,7 +912,7 @@ def to_claim(analysis: Analysis, found: Found) -> Claim:
     )
 
 
-def source_type(analysis: Analysis, found: Found) -> str:
+def source_type(analysis: Analysis, found: Found) -> SourceType:
     """named, pronoun, description (a phrase resolved to the entity in focus) or anonymous."""
     source = found.source
     span = found.cue.doc.char_span(source.start, source.end, alignment_mode="expand")

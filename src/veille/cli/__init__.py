@@ -10,6 +10,7 @@ import sys
 
 from veille.cli import commands as _commands  # noqa: F401  (registers commands)
 from veille.cli import facts as _facts  # noqa: F401
+from veille.cli import monitor as _monitor  # noqa: F401
 from veille.cli import semantic as _semantic  # noqa: F401
 from veille.cli import stories as _stories  # noqa: F401
 from veille.cli import watch as _watch  # noqa: F401

@@ -1,24 +1,30 @@
-"""Place and route export: GeoJSON (points and route lines) and plain rows, with provenance."""
+"""Place and route export as GeoJSON: points and route lines, with provenance."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Literal, TypedDict
 
+from veille.facts import as_dict
 from veille.model import Claim, Place, PlaceMention, Route
 
 
-def _mention_props(m: PlaceMention) -> dict[str, Any]:
-    return {
-        "article_id": m.article_id,
-        "start": m.start,
-        "end": m.end,
-        "text": m.text,
-        "sentence": m.sentence,
-        "extractor": m.extractor,
-        "metonymy": m.metonymy,
-    }
+class Geometry(TypedDict):
+    type: Literal["Point", "LineString"]
+    coordinates: list[float] | list[list[float]]  # [lon, lat], or a line of them
+
+
+class Feature(TypedDict):
+    type: Literal["Feature"]
+    id: str
+    geometry: Geometry
+    properties: dict[str, Any]  # a place's or a route's, told apart by "kind"
+
+
+class FeatureCollection(TypedDict):
+    type: Literal["FeatureCollection"]
+    features: list[Feature]
 
 
 def to_geojson(
@@ -26,7 +32,7 @@ def to_geojson(
     place_mentions: Iterable[PlaceMention],
     routes: Iterable[Route] = (),
     claims: Mapping[str, Claim] | None = None,
-) -> dict[str, Any]:
+) -> FeatureCollection:
     """A FeatureCollection: one Point per place (with its mentions), one LineString per route.
 
     Coordinates are [lon, lat] as GeoJSON requires. A route whose stops are not all in
@@ -35,7 +41,7 @@ def to_geojson(
     by_place: dict[str, list[PlaceMention]] = defaultdict(list)
     for m in place_mentions:
         by_place[m.place_id].append(m)
-    features: list[dict[str, Any]] = []
+    features: list[Feature] = []
     for pid in sorted(by_place):
         place = places.get(pid)
         if place is None:
@@ -53,7 +59,7 @@ def to_geojson(
                     "feature": place.feature,
                     "geonames_id": place.geonames_id,
                     "article_ids": sorted({m.article_id for m in mentions}),
-                    "mentions": [_mention_props(m) for m in mentions],
+                    "mentions": [as_dict(m, exclude=("place_id",)) for m in mentions],
                 },
             }
         )
@@ -85,31 +91,3 @@ def to_geojson(
             }
         )
     return {"type": "FeatureCollection", "features": features}
-
-
-def place_rows(places: Mapping[str, Place], place_mentions: Iterable[PlaceMention]) -> list[dict[str, Any]]:
-    """One row per mentioned place (name, lat, lon, country, geonames_id, feature, mentions),
-    most mentioned first: what `veille places` lists and the `places` export holds."""
-    by_place: dict[str, list[PlaceMention]] = defaultdict(list)
-    for m in place_mentions:
-        by_place[m.place_id].append(m)
-    rows = []
-    for pid, mentions in by_place.items():
-        place = places.get(pid)
-        if place is None:
-            continue
-        rows.append(
-            {
-                "id": place.id,
-                "name": place.name,
-                "lat": place.lat,
-                "lon": place.lon,
-                "country": place.country,
-                "geonames_id": place.geonames_id,
-                "feature": place.feature,
-                "mentions": [
-                    _mention_props(m) for m in sorted(mentions, key=lambda m: (m.article_id, m.start))
-                ],
-            }
-        )
-    return sorted(rows, key=lambda r: (-len(r["mentions"]), r["name"]))

@@ -12,17 +12,17 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc
 
-from veille.model import Article, ExtractorRun
+from veille.model import Article, ExtractorRun, RunStatus
 from veille.nlp.lemmas import LEMMAS_FROM
 from veille.nlp.slovnet_ner import NER_LABELS_KEY
 
-RAN = "ran"
-LIMITED = "limited"
+RAN: RunStatus = "ran"
+LIMITED: RunStatus = "limited"
 # Extractors that read the dependency parse.
 NEEDS_PARSE = frozenset({"claims", "events"})
 
 
-def _entities(doc: Doc, lang: str) -> tuple[str, str]:
+def _entities(doc: Doc, lang: str) -> tuple[RunStatus, str]:
     lemmas = doc.user_data.get(LEMMAS_FROM)
     on_lemmas = f"; names also matched on lemmas ({lemmas})" if lemmas else ""
     if not doc.has_annotation("ENT_IOB"):

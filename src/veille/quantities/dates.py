@@ -24,7 +24,7 @@ from spacy.vocab import Vocab
 
 from veille.config import Settings
 from veille.lexicons import language_of, package_toml, words_of
-from veille.model import Analysis, DateRef
+from veille.model import Analysis, DateKind, DateRef
 
 EXTRACTOR = "quantities.dates"
 _YEAR_RANGE = r"^(1[89]|20)\d\d[-–—](1[89]|20)\d\d$"
@@ -127,7 +127,9 @@ def _has_year(span: Span) -> bool:
     return any(re.fullmatch(r"(1[89]|20)\d\d", t.text) for t in span)
 
 
-def _ref(span: Span, kind: str, value: str | None, resolved: bool, end_value: str | None = None) -> DateRef:
+def _ref(
+    span: Span, kind: DateKind, value: str | None, resolved: bool, end_value: str | None = None
+) -> DateRef:
     return DateRef(
         article_id="",
         start=span.start_char,

@@ -8,18 +8,18 @@ ingest adds nothing and a crash mid-ingest leaves only whole articles behind.
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     Connection,
     Engine,
+    Select,
     Table,
     create_engine,
     event,
@@ -33,14 +33,19 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
+from veille import facts
 from veille.errors import VeilleError
-from veille.model import Analysis, fact_id
-from veille.store import backends, schema
+from veille.facts import RecordType
+from veille.model import Analysis, Article, fact_id
+from veille.store import activity, backends, schema
+from veille.store.records import from_row
 
 FTS_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
     "article_id UNINDEXED, title, text, tokenize='unicode61 remove_diacritics 2')"
 )
+
+R = TypeVar("R")
 
 WRITE_ATTEMPTS = 5
 CACHE_ENTRIES = 64  # aggregate pages kept per Store (``Store.entities``)  # a batch that loses a deadlock to a concurrent writer is retried this often
@@ -78,28 +83,47 @@ def add_missing_columns(conn: Connection, table: Table) -> None:
             conn.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}')
 
 
-def _row(obj: Any, table: Table, **extra: Any) -> dict[str, Any]:
-    """Model object -> row dict for ``table`` (columns the object lacks are left out)."""
+def _row(record: RecordType[Any], obj: Any) -> dict[str, Any]:
+    """Model object -> row dict for its table (columns the object lacks are left out).
+
+    A fact whose class has no ``id`` gets one derived from its provenance and content.
+    """
     row = {}
-    for name in _column_names(table):
-        if name in extra:
-            row[name] = extra[name]
-        elif name == "index" and hasattr(obj, "index"):
-            row["index"] = obj.index
-        elif hasattr(obj, name):
+    for name in _column_names(schema.table(record)):
+        if hasattr(obj, name):
             row[name] = _jsonable(getattr(obj, name))
+    if record.provenance and not record.keyed:
+        row["id"] = _fact_key(record.table, obj)
     return row
 
 
-def _fact_key(table: Table, obj: Any) -> str:
+def _fact_key(table: str, obj: Any) -> str:
     return fact_id(
         obj.article_id,
-        table.name,
+        table,
         obj.start,
         obj.end,
-        getattr(obj, "extractor", ""),
+        obj.extractor,
         getattr(obj, "entity_id", "") or getattr(obj, "place_id", "") or getattr(obj, "text", ""),
     )
+
+
+def _rows_of_article(record: RecordType[Any], article_id: str) -> Select[Any]:
+    """The rows of ``record``'s table that belong to one article: facts in text order,
+    sentences in order, shared records (entities, places) that its facts name."""
+    table = schema.table(record)
+    if record.named_by:
+        naming, column = record.named_by
+        named = schema.metadata.tables[naming]
+        return select(table).where(
+            table.c.id.in_(select(named.c[column]).where(named.c.article_id == article_id))
+        )
+    query = select(table).where(table.c.article_id == article_id)
+    if record.provenance:
+        return query.order_by(table.c.start)
+    if record is facts.SENTENCE:
+        return query.order_by(table.c.index)
+    return query
 
 
 class Store:
@@ -134,6 +158,7 @@ class Store:
             backends.lock_schema(conn)
             schema.metadata.create_all(conn)
             add_missing_columns(conn, schema.claims)
+            activity.rebuild(conn)  # a store made before the activity tables: counted once
             # create_all makes the indexes of new tables only: a store made by an older
             # version gains the indexes added since (the API's filters and orders) here.
             for table in schema.metadata.sorted_tables:
@@ -183,6 +208,7 @@ class Store:
                     self._write_shared(conn, batch)
                     new = self._write_articles(conn, batch)
                     self._write_facts(conn, new)
+                    activity.record(conn, new)
                     return len(new)
             except DBAPIError as exc:
                 if attempt + 1 == WRITE_ATTEMPTS or not backends.is_retryable(exc):
@@ -191,18 +217,14 @@ class Store:
         raise AssertionError("unreachable")
 
     def _write_shared(self, conn: Connection, batch: list[Analysis]) -> None:
-        """Entities and places of the whole batch first, once each, in key order."""
-        entities = {k: e for a in batch for k, e in a.entities.items()}
-        places = {k: p for a in batch for k, p in a.places.items()}
-        if entities:
-            conn.execute(
-                self._insert_ignore(schema.entities),
-                [_row(entities[k], schema.entities) for k in sorted(entities)],
-            )
-        if places:
-            conn.execute(
-                self._insert_ignore(schema.places), [_row(places[k], schema.places) for k in sorted(places)]
-            )
+        """Records shared by articles (entities, places) of the whole batch first, once each, in key order."""
+        for record in facts.SHARED:
+            shared = {k: obj for a in batch for k, obj in record.by_key(a).items()}
+            if shared:
+                conn.execute(
+                    self._insert_ignore(schema.table(record)),
+                    [_row(record, shared[k]) for k in sorted(shared)],
+                )
 
     def _write_articles(self, conn: Connection, batch: list[Analysis]) -> list[Analysis]:
         """Insert the batch's articles; returns the analyses whose article was not stored yet."""
@@ -213,7 +235,7 @@ class Store:
         # an article already stored (same text) must add nothing, facts included.
         inserted = conn.execute(
             self._insert_ignore(schema.articles).returning(schema.articles.c.id),
-            [_row(a.article, schema.articles) for a in batch],
+            [_row(facts.ARTICLE, a.article) for a in batch],
         )
         new_ids = {row[0] for row in inserted}
         new = [a for a in batch if a.article.id in new_ids]
@@ -234,44 +256,21 @@ class Store:
         return conn.execute(select(rules.c.id).where(rules.c.active.is_(True)).limit(1)).first() is not None
 
     def _write_facts(self, conn: Connection, analyses: list[Analysis]) -> None:
-        """Every fact of the new articles, one INSERT per table."""
-        rows_by_table: dict[Table, list[dict[str, Any]]] = {}  # in the groups' (dependency) order
-        for analysis in analyses:
-            groups: list[tuple[Table, list[Any]]] = [
-                (schema.sentences, analysis.sentences),
-                (schema.mentions, analysis.mentions),
-                (schema.amounts, analysis.amounts),
-                (schema.dates, analysis.dates),
-                (schema.claims, analysis.claims),
-                (schema.events, analysis.events),
-                (schema.place_mentions, analysis.place_mentions),
-                (schema.routes, analysis.routes),
-                (schema.relative_locations, analysis.relative_locations),
-                (schema.extractor_runs, analysis.extractor_runs),
-            ]
-            for table, objects in groups:
-                rows = rows_by_table.setdefault(table, [])
-                for obj in objects:
-                    extra = (
-                        {}
-                        if hasattr(obj, "id") or table in (schema.sentences, schema.extractor_runs)
-                        else {"id": _fact_key(table, obj)}
-                    )
-                    rows.append(_row(obj, table, **extra))
-        for table, rows in rows_by_table.items():
+        """Every record of the new articles (sentences, facts, extractor runs), one INSERT per table."""
+        for record in facts.PER_ARTICLE:  # in declaration (dependency) order
+            rows = [_row(record, obj) for analysis in analyses for obj in record.of(analysis)]
             if rows:
-                conn.execute(self._insert_ignore(table), rows)
+                conn.execute(self._insert_ignore(schema.table(record)), rows)
 
     # -- reading ---------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
-        tables = ("articles", "entities", "mentions", "claims", "events", "places", "routes")
+        """Rows of each counted record type (``facts.RecordType.counted``), by table name."""
         with self.engine.connect() as conn:
             return {
-                name: conn.execute(
-                    select(func.count()).select_from(schema.metadata.tables[name])
-                ).scalar_one()
-                for name in tables
+                r.table: conn.execute(select(func.count()).select_from(schema.table(r))).scalar_one()
+                for r in facts.RECORD_TYPES
+                if r.counted
             }
 
     def articles(self, limit: int = 50, offset: int = 0, language: str | None = None) -> list[dict[str, Any]]:
@@ -295,49 +294,60 @@ class Store:
             return [dict(r._mapping) for r in conn.execute(query)]
 
     def article(self, article_id: str) -> dict[str, Any] | None:
-        """One article with its facts; ``article_id`` may be a unique prefix."""
+        """One article with its facts, as rows; ``article_id`` may be a unique prefix.
+
+        Keys: the article's columns, each fact table's rows in text order, the ``entities``
+        its mentions name, its ``sentences`` and ``extractors`` (what each could do).
+        """
+        found = self._article_rows(article_id)
+        if found is None:
+            return None
+        article, rows = found
+        out = dict(article)
+        for record in facts.FACTS:
+            out[record.table] = rows[record.table]
+        out["entities"] = rows[facts.ENTITY.table]
+        out["sentences"] = rows[facts.SENTENCE.table]
+        out["extractors"] = [
+            {"name": r["name"], "status": r["status"], "note": r["note"]}
+            for r in rows[facts.EXTRACTOR_RUN.table]
+        ]
+        return out
+
+    def analysis(self, article_id: str) -> Analysis | None:
+        """One article with its facts as model objects: the typed twin of ``article``.
+
+        What was written for the article reads back equal, except the shared records: the
+        entities and places its mentions name (not those only an event or a route points to).
+        """
+        found = self._article_rows(article_id)
+        if found is None:
+            return None
+        article, rows = found
+        analysis = Analysis(from_row(Article, article))
+        for record in facts.RECORD_TYPES:
+            if record is facts.ARTICLE:
+                continue
+            objects = [from_row(record.cls, row) for row in rows[record.table]]
+            setattr(analysis, record.field, {o.id: o for o in objects} if record.shared else objects)
+        return analysis
+
+    def _article_rows(self, article_id: str) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]] | None:
+        """The article a unique id prefix names, and the rows of each record type it has, by table."""
         a = schema.articles
         with self.engine.connect() as conn:
-            rows = conn.execute(
+            found = conn.execute(
                 select(a).where(a.c.id.startswith(article_id, autoescape=True)).limit(2)
             ).all()
-            if len(rows) != 1:
+            if len(found) != 1:
                 return None
-            out = dict(rows[0]._mapping)
-            aid = out["id"]
-            for name in (
-                "mentions",
-                "amounts",
-                "dates",
-                "claims",
-                "events",
-                "place_mentions",
-                "routes",
-                "relative_locations",
-            ):
-                table = schema.metadata.tables[name]
-                facts = conn.execute(select(table).where(table.c.article_id == aid).order_by(table.c.start))
-                out[name] = [dict(r._mapping) for r in facts]
-            ents = conn.execute(
-                select(schema.entities).where(
-                    schema.entities.c.id.in_(
-                        select(schema.mentions.c.entity_id).where(schema.mentions.c.article_id == aid)
-                    )
-                )
-            )
-            out["entities"] = [dict(r._mapping) for r in ents]
-            sents = conn.execute(
-                select(schema.sentences)
-                .where(schema.sentences.c.article_id == aid)
-                .order_by(schema.sentences.c.index)
-            )
-            out["sentences"] = [dict(r._mapping) for r in sents]
-            runs = schema.extractor_runs
-            out["extractors"] = [
-                {"name": r.name, "status": r.status, "note": r.note}
-                for r in conn.execute(select(runs).where(runs.c.article_id == aid))
-            ]
-        return out
+            article = dict(found[0]._mapping)
+            rows = {}
+            for record in facts.RECORD_TYPES:
+                if record is not facts.ARTICLE:
+                    query = _rows_of_article(record, article["id"])
+                    rows[record.table] = [dict(r._mapping) for r in conn.execute(query)]
+        return article, rows
 
     def data_version(self) -> int:
         """A number that changes whenever articles (and so their facts) are added, cheap to read.
@@ -480,6 +490,11 @@ class Store:
         )
         return self._rows(query)
 
+    def languages(self) -> list[str]:
+        """The languages of the stored articles (unknown left out), in no particular order."""
+        query = select(schema.articles.c.language).distinct()
+        return [r["language"] for r in self._rows(query) if r["language"]]
+
     def entity_names(self) -> dict[str, str]:
         with self.engine.connect() as conn:
             return {r[0]: r[1] for r in conn.execute(select(schema.entities.c.id, schema.entities.c.name))}
@@ -505,6 +520,10 @@ class Store:
         with self.engine.connect().execution_options(stream_results=True, yield_per=1000) as conn:
             for row in conn.execute(query):
                 yield dict(row._mapping)
+
+    def records(self, record: RecordType[R], language: str | None = None) -> Iterator[R]:
+        """Every stored record of a declared type as model objects, in ``table_rows`` order."""
+        return (from_row(record.cls, row) for row in self.table_rows(record.table, language))
 
     def rows_for(
         self, name: str, key: str, values: list[str], language: str | None = None
@@ -582,7 +601,3 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # a write touches no longer fit and each batch rereads pages. 64 MB per connection.
     cur.execute("PRAGMA cache_size=-65536")
     cur.close()
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)

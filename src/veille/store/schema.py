@@ -1,10 +1,14 @@
 """Database schema (SQLAlchemy Core). One table per model object; JSON for lists.
 
-Every fact table carries ``article_id``, ``start``/``end`` character offsets into
-``articles.text``, the ``sentence`` index and the ``extractor`` name.
+The tables of the record types declared in ``veille.facts`` are named by their
+declaration, and every fact table gets its provenance columns from it: ``article_id``,
+``start``/``end`` character offsets into ``articles.text``, the ``sentence`` index and
+the ``extractor`` name (plus the fact's ``id``).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -22,11 +26,16 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from veille import facts
+from veille.facts import RecordType
+
 metadata = MetaData()
 
 
 def _provenance() -> list[Column]:
+    """A fact's id and its provenance columns (``facts.PROVENANCE``, in that order)."""
     return [
+        Column("id", String(64), primary_key=True),
         Column(
             "article_id",
             String(32),
@@ -41,9 +50,18 @@ def _provenance() -> list[Column]:
     ]
 
 
-articles = Table(
-    "articles",
-    metadata,
+def record_table(record: RecordType[Any], *columns: Column | Index | UniqueConstraint) -> Table:
+    """The table of a declared record type: its name, provenance columns when it carries them."""
+    return Table(record.table, metadata, *(_provenance() if record.provenance else []), *columns)
+
+
+def table(record: RecordType[Any]) -> Table:
+    """The table a declared record type is stored in."""
+    return metadata.tables[record.table]
+
+
+articles = record_table(
+    facts.ARTICLE,
     Column("id", String(32), primary_key=True),
     Column("text_hash", String(64), nullable=False, unique=True),
     Column("title", Text),
@@ -56,18 +74,16 @@ articles = Table(
     Column("text", Text, nullable=False),
 )
 
-sentences = Table(
-    "sentences",
-    metadata,
+sentences = record_table(
+    facts.SENTENCE,
     Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     Column("index", Integer, primary_key=True),
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
 )
 
-entities = Table(
-    "entities",
-    metadata,
+entities = record_table(
+    facts.ENTITY,
     Column("id", String(200), primary_key=True),
     Column("name", Text, nullable=False),
     Column("kind", String(32), nullable=False, index=True),
@@ -76,22 +92,16 @@ entities = Table(
     Column("attributes", JSON, nullable=False, default=dict),
 )
 
-mentions = Table(
-    "mentions",
-    metadata,
-    Column("id", String(64), primary_key=True),
-    *_provenance(),
+mentions = record_table(
+    facts.MENTION,
     Column("entity_id", String(200), ForeignKey("entities.id"), nullable=False, index=True),
     Column("text", Text, nullable=False),
     Column("label", String(16), nullable=False),
     Column("role", String(32)),
 )
 
-amounts = Table(
-    "amounts",
-    metadata,
-    Column("id", String(64), primary_key=True),
-    *_provenance(),
+amounts = record_table(
+    facts.AMOUNT,
     Column("text", Text, nullable=False),
     Column("unit", String(32)),
     Column("value", Float),
@@ -100,11 +110,8 @@ amounts = Table(
     Column("approximate", Boolean, nullable=False, default=False),
 )
 
-dates = Table(
-    "dates",
-    metadata,
-    Column("id", String(64), primary_key=True),
-    *_provenance(),
+dates = record_table(
+    facts.DATE,
     Column("text", Text, nullable=False),
     Column("kind", String(16), nullable=False),
     Column("value", String(32)),
@@ -112,11 +119,8 @@ dates = Table(
     Column("resolved", Boolean, nullable=False, default=False),
 )
 
-claims = Table(
-    "claims",
-    metadata,
-    Column("id", String(64), primary_key=True),
-    *_provenance(),
+claims = record_table(
+    facts.CLAIM,
     Column("source_entity", String(200), index=True),
     Column("source_text", Text, nullable=False),
     Column("cue", Text, nullable=False),
@@ -132,11 +136,8 @@ claims = Table(
     Column("source_type", String(16)),
 )
 
-events = Table(
-    "events",
-    metadata,
-    Column("id", String(64), primary_key=True),
-    *_provenance(),
+events = record_table(
+    facts.EVENT,
     Column("kind", String(48), nullable=False, index=True),
     Column("actor", String(200), index=True),
     Column("target", String(200), index=True),
@@ -149,9 +150,8 @@ events = Table(
     Column("source_entity", String(200)),
 )
 
-places = Table(
-    "places",
-    metadata,
+places = record_table(
+    facts.PLACE,
     Column("id", String(200), primary_key=True),
     Column("name", Text, nullable=False),
     Column("lat", Float, nullable=False),
@@ -165,41 +165,31 @@ places = Table(
 # Which extractors ran fully on an article and which could not (no NER model, no parser).
 # A table of its own, so ``create_all`` adds it to stores made before it existed; their
 # articles simply have no rows.
-extractor_runs = Table(
-    "extractor_runs",
-    metadata,
+extractor_runs = record_table(
+    facts.EXTRACTOR_RUN,
     Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     Column("name", String(64), primary_key=True),
     Column("status", String(16), nullable=False),
     Column("note", Text, nullable=False, default=""),
 )
 
-place_mentions = Table(
-    "place_mentions",
-    metadata,
-    Column("id", String(64), primary_key=True),
-    *_provenance(),
+place_mentions = record_table(
+    facts.PLACE_MENTION,
     Column("place_id", String(200), ForeignKey("places.id"), nullable=False, index=True),
     Column("text", Text, nullable=False),
     Column("metonymy", Boolean, nullable=False, default=False),
 )
 
-routes = Table(
-    "routes",
-    metadata,
-    Column("id", String(64), primary_key=True),
-    *_provenance(),
+routes = record_table(
+    facts.ROUTE,
     Column("stops", JSON, nullable=False),
     Column("what", Text),
     Column("event_id", String(64)),
     Column("claim_id", String(64)),
 )
 
-relative_locations = Table(
-    "relative_locations",
-    metadata,
-    Column("id", String(64), primary_key=True),
-    *_provenance(),
+relative_locations = record_table(
+    facts.RELATIVE_LOCATION,
     Column("text", Text, nullable=False),
     Column("anchor", String(200), nullable=False),
     Column("target", String(200)),
@@ -221,19 +211,6 @@ Index("ix_events_article_start", events.c.article_id, events.c.start, events.c.i
 Index("ix_events_kind_article", events.c.kind, events.c.article_id, events.c.start)
 Index("ix_routes_article_start", routes.c.article_id, routes.c.start)
 Index("ix_place_mentions_place", place_mentions.c.place_id, place_mentions.c.id)
-
-# Tables written per article, in dependency order (entities/places are shared and upserted).
-FACT_TABLES = (
-    sentences,
-    mentions,
-    amounts,
-    dates,
-    claims,
-    events,
-    place_mentions,
-    routes,
-    relative_locations,
-)
 
 # --- watchlists, alerts and feed polling (issue 6; read and written by veille.store.watch) ---
 

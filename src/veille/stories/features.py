@@ -19,11 +19,10 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from veille.model import Analysis, entity_kind, normalise_text
+from veille.model import Analysis, entity_kind, normalise_text, parse_day
 
 ENTITY, PLACE, AMOUNT, DATE, TERM = "e:", "p:", "a:", "d:", "t:"
 CROSSLINGUAL_CHANNELS = (ENTITY, PLACE, AMOUNT, DATE)
@@ -138,16 +137,6 @@ def date_key(value: str | None) -> str | None:
     if not value or len(value) < 7:
         return None
     return value[:10]
-
-
-def parse_day(value: str | None) -> int | None:
-    """Ordinal day of an ISO date or datetime, None when absent or unparseable."""
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10]).toordinal()
-    except ValueError:
-        return None
 
 
 @dataclass

@@ -1,0 +1,15 @@
+"""The API and the pages, one ``APIRouter`` per concern; ``veille.web.app`` includes them all."""
+
+from fastapi import APIRouter
+
+from veille.web.routes import admin, articles, facts, pages, search, stories, watch
+
+ROUTERS: tuple[APIRouter, ...] = (
+    articles.router,
+    facts.router,
+    stories.router,
+    search.router,
+    admin.router,
+    watch.router,
+    pages.router,
+)

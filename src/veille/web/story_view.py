@@ -43,6 +43,12 @@ class _Sentences:
         self.text = {a["id"]: a["text"] for a in articles}
         self.bounds = {(r["article_id"], r["index"]): (r["start"], r["end"]) for r in rows}
 
+    def carried(self, claim: dict[str, Any]) -> bool:
+        """The claim's source was named in an earlier sentence and carried over to this one."""
+        bounds = self.bounds.get((claim["article_id"], claim["sentence"]))
+        source_start = claim.get("source_start")
+        return bounds is not None and source_start is not None and source_start < bounds[0]
+
     def of(self, fact: dict[str, Any]) -> str:
         start, end = self.bounds.get((fact["article_id"], fact["sentence"]), (fact["start"], fact["end"]))
         return self.text[fact["article_id"]][start:end][:MAX_SENTENCE_CHARS]
@@ -221,7 +227,7 @@ def _build_story(store: Store, row: dict[str, Any]) -> dict[str, Any]:
             "id": c["id"], "kind": c["kind"], "source": _name(names, c["source_entity"]) or c["source_text"],
             "source_text": c["source_text"], "cue": c["cue"], "content": c["content"], "channel": c["channel"],
             "about": [_name(names, a) for a in c["about"] or []], "date": c["date"],
-            **_evidence(c, sentences),
+            "carried": sentences.carried(c), **_evidence(c, sentences),
         }
         for c in claims
     ]  # fmt: skip

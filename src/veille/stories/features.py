@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 from veille.model import Analysis, entity_kind, normalise_text, parse_day
+from veille.stories.outlet import outlet_of
 
 ENTITY, PLACE, AMOUNT, DATE, TERM = "e:", "p:", "a:", "d:", "t:"
 CROSSLINGUAL_CHANNELS = (ENTITY, PLACE, AMOUNT, DATE)
@@ -200,5 +201,5 @@ def features_of(analysis: Analysis) -> ArticleFeatures:
         day=parse_day(art.published),
         counts=dict(counts),
         title=art.title or "",
-        source=art.source or "",
+        source=outlet_of(art.source, art.url) or "",
     )

@@ -19,6 +19,7 @@ from datetime import date
 from functools import lru_cache
 from itertools import accumulate
 from typing import Any, Generic, Literal, TypeVar, get_args
+from urllib.parse import urlsplit
 
 # Closed vocabularies, checked by mypy where facts are built (the store keeps them as strings).
 EntityKind = Literal["country", "organisation", "person", "place", "other"]
@@ -79,6 +80,16 @@ def parse_day(value: str | None) -> int | None:
         return None
 
 
+def outlet_of(source: str | None, url: str | None) -> str | None:
+    """Who published an article, the one rule every count of sources uses: the publisher's name,
+    else the web site's host (``www.`` dropped), else None (an article read from a file names no
+    publisher and never counts as a source)."""
+    if source and source.strip():
+        return source.strip()
+    host = urlsplit(url or "").hostname
+    return host.removeprefix("www.") if host else None
+
+
 def fact_id(article_id: str, kind: str, *parts: object) -> str:
     """Deterministic id for a fact: same article, same extractor output, same id."""
     digest = hashlib.sha1("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:10]
@@ -123,6 +134,23 @@ class Entity:
     country: str | None = None  # ISO 3166-1 alpha-2, where known
     aliases: list[str] = field(default_factory=list)
     attributes: dict[str, Any] = field(default_factory=dict)
+
+
+# The prefix of each kind's entity ids ("country:RU", "org:white-house"): the one place that
+# knows them, so code asks ``entity_kind`` (or reads ``Entity.kind``) instead of parsing ids.
+ENTITY_ID_PREFIXES: dict[EntityKind, str] = {
+    "country": "country",
+    "organisation": "org",
+    "person": "person",
+    "place": "place",
+}
+_KIND_OF_PREFIX: dict[str, EntityKind] = {prefix: kind for kind, prefix in ENTITY_ID_PREFIXES.items()}
+
+
+def entity_kind(entity_id: str | None) -> EntityKind | None:
+    """The kind an entity id names ("org:white-house" -> "organisation"); None without a known prefix."""
+    prefix, colon, _key = (entity_id or "").partition(":")
+    return _KIND_OF_PREFIX.get(prefix) if colon else None
 
 
 @dataclass

@@ -46,6 +46,7 @@ FTS_DDL = (
 )
 
 R = TypeVar("R")
+Row = RowMapping  # a table row as read back: read-only, by column name (for modules outside the store)
 
 WRITE_ATTEMPTS = 5
 CACHE_ENTRIES = 64  # aggregate pages kept per Store (``Store.entities``)  # a batch that loses a deadlock to a concurrent writer is retried this often
@@ -260,7 +261,8 @@ class Store:
         found = self._article_rows(article_id)
         if found is None:
             return None
-        article, rows = found
+        article, read = found
+        rows = {table: [dict(r) for r in found_rows] for table, found_rows in read.items()}
         out = dict(article)
         for record in facts.FACTS:
             out[record.table] = rows[record.table]
@@ -290,7 +292,7 @@ class Store:
             setattr(analysis, record.field, {o.id: o for o in objects} if record.shared else objects)
         return analysis
 
-    def _article_rows(self, article_id: str) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]] | None:
+    def _article_rows(self, article_id: str) -> tuple[RowMapping, dict[str, list[RowMapping]]] | None:
         """The article a unique id prefix names, and the rows of each record type it has, by table."""
         a = schema.articles
         with self.engine.connect() as conn:
@@ -299,12 +301,12 @@ class Store:
             ).all()
             if len(found) != 1:
                 return None
-            article = dict(found[0]._mapping)
+            article = found[0]._mapping
             rows = {}
             for record in facts.RECORD_TYPES:
                 if record is not facts.ARTICLE:
                     query = _rows_of_article(record, article["id"])
-                    rows[record.table] = [dict(r._mapping) for r in conn.execute(query)]
+                    rows[record.table] = list(conn.execute(query).mappings())
         return article, rows
 
     def data_version(self) -> int:
@@ -463,7 +465,7 @@ class Store:
         with self.engine.connect() as conn:
             return list(conn.execute(query).mappings())
 
-    def table_rows(self, name: str, language: str | None = None) -> Iterator[dict[str, Any]]:
+    def table_rows(self, name: str, language: str | None = None) -> Iterator[RowMapping]:
         """Every row of a table in a stable order, streamed (a server-side cursor on PostgreSQL).
 
         ``language``: only articles in that language, and only the facts of those articles.
@@ -478,8 +480,7 @@ class Store:
         if language:
             query = query.where(self._in_language(table, language))
         with self.engine.connect().execution_options(stream_results=True, yield_per=1000) as conn:
-            for row in conn.execute(query):
-                yield dict(row._mapping)
+            yield from conn.execute(query).mappings()
 
     def records(self, record: RecordType[R], language: str | None = None) -> Iterator[R]:
         """Every stored record of a declared type as model objects, in ``table_rows`` order."""
@@ -487,17 +488,17 @@ class Store:
 
     def rows_for(
         self, name: str, key: str, values: list[str], language: str | None = None
-    ) -> dict[str, list[dict[str, Any]]]:
+    ) -> dict[str, list[RowMapping]]:
         """Rows of table ``name`` whose ``key`` is one of ``values``, grouped by it, in text order."""
         table = schema.metadata.tables[name]
         order = [table.c[c] for c in ("article_id", "start", "id") if c in table.c]
         query = select(table).where(table.c[key].in_(values)).order_by(*order)
         if language:
             query = query.where(self._in_language(table, language))
-        out: dict[str, list[dict[str, Any]]] = {}
+        out: dict[str, list[RowMapping]] = {}
         with self.engine.connect() as conn:
-            for row in conn.execute(query):
-                out.setdefault(row._mapping[key], []).append(dict(row._mapping))
+            for row in conn.execute(query).mappings():
+                out.setdefault(row[key], []).append(row)
         return out
 
     @staticmethod

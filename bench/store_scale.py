@@ -205,7 +205,7 @@ def semantic_latency(settings: Any, store: Store, embedder: Any, n: int) -> None
 
 def overview_latency(store: Store, rounds: int) -> None:
     """p50/p95 of the overview's JSON (built and serialised) over its windows, languages and filters."""
-    entity = store.entities(limit=1)[0]["id"]
+    entity = store.entities(limit=1)[0].id
     queries = [OverviewQuery(window=w, language=lang) for w in WINDOWS for lang in (None, "fr")]
     filtered = [OverviewQuery(window=w, entity=entity) for w in ("1d", "7d")] + [
         OverviewQuery(window="7d", source="outlet 3")

@@ -94,7 +94,7 @@ def russian(settings: Settings, n: int, rounds: int) -> None:
             started, cpu = time.perf_counter(), time.process_time()
             natasha_floor(texts)
             keep("natasha", time.perf_counter() - started, time.process_time() - cpu)
-        stored = [store.article(row["id"]) for row in store.articles(limit=n + 10)]
+        stored = [store.article(row.id) for row in store.articles(limit=n + 10)]
         langs = sorted({(a or {}).get("language") or "xx" for a in stored})
     k, words = report.ingested, report.words
     print(f"\nRussian: {n} files, {k} articles ingested, {words} words, languages detected {langs}")
@@ -173,7 +173,7 @@ def main() -> int:
         rows = store.articles(limit=args.articles + 10)
         texts_by_lang: dict[str, list[str]] = {}
         for row in rows:
-            art = store.article(row["id"])
+            art = store.article(row.id)
             assert art is not None
             texts_by_lang.setdefault(art["language"] or "xx", []).append(art["text"])
         store.close()

@@ -58,47 +58,47 @@ def test_every_article_has_a_vector_with_its_provenance(store: Store, settings: 
 
 def test_english_query_finds_russian_and_ukrainian_reports_first(search: SemanticSearch, ids) -> None:
     rows = search.search("Iranian drone factory in Russia", mode="semantic", limit=4)
-    top = {r["id"] for r in rows[:3]}
+    top = {r.id for r in rows[:3]}
     assert {ids["drones_en"], ids["drones_ru"], ids["drones_uk"]} == top
-    ru = next(r for r in rows if r["id"] == ids["drones_ru"])
-    assert ru["language"] == "ru" and ru["matched_by"] == ["vector"]
-    passage = ru["passage"]  # the matched passage: the lead, whole sentences, about lead_chars long
-    assert passage["index"] == 0 and passage["start"] == 0 and "«Алабуга»" in passage["text"]
-    assert passage["text"].endswith("года.") and 200 < len(passage["text"]) < 450
-    assert rows[0]["score"] > 0.3 > rows[-1]["score"]  # calibrated: unrelated texts score near 0
+    ru = next(r for r in rows if r.id == ids["drones_ru"])
+    assert ru.language == "ru" and ru.matched_by == ("vector",)
+    passage = ru.passage  # the matched passage: the lead, whole sentences, about lead_chars long
+    assert passage.index == 0 and passage.start == 0 and "«Алабуга»" in passage.text
+    assert passage.text.endswith("года.") and 200 < len(passage.text) < 450
+    assert rows[0].score > 0.3 > rows[-1].score  # calibrated: unrelated texts score near 0
 
 
 def test_filters_and_diversification(search: SemanticSearch, ids) -> None:
     only_ru = search.search("drones", mode="semantic", limit=5, filters=Filters(languages=("ru", "uk")))
-    assert {r["language"] for r in only_ru} == {"ru", "uk"}
+    assert {r.language for r in only_ru} == {"ru", "uk"}
     dated = search.search("gas pipeline", mode="semantic", limit=10, filters=Filters(since="2024-06-21"))
-    assert all(r["published"] >= "2024-06-21" for r in dated) and ids["gas_pl"] in {r["id"] for r in dated}
-    assert ids["gas_de"] not in {r["id"] for r in dated}
+    assert all(r.published >= "2024-06-21" for r in dated) and ids["gas_pl"] in {r.id for r in dated}
+    assert ids["gas_de"] not in {r.id for r in dated}
     upto = search.search("gas pipeline", mode="semantic", limit=10, filters=Filters(until="2024-06-20"))
-    assert ids["gas_de"] in {r["id"] for r in upto} and ids["gas_pl"] not in {r["id"] for r in upto}
+    assert ids["gas_de"] in {r.id for r in upto} and ids["gas_pl"] not in {r.id for r in upto}
     # Two English articles: diversified, the second English result comes after the other languages'.
     plain = search.search("news", mode="semantic", limit=7, diversify_languages=False)
     mixed = search.search("news", mode="semantic", limit=7)
-    assert sorted(r["id"] for r in plain) == sorted(r["id"] for r in mixed)
+    assert sorted(r.id for r in plain) == sorted(r.id for r in mixed)
 
 
 def test_hybrid_fuses_keywords_and_meaning(search: SemanticSearch, ids) -> None:
     rows = search.search("Gazprom", mode="hybrid", limit=5)
-    by_id = {r["id"]: r for r in rows}
+    by_id = {r.id: r for r in rows}
     # Both gas reports name Gazprom (FTS and vector); the fusion ranks them first.
-    assert {rows[0]["id"], rows[1]["id"]} == {ids["gas_de"], ids["gas_pl"]}
-    assert by_id[ids["gas_de"]]["matched_by"] == ["fts", "vector"]
-    assert by_id[ids["gas_de"]]["snippet"] and "[Gazprom]" in by_id[ids["gas_de"]]["snippet"]
+    assert {rows[0].id, rows[1].id} == {ids["gas_de"], ids["gas_pl"]}
+    assert by_id[ids["gas_de"]].matched_by == ("fts", "vector")
+    assert by_id[ids["gas_de"]].snippet and "[Gazprom]" in by_id[ids["gas_de"]].snippet
     fts = search.search("Gazprom", mode="fts", limit=5)
-    assert all(r["matched_by"] == ["fts"] for r in fts)
+    assert all(r.matched_by == ("fts",) for r in fts)
     assert search.search("   ", mode="hybrid") == []
 
 
 def test_related_articles_are_in_other_languages(search: SemanticSearch, ids) -> None:
     rows = search.related(ids["drones_en"], limit=3)
-    assert all(r["language"] != "en" for r in rows)
-    assert {rows[0]["id"], rows[1]["id"]} == {ids["drones_ru"], ids["drones_uk"]}
-    assert rows[0]["score"] > 0.4
+    assert all(r.language != "en" for r in rows)
+    assert {rows[0].id, rows[1].id} == {ids["drones_ru"], ids["drones_uk"]}
+    assert rows[0].score > 0.4
     assert search.related("0" * 16) == []
 
 

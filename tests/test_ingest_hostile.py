@@ -202,7 +202,7 @@ def test_an_article_over_spacys_limit_is_analysed_and_the_others_stored(tmp_path
     report = json.loads(done.stdout)
     assert (report["ingested"], report["failed"]) == (3, [])
     store = Store(f"sqlite:///{db}")
-    long_id = next(r["id"] for r in store.articles() if (r["title"] or "").startswith("Iran sent drones"))
+    long_id = next(r.id for r in store.articles() if (r.title or "").startswith("Iran sent drones"))
     art = store.article(long_id)
     assert art is not None and len(art["text"]) > 1_000_000
     text = art["text"]

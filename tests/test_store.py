@@ -50,16 +50,16 @@ def test_search_is_accent_insensitive_and_safe(store, analyse):
 
 def test_entities_listing_counts_mentions(store, analyse):
     store.write([analyse("La Russie et l'Iran. La Russie encore.")])
-    rows = {r["id"]: r for r in store.entities()}
-    assert rows["country:RU"]["mentions"] == 2
-    assert rows["country:RU"]["articles"] == 1
-    assert all(r["kind"] == "country" for r in store.entities(kind="country"))
+    rows = {r.id: r for r in store.entities()}
+    assert rows["country:RU"].mentions == 2
+    assert rows["country:RU"].articles == 1
+    assert all(r.kind == "country" for r in store.entities(kind="country"))
 
 
 def test_claim_source_type_is_stored(store, analyse):
     store.write([analyse("Senior officials said the port would reopen in May.", "en")])
     [claim] = store.claims()
-    assert (claim["source_text"], claim["source_type"]) == ("Senior officials", "anonymous")
+    assert (claim.source_text, claim.source_type) == ("Senior officials", "anonymous")
 
 
 def test_store_from_before_source_type_gains_the_column(tmp_path, analyse):
@@ -72,6 +72,6 @@ def test_store_from_before_source_type_gains_the_column(tmp_path, analyse):
     store = Store(f"sqlite:///{path}")
     try:
         store.write([analyse("Senior officials said the port would reopen in May.", "en")])
-        assert store.claims()[0]["source_type"] == "anonymous"
+        assert store.claims()[0].source_type == "anonymous"
     finally:
         store.close()

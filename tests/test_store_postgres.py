@@ -57,8 +57,8 @@ def test_search_is_accent_insensitive_ranked_and_safe(pg_store: Store, analyse) 
     pg_store.write([analyse("Un texte sans rapport avec le sujet.")])
     hits = pg_store.search("teheran drones")
     assert len(hits) == 2
-    assert hits[0]["snippet"].count("[drones]") >= 1
-    assert hits[0]["id"] == article_id_for(often)  # more occurrences ranks first
+    assert hits[0].snippet.count("[drones]") >= 1
+    assert hits[0].id == article_id_for(often)  # more occurrences ranks first
     assert pg_store.search('drones" OR "') == []  # user text is plain words, never query syntax
     assert pg_store.search("   ") == []
 

@@ -52,11 +52,11 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 def test_search_filters_by_language_and_pages(store: Store) -> None:
     everything = store.search("harbour", limit=10)
     assert len(everything) == 4
-    assert {h["language"] for h in store.search("harbour", language="ru")} == {"ru"}
-    assert {h["language"] for h in store.search("harbour", language="en")} == {"en"}
+    assert {h.language for h in store.search("harbour", language="ru")} == {"ru"}
+    assert {h.language for h in store.search("harbour", language="en")} == {"en"}
     assert store.search("harbour", language="de") == []
-    pages = [h["id"] for k in range(4) for h in store.search("harbour", limit=1, offset=k)]
-    assert pages == [h["id"] for h in everything]
+    pages = [h.id for k in range(4) for h in store.search("harbour", limit=1, offset=k)]
+    assert pages == [h.id for h in everything]
     assert store.search("harbour", offset=4) == []
 
 
@@ -68,27 +68,27 @@ def test_a_nul_in_a_search_is_a_space(store: Store) -> None:
 def test_claims_filter_and_page_in_sql(store: Store) -> None:
     everything = store.claims(limit=100)
     assert len(everything) == 12
-    paged = [c["id"] for k in range(0, 12, 5) for c in store.claims(limit=5, offset=k)]
-    assert paged == [c["id"] for c in everything]
+    paged = [c.id for k in range(0, 12, 5) for c in store.claims(limit=5, offset=k)]
+    assert paged == [c.id for c in everything]
     about = store.claims(about="Kavkaz", limit=100)
-    assert len(about) == 6 and all(c["about"] == [KAVKAZ.id] for c in about)
-    assert [c["id"] for c in store.claims(about="Kavkaz", limit=2, offset=2)] == [c["id"] for c in about[2:4]]
+    assert len(about) == 6 and all(c.about == [KAVKAZ.id] for c in about)
+    assert [c.id for c in store.claims(about="Kavkaz", limit=2, offset=2)] == [c.id for c in about[2:4]]
     assert store.claims(about="nobody at all") == []
     assert len(store.claims(source="Port Authority", about="storm", limit=100)) == 6
 
 
 def test_entities_are_counted_and_paged(store: Store) -> None:
     rows = store.entities(limit=10)
-    assert [(r["id"], r["mentions"], r["articles"]) for r in rows] == [
+    assert [(r.id, r.mentions, r.articles) for r in rows] == [
         (KAVKAZ.id, 8, 4),
         (PORT.id, 2, 2),
     ]
-    assert [r["id"] for r in store.entities(kind="organisation")] == [PORT.id]
-    assert [r["id"] for r in store.entities(limit=1, offset=1)] == [PORT.id]
+    assert [r.id for r in store.entities(kind="organisation")] == [PORT.id]
+    assert [r.id for r in store.entities(limit=1, offset=1)] == [PORT.id]
 
 
 def test_articles_filter_by_language(store: Store) -> None:
-    assert {a["language"] for a in store.articles(language="fr")} == {"fr"}
+    assert {a.language for a in store.articles(language="fr")} == {"fr"}
     assert len(store.articles(limit=2, offset=3)) == 1
 
 
@@ -118,5 +118,5 @@ def test_entity_counts_follow_new_articles(store: Store) -> None:
     extra.mentions = extra.mentions[:1]
     store.write([extra])
     assert store.data_version() != version
-    after = {r["id"]: r["mentions"] for r in store.entities(limit=10)}
+    after = {r.id: r.mentions for r in store.entities(limit=10)}
     assert after[KAVKAZ.id] == 9

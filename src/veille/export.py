@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from veille import facts
 from veille.facts import RecordType, exported
 from veille.geo.geojson import to_geojson
-from veille.store.database import Store
+from veille.store.database import Row, Store
 from veille.stories.export import iter_export_stories
 
 T = TypeVar("T")
@@ -122,7 +122,7 @@ def write_csv(store: Store, out: Path, language: str | None = None) -> dict[str,
                 rows = store.table_rows(name, language)
             for row in rows:  # streamed: one row in memory at a time
                 if writer is None:
-                    writer = csv.DictWriter(fh, fieldnames=list(row))
+                    writer = csv.DictWriter(fh, fieldnames=[str(k) for k in row])
                     writer.writeheader()
                 counts[name] += 1
                 writer.writerow(
@@ -134,7 +134,7 @@ def write_csv(store: Store, out: Path, language: str | None = None) -> dict[str,
     return counts
 
 
-def _named_in(store: Store, record: RecordType[Any], language: str) -> Iterator[dict[str, Any]]:
+def _named_in(store: Store, record: RecordType[Any], language: str) -> Iterator[Row]:
     """Rows of a shared type (entities, places) that an article in ``language`` names."""
     assert record.named_by is not None
     naming, key = record.named_by

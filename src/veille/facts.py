@@ -201,7 +201,7 @@ def as_dict(obj: Any, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     return {f: getattr(obj, f) for f in obj.__dataclass_fields__ if f not in exclude}
 
 
-def exported(row: Mapping[str, Any], export: Export) -> dict[str, Any]:
+def exported(row: Mapping[Any, Any], export: Export) -> dict[str, Any]:  # a dict, or a read row
     """A stored row as its export record: the declared keys in order, object fields reduced."""
     out = {}
     for name in export.fields:

@@ -117,7 +117,7 @@ def test_poll_ingests_new_items_once_and_sends_validators(
     third = poller.poll_once([url])
     assert [(f.status, f.ingested) for f in third.feeds] == [("new", 1)]
     assert [a.article_title for a in watch.alerts(store)] == ["New hangars at Alabuga"]
-    assert watch.feed_state(store, url)["etag"] == '"v3"'
+    assert watch.feed_state(store, url).etag == '"v3"'
 
 
 def test_failing_feed_backs_off(
@@ -131,7 +131,7 @@ def test_failing_feed_backs_off(
     for _ in range(4):
         result = poller.poll_once([url], force=True).feeds[0]
         assert result.status == "failed" and "HTTP 500" in (result.error or "")
-        waits.append(watch.feed_state(store, url)["next_due"] - clock[0])
+        waits.append(watch.feed_state(store, url).next_due - clock[0])
     assert waits == [600, 1200, 2400, 3600]
     assert poller.poll_once([url]).feeds[0].status == "waiting"
 
@@ -185,7 +185,7 @@ def test_a_long_entry_is_stored_and_the_feed_state_saved(
     report = poller.poll_once([url])
     assert [(f.status, f.ingested, f.error) for f in report.feeds] == [("new", 2, None)]
     state = watch.feed_state(store, url)
-    assert state is not None and state["etag"] == '"v2"' and state["failures"] == 0
+    assert state is not None and state.etag == '"v2"' and state.failures == 0
 
 
 def test_a_failing_ingest_is_the_feeds_failure_not_the_pollers(
@@ -203,9 +203,9 @@ def test_a_failing_ingest_is_the_feeds_failure_not_the_pollers(
     report = poller.poll_once([url])
     assert [(f.status, f.error) for f in report.feeds] == [("failed", "ingest failed: OSError: disk full")]
     state = watch.feed_state(store, url)
-    assert state is not None and state["failures"] == 1 and state["etag"] is None  # read whole next time
+    assert state is not None and state.failures == 1 and state.etag is None  # read whole next time
     poller.ingestor.after_write.remove(store_gone)
     clock[0] += 600  # the retry reads the feed whole; its entries were stored before the hook failed
     assert [f.status for f in poller.poll_once([url]).feeds] == ["unchanged"]
     state = watch.feed_state(store, url)
-    assert state is not None and state["failures"] == 0 and state["etag"] == '"v2"'
+    assert state is not None and state.failures == 0 and state.etag == '"v2"'

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from rich.text import Text
 
 from veille.config import Settings, load_settings
 from veille.store.database import Store
+from veille.store.results import fields, plain
 
 app = typer.Typer(
     name="veille",
@@ -81,15 +83,17 @@ def safe(value: object) -> str:
 
 def print_json(data: Any) -> None:
     # json.dumps escapes C0 controls; C1 ones and bidi overrides are escaped here (still valid JSON).
-    out = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    out = json.dumps(data, ensure_ascii=False, indent=2, default=plain)
     typer.echo(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", out))
 
 
-def print_table(title: str, rows: list[dict[str, Any]], columns: list[str]) -> None:
+def print_table(title: str, rows: Sequence[object], columns: list[str]) -> None:
+    """``columns`` of each row: a mapping, or a typed result shown as its JSON (``fields``)."""
     table = Table(title=terminal_text(title), title_justify="left", show_lines=False)
     for col in columns:
         table.add_column(col, overflow="fold")
     for row in rows:
+        cells = row if isinstance(row, Mapping) else fields(row)
         # Text, not str: a cell is never read as Rich markup ("[red]" in a title stays as typed).
-        table.add_row(*(Text("" if row.get(c) is None else terminal_text(row[c])) for c in columns))
+        table.add_row(*(Text("" if cells.get(c) is None else terminal_text(cells[c])) for c in columns))
     console.print(table)

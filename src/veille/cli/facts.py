@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from veille.cli.app import app, print_json, print_table, state
+from veille.store.results import fields
 
 
 @app.command()
@@ -20,11 +21,16 @@ def claims(
         print_json(rows)
         return
     names = state.store.entity_names()
-    for r in rows:
-        r["source"] = names.get(r["source_entity"] or "", r["source_text"])
-        r["about_names"] = ", ".join(names.get(a, a) for a in r["about"] or [])
+    shown = [
+        fields(c)
+        | {
+            "source": names.get(c.source_entity or "", c.source_text),
+            "about_names": ", ".join(names.get(a, a) for a in c.about or []),
+        }
+        for c in rows
+    ]
     print_table(
-        f"{len(rows)} claims", rows, ["source", "cue", "kind", "content", "about_names", "article_id"]
+        f"{len(rows)} claims", shown, ["source", "cue", "kind", "content", "about_names", "article_id"]
     )
 
 
@@ -40,11 +46,16 @@ def events(
         print_json(rows)
         return
     names = state.store.entity_names()
-    for r in rows:
-        r["actor_name"] = names.get(r["actor"] or "", r["actor"])
-        r["target_name"] = names.get(r["target"] or "", r["target"])
+    shown = [
+        fields(e)
+        | {
+            "actor_name": names.get(e.actor or "", e.actor),
+            "target_name": names.get(e.target or "", e.target),
+        }
+        for e in rows
+    ]
     print_table(
-        f"{len(rows)} events", rows, ["kind", "actor_name", "target_name", "object", "time", "article_id"]
+        f"{len(rows)} events", shown, ["kind", "actor_name", "target_name", "object", "time", "article_id"]
     )
 
 

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 
 from veille.cli.app import app, console, print_json, print_table, state
 from veille.errors import VeilleError
+from veille.store.results import SearchHit, fields
+
+if TYPE_CHECKING:
+    from veille.embed.search import SemanticHit
 
 
 def _iso_day(value: str | None, option: str) -> str | None:
@@ -34,6 +39,7 @@ def run_search(
     from veille.embed.search import Filters, SemanticSearch
 
     filters = Filters(tuple(languages), _iso_day(since, "--since"), _iso_day(until, "--until"))
+    rows: list[SearchHit] | list[SemanticHit]
     if mode == "fts" and len(filters.languages) <= 1 and not filters.since and not filters.until:
         language = filters.languages[0] if filters.languages else None
         rows = state.store.search(query, limit=limit, offset=offset, language=language)
@@ -42,12 +48,17 @@ def run_search(
     if as_json:
         print_json(rows)
         return
-    for r in rows:
-        passage = r.get("passage")
-        r["matched"] = (passage["text"] if passage else None) or r.get("snippet") or ""
-        r["matched"] = r["matched"][:240]
+    shown = [fields(r) | {"matched": _matched(r)[:240]} for r in rows]
     columns = ["id", "language", "title", "matched"] + (["score"] if mode != "fts" else [])
-    print_table(f"{len(rows)} results for {query!r} ({mode})", rows, columns)
+    print_table(f"{len(rows)} results for {query!r} ({mode})", shown, columns)
+
+
+def _matched(hit: SearchHit | SemanticHit) -> str:
+    """What matched: the passage a vector found, else the full-text snippet."""
+    from veille.embed.search import SemanticHit
+
+    passage = hit.passage if isinstance(hit, SemanticHit) else None
+    return (passage.text if passage else None) or hit.snippet or ""
 
 
 @app.command()
@@ -101,8 +112,7 @@ def related(
     if as_json:
         print_json(rows)
         return
-    for r in rows:
-        r["matched"] = (r["passage"]["text"] if r.get("passage") else "")[:240]
+    shown = [fields(r) | {"matched": r.passage.text[:240]} for r in rows]
     print_table(
-        f"{len(rows)} articles related to {art['id']}", rows, ["id", "language", "score", "title", "matched"]
+        f"{len(rows)} articles related to {art['id']}", shown, ["id", "language", "score", "title", "matched"]
     )

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
@@ -26,12 +25,56 @@ from veille.embed.rank import RRF_K, calibrate, diversify, reciprocal_rank_fusio
 from veille.embed.service import embedder_for
 from veille.errors import VeilleError
 from veille.store.database import Store
-from veille.store.reads import article_cards
+from veille.store.reads import article_bodies, article_cards
+from veille.store.results import ArticleCard, SearchHit
 from veille.store.vectors import VectorIndex
 
 MODES = ("fts", "semantic", "hybrid")
 REFRESH_SECONDS = 5.0
 POOL = 5  # candidates ranked per result shown, before fusion and diversification
+
+
+@dataclass(frozen=True)
+class Passage:
+    """The passage of an article a vector matched: its index, offsets and text."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SemanticHit(ArticleCard):
+    """A semantic or hybrid search result: which rankings found it, its calibrated score and
+    best passage (vector), its snippet (full text)."""
+
+    matched_by: tuple[str, ...]
+    score: float | None
+    passage: Passage | None
+    snippet: str | None
+
+
+@dataclass(frozen=True)
+class RelatedArticle(ArticleCard):
+    """An article near another in meaning: its calibrated similarity and best passage."""
+
+    score: float
+    passage: Passage
+
+
+@dataclass(frozen=True)
+class KeywordHit(SearchHit):
+    """A plain full-text result in the shape of the other modes' (no passage, no score)."""
+
+    passage: Passage | None = None
+    score: float | None = None
+    matched_by: tuple[str, ...] = ("fts",)
+
+
+def keyword_hits(hits: list[SearchHit]) -> list[KeywordHit]:
+    """The store's full-text hits as results of the "fts" mode."""
+    return [KeywordHit(**asdict(h)) for h in hits]
 
 
 @dataclass(frozen=True)
@@ -86,7 +129,7 @@ class SemanticSearch:
         limit: int = 20,
         filters: Filters | None = None,
         diversify_languages: bool = True,
-    ) -> list[dict[str, Any]]:
+    ) -> list[SemanticHit]:
         """Ranked results: id, title, language, source, published, score, passage, matched_by."""
         filters = filters or Filters()
         query = query.strip()
@@ -96,11 +139,11 @@ class SemanticSearch:
             raise VeilleError(f"unknown search mode {mode!r}: use one of {', '.join(MODES)}")
         pool = max(limit * POOL, 50)
         semantic: dict[str, tuple[float, tuple[int, int, int]]] = {}
-        lexical: dict[str, dict[str, Any]] = {}
+        lexical: dict[str, SearchHit] = {}
         if mode in {"semantic", "hybrid"}:
             semantic = self._semantic(query, pool, filters)
         if mode in {"fts", "hybrid"}:
-            lexical = {r["id"]: r for r in self._lexical(query, pool, filters)}
+            lexical = {r.id: r for r in self._lexical(query, pool, filters)}
         baseline = self.embedder.baseline if semantic else 0.0
         relevance: dict[str, float]
         if mode == "semantic":
@@ -112,24 +155,24 @@ class SemanticSearch:
         info = article_cards(self.store, list(relevance))
         order = [aid for aid in relevance if aid in info]
         if diversify_languages:
-            order = diversify(order, lambda aid: info[aid]["language"] or "und", relevance.__getitem__)
+            order = diversify(order, lambda aid: info[aid].language or "und", relevance.__getitem__)
         order = order[:limit]
-        texts = article_cards(self.store, order, text=True)  # the stored text only for what is shown
+        texts = article_bodies(self.store, order)  # the stored text only for what is shown
         out = []
         for aid in order:
-            row = dict(info[aid])
-            text = texts[aid]["text"] if aid in texts else ""
             hit = semantic.get(aid)
-            row["matched_by"] = [m for m, ok in (("fts", aid in lexical), ("vector", hit is not None)) if ok]
+            score: float | None = None
+            passage: Passage | None = None
             if hit is not None:
-                score, (passage, start, end) = hit
-                row["score"] = round(float(calibrate(score, baseline)), 4)
-                row["passage"] = {"index": passage, "start": start, "end": end, "text": text[start:end]}
-            else:
-                row["score"] = None
-                row["passage"] = None
-            row["snippet"] = lexical[aid]["snippet"] if aid in lexical else None
-            out.append(row)
+                score = round(float(calibrate(hit[0], baseline)), 4)
+                passage = _passage(hit[1], texts.get(aid, ""))
+            matched_by = tuple(m for m, ok in (("fts", aid in lexical), ("vector", hit is not None)) if ok)
+            snippet = lexical[aid].snippet if aid in lexical else None
+            out.append(
+                SemanticHit(
+                    **asdict(info[aid]), matched_by=matched_by, score=score, passage=passage, snippet=snippet
+                )
+            )
         return out
 
     def _semantic(
@@ -147,15 +190,15 @@ class SemanticSearch:
                 break
         return best
 
-    def _lexical(self, query: str, pool: int, filters: Filters) -> list[dict[str, Any]]:
+    def _lexical(self, query: str, pool: int, filters: Filters) -> list[SearchHit]:
         rows = self.store.search(query, limit=pool)
         if not (filters.languages or filters.since or filters.until) or not rows:
             return rows
-        cards = article_cards(self.store, [r["id"] for r in rows])
-        meta = {aid: (c["language"] or "und", c["published"] or "") for aid, c in cards.items()}
+        cards = article_cards(self.store, [r.id for r in rows])
+        meta = {aid: (c.language or "und", c.published or "") for aid, c in cards.items()}
         keep = []
         for r in rows:
-            language, published = meta.get(r["id"], ("und", ""))
+            language, published = meta.get(r.id, ("und", ""))
             if filters.languages and language not in filters.languages:
                 continue
             if filters.since and not (published and published >= filters.since):
@@ -167,17 +210,17 @@ class SemanticSearch:
 
     # -- related --------------------------------------------------------------------
 
-    def related(self, article_id: str, limit: int = 10, other_languages: bool = True) -> list[dict[str, Any]]:
+    def related(self, article_id: str, limit: int = 10, other_languages: bool = True) -> list[RelatedArticle]:
         """The article's nearest articles (in other languages unless ``other_languages`` is off),
         diversified across languages, with their similarity on the calibrated [0, 1] scale."""
         index = self.index()
         vector = index.vector_of(article_id)
         if vector is None:
             return []
-        rows = article_cards(self.store, [article_id], text=True)
+        rows = article_cards(self.store, [article_id])
         if not rows:
             return []
-        language = rows[article_id]["language"] or "und"
+        language = rows[article_id].language or "und"
         mask = index.mask(exclude_languages=[language] if other_languages else None)
         if mask is None:
             mask = np.ones(len(index.article_ids), dtype=bool)
@@ -185,19 +228,25 @@ class SemanticSearch:
         best: dict[str, tuple[float, tuple[int, int, int]]] = {}
         for i, score in top_k(index.matrix, vector, limit * POOL, mask):
             best.setdefault(index.article_ids[i], (score, index.passages[i]))
-        info = article_cards(self.store, list(best), text=True)
+        info = article_cards(self.store, list(best))
         base = self.embedder.baseline
         order = diversify(
             [a for a in best if a in info],
-            lambda a: info[a]["language"] or "und",
+            lambda a: info[a].language or "und",
             lambda a: float(calibrate(best[a][0], base)) + 1e-6,
         )[:limit]
-        out: list[dict[str, Any]] = []
+        texts = article_bodies(self.store, order)
+        out = []
         for aid in order:
-            row = dict(info[aid])
-            text = row.pop("text")
-            score, (passage, start, end) = best[aid]
-            row["score"] = round(float(calibrate(score, self.embedder.baseline)), 4)
-            row["passage"] = {"index": passage, "start": start, "end": end, "text": text[start:end]}
-            out.append(row)
+            score, where = best[aid]
+            similarity = round(float(calibrate(score, self.embedder.baseline)), 4)
+            out.append(
+                RelatedArticle(**asdict(info[aid]), score=similarity, passage=_passage(where, texts[aid]))
+            )
         return out
+
+
+def _passage(where: tuple[int, int, int], text: str) -> Passage:
+    """A vector's passage (index, start, end) with its text cut from the article's."""
+    index, start, end = where
+    return Passage(index, start, end, text[start:end])

@@ -6,10 +6,9 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
 from veille.model import Article, Claim, Entity, Event, Mention, Place, PlaceMention, Sentence
-from veille.store.database import Store
+from veille.store.database import Row, Store
 from veille.store.records import from_row
 
 ARTICLES_PER_READ = 200  # articles whose facts are read in one query per table
@@ -36,7 +35,7 @@ class ArticleFacts:
         return self.article.text[start:end].strip()
 
 
-def _event(row: dict[str, Any]) -> Event:
+def _event(row: Row) -> Event:
     # quantity/amount are stored as JSON objects; these exports do not carry them
     return from_row(Event, {k: v for k, v in row.items() if k not in ("quantity", "amount")})
 
@@ -47,7 +46,7 @@ def iter_article_facts(store: Store, language: str | None = None) -> Iterator[Ar
     while batch := list(itertools.islice(rows, ARTICLES_PER_READ)):
         ids = [a["id"] for a in batch]
 
-        def read(table: str, ids: list[str] = ids) -> dict[str, list[dict[str, Any]]]:
+        def read(table: str, ids: list[str] = ids) -> dict[str, list[Row]]:
             return store.rows_for(table, "article_id", ids)
 
         sentences, mentions, place_mentions = read("sentences"), read("mentions"), read("place_mentions")

@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from veille.config import Settings
 from veille.errors import InputError
@@ -27,6 +26,7 @@ from veille.store import watch
 from veille.store.backends import now_iso
 from veille.store.database import Store
 from veille.store.reads import known_origins
+from veille.store.results import FeedState
 
 log = logging.getLogger(__name__)
 
@@ -148,21 +148,21 @@ class FeedPoller:
         """Poll every feed that is due (all of them with ``force``)."""
         report = PollReport()
         for url in urls:
-            state = watch.feed_state(self.store, url) or {}
-            if not force and float(state.get("next_due") or 0) > self.clock():
+            state = watch.feed_state(self.store, url) or FeedState(url)
+            if not force and state.next_due > self.clock():
                 report.feeds.append(FeedResult(url, "waiting"))
                 continue
             report.feeds.append(self.poll_feed(url, state))
         return report
 
-    def poll_feed(self, url: str, state: dict[str, Any]) -> FeedResult:
+    def poll_feed(self, url: str, state: FeedState) -> FeedResult:
         checked = now_iso()
         try:
             got = fetch_conditional(
                 url,
                 self.settings,
-                etag=_str_or_none(state.get("etag")),
-                last_modified=_str_or_none(state.get("last_modified")),
+                etag=state.etag or None,
+                last_modified=state.last_modified or None,
                 allow_private=self.allow_private,
             )
         except InputError as exc:
@@ -201,9 +201,9 @@ class FeedPoller:
         )
         return FeedResult(url, "new" if ingested else "unchanged", ingested=ingested, error=error)
 
-    def _failed(self, url: str, state: dict[str, Any], checked: str, error: str) -> FeedResult:
+    def _failed(self, url: str, state: FeedState, checked: str, error: str) -> FeedResult:
         """Record a failed poll (validators kept, so the feed is read whole next time) and back off."""
-        failures = int(state.get("failures") or 0) + 1
+        failures = state.failures + 1
         delay = backoff_delay(failures, self.every, self.max_backoff)
         error = " ".join(error.split())[:500]  # one line
         watch.save_feed_state(
@@ -251,9 +251,5 @@ class FeedPoller:
             done += 1
             if rounds is not None and done >= rounds:
                 break
-            due = [float((watch.feed_state(self.store, u) or {}).get("next_due") or 0) for u in urls]
+            due = [(watch.feed_state(self.store, u) or FeedState(u)).next_due for u in urls]
             sleep(max(1.0, min(due, default=self.clock() + self.every) - self.clock()))
-
-
-def _str_or_none(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None

@@ -36,6 +36,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from veille.errors import VeilleError
+from veille.store.results import SearchHit
 
 log = logging.getLogger(__name__)
 
@@ -204,11 +205,11 @@ def _try_create_unaccent(conn: Connection) -> bool:
 
 def search_postgres(
     conn: Connection, query: str, limit: int, *, offset: int = 0, language: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[SearchHit]:
     """Ranked full-text search on PostgreSQL (see the module docstring); ``language`` filters."""
     params = {"q": query, "n": limit, "offset": offset, "lang": language, "candidates": SEARCH_CANDIDATES}
     rows = conn.execute(text(PG_SEARCH_QUERY), params)
-    return [dict(r._mapping) for r in rows]
+    return [SearchHit(**r._mapping) for r in rows]
 
 
 # SQLSTATEs after which the whole transaction may simply be run again.

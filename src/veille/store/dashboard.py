@@ -10,11 +10,11 @@ import dataclasses
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import func, select
 
-from veille.model import Article, Entity, Place
+from veille.model import Article, Entity, Place, Route
 from veille.store import schema
 from veille.store import stories as saved
 from veille.store.database import Store
@@ -26,9 +26,11 @@ T = TypeVar("T")
 IN_CHUNK = 5000  # ids per IN (...) list: under every backend's bound-parameter limit
 
 
-def routes(store: Store, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
+def routes(store: Store, limit: int = 200, offset: int = 0) -> list[Route]:
+    """Routes in text order."""
     r = schema.routes
-    return store._rows(select(r).order_by(r.c.article_id, r.c.start).limit(limit).offset(offset))
+    query = select(r).order_by(r.c.article_id, r.c.start).limit(limit).offset(offset)
+    return [from_row(Route, row) for row in store._rows(query)]
 
 
 def articles_by_id(store: Store, ids: Iterable[str]) -> list[Article]:

@@ -7,18 +7,17 @@ ingest adds nothing and a crash mid-ingest leaves only whole articles behind.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
-from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import (
     Connection,
     Engine,
+    RowMapping,
     Select,
     Table,
     create_engine,
@@ -35,10 +34,11 @@ from sqlalchemy.exc import DBAPIError
 from veille import facts
 from veille.errors import VeilleError
 from veille.facts import RecordType
-from veille.model import Analysis, Article, fact_id
+from veille.model import Analysis, Article, Claim, Event, Place
 from veille.store import activity, backends, schema
 from veille.store.backends import now_iso as _now
-from veille.store.records import from_row
+from veille.store.records import from_row, to_row
+from veille.store.results import EntityCount, ListedArticle, PlaceCount, SearchHit
 
 FTS_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
@@ -46,25 +46,10 @@ FTS_DDL = (
 )
 
 R = TypeVar("R")
+Row = RowMapping  # a table row as read back: read-only, by column name (for modules outside the store)
 
 WRITE_ATTEMPTS = 5
 CACHE_ENTRIES = 64  # aggregate pages kept per Store (``Store.entities``)  # a batch that loses a deadlock to a concurrent writer is retried this often
-
-
-_PLAIN = (str, int, float, type(None))
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, _PLAIN):  # most values: skip the dataclass check
-        return value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
-    return value
-
-
-@cache
-def _column_names(table: Table) -> tuple[str, ...]:
-    return tuple(column.name for column in table.columns)
 
 
 def add_missing_columns(conn: Connection, table: Table) -> None:
@@ -77,31 +62,6 @@ def add_missing_columns(conn: Connection, table: Table) -> None:
         if column.name not in present and column.nullable:
             kind = column.type.compile(dialect=conn.dialect)
             conn.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}')
-
-
-def _row(record: RecordType[Any], obj: Any) -> dict[str, Any]:
-    """Model object -> row dict for its table (columns the object lacks are left out).
-
-    A fact whose class has no ``id`` gets one derived from its provenance and content.
-    """
-    row = {}
-    for name in _column_names(schema.table(record)):
-        if hasattr(obj, name):
-            row[name] = _jsonable(getattr(obj, name))
-    if record.provenance and not record.keyed:
-        row["id"] = _fact_key(record.table, obj)
-    return row
-
-
-def _fact_key(table: str, obj: Any) -> str:
-    return fact_id(
-        obj.article_id,
-        table,
-        obj.start,
-        obj.end,
-        obj.extractor,
-        getattr(obj, "entity_id", "") or getattr(obj, "place_id", "") or getattr(obj, "text", ""),
-    )
 
 
 def _rows_of_article(record: RecordType[Any], article_id: str) -> Select[Any]:
@@ -137,7 +97,7 @@ class Store:
             )
         except Exception as exc:  # bad URL or missing driver
             raise VeilleError(f"cannot open database {url}: {exc}") from None
-        self._cache: dict[tuple[Any, ...], tuple[int, list[dict[str, Any]]]] = {}
+        self._cache: dict[tuple[Any, ...], tuple[int, list[EntityCount]]] = {}
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self.is_postgres = self.engine.dialect.name == "postgresql"
         if self.is_sqlite:
@@ -223,7 +183,7 @@ class Store:
             if shared:
                 conn.execute(
                     self._insert_ignore(schema.table(record)),
-                    [_row(record, shared[k]) for k in sorted(shared)],
+                    [to_row(record, shared[k]) for k in sorted(shared)],
                 )
 
     def _write_articles(self, conn: Connection, batch: list[Analysis]) -> list[Analysis]:
@@ -235,7 +195,7 @@ class Store:
         # an article already stored (same text) must add nothing, facts included.
         inserted = conn.execute(
             self._insert_ignore(schema.articles).returning(schema.articles.c.id),
-            [_row(facts.ARTICLE, a.article) for a in batch],
+            [to_row(facts.ARTICLE, a.article) for a in batch],
         )
         new_ids = {row[0] for row in inserted}
         new = [a for a in batch if a.article.id in new_ids]
@@ -258,7 +218,7 @@ class Store:
     def _write_facts(self, conn: Connection, analyses: list[Analysis]) -> None:
         """Every record of the new articles (sentences, facts, extractor runs), one INSERT per table."""
         for record in facts.PER_ARTICLE:  # in declaration (dependency) order
-            rows = [_row(record, obj) for analysis in analyses for obj in record.of(analysis)]
+            rows = [to_row(record, obj) for analysis in analyses for obj in record.of(analysis)]
             if rows:
                 conn.execute(self._insert_ignore(schema.table(record)), rows)
 
@@ -273,7 +233,7 @@ class Store:
                 if r.counted
             }
 
-    def articles(self, limit: int = 50, offset: int = 0, language: str | None = None) -> list[dict[str, Any]]:
+    def articles(self, limit: int = 50, offset: int = 0, language: str | None = None) -> list[ListedArticle]:
         """Stored articles, newest first (no text: ``chars`` gives its length); ``language`` filters."""
         a = schema.articles
         query = select(
@@ -290,8 +250,7 @@ class Store:
             query = query.where(a.c.language == language)
         # Both keys descending: a backward walk of ix_articles_ingested, no sort of equal timestamps.
         query = query.order_by(a.c.ingested_at.desc(), a.c.id.desc()).limit(limit).offset(offset)
-        with self.engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(query)]
+        return [ListedArticle(**r) for r in self._rows(query)]
 
     def article(self, article_id: str) -> dict[str, Any] | None:
         """One article with its facts, as rows; ``article_id`` may be a unique prefix.
@@ -302,7 +261,8 @@ class Store:
         found = self._article_rows(article_id)
         if found is None:
             return None
-        article, rows = found
+        article, read = found
+        rows = {table: [dict(r) for r in found_rows] for table, found_rows in read.items()}
         out = dict(article)
         for record in facts.FACTS:
             out[record.table] = rows[record.table]
@@ -332,7 +292,7 @@ class Store:
             setattr(analysis, record.field, {o.id: o for o in objects} if record.shared else objects)
         return analysis
 
-    def _article_rows(self, article_id: str) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]] | None:
+    def _article_rows(self, article_id: str) -> tuple[RowMapping, dict[str, list[RowMapping]]] | None:
         """The article a unique id prefix names, and the rows of each record type it has, by table."""
         a = schema.articles
         with self.engine.connect() as conn:
@@ -341,12 +301,12 @@ class Store:
             ).all()
             if len(found) != 1:
                 return None
-            article = dict(found[0]._mapping)
+            article = found[0]._mapping
             rows = {}
             for record in facts.RECORD_TYPES:
                 if record is not facts.ARTICLE:
                     query = _rows_of_article(record, article["id"])
-                    rows[record.table] = [dict(r._mapping) for r in conn.execute(query)]
+                    rows[record.table] = list(conn.execute(query).mappings())
         return article, rows
 
     def data_version(self) -> int:
@@ -361,7 +321,7 @@ class Store:
                 return int(conn.execute(text("SELECT coalesce(max(rowid), 0) FROM articles")).scalar_one())
             return int(conn.execute(select(func.count()).select_from(a)).scalar_one())
 
-    def entities(self, kind: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    def entities(self, kind: str | None = None, limit: int = 100, offset: int = 0) -> list[EntityCount]:
         """Entities by number of mentions, most mentioned first.
 
         Counting reads every mention, so a page is kept until articles are added (a dashboard
@@ -375,9 +335,9 @@ class Store:
             if len(self._cache) >= CACHE_ENTRIES:
                 self._cache.pop(next(iter(self._cache)), None)
             self._cache[key] = cached
-        return [dict(row) for row in cached[1]]
+        return list(cached[1])
 
-    def _count_entities(self, kind: str | None, limit: int, offset: int) -> list[dict[str, Any]]:
+    def _count_entities(self, kind: str | None, limit: int, offset: int) -> list[EntityCount]:
         """Counted on ``mentions`` alone, in the order of its (entity_id, article_id) index (no
         table rows are read, no join per mention); only the page's entities are joined."""
         e, m = schema.entities, schema.mentions
@@ -393,12 +353,11 @@ class Store:
             .join(top, top.c.entity_id == e.c.id)
             .order_by(top.c.mentions.desc(), e.c.name, e.c.id)
         )
-        with self.engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(query)]
+        return [EntityCount(**r) for r in self._rows(query)]
 
     def search(
         self, query: str, limit: int = 20, *, offset: int = 0, language: str | None = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[SearchHit]:
         """Full-text search over titles and bodies (FTS5 on SQLite, tsvector on PostgreSQL).
 
         Filters are keyword arguments (``language``), so other search modes and filters can
@@ -427,7 +386,7 @@ class Store:
                     "ORDER BY bm25(articles_fts)"
                 )
                 params = {"q": _fts_query(query), "n": limit, "offset": offset, "lang": language}
-                return [dict(r._mapping) for r in conn.execute(sql, params)]
+                return [SearchHit(**r._mapping) for r in conn.execute(sql, params)]
             a = schema.articles
             pattern = f"%{query}%"
             where = a.c.text.ilike(pattern) | a.c.title.ilike(pattern)
@@ -440,7 +399,7 @@ class Store:
                 .limit(limit)
                 .offset(offset)
             )
-            return [dict(r._mapping) | {"snippet": ""} for r in rows]
+            return [SearchHit(**r._mapping, snippet="") for r in rows]
 
     def entity_ids(self, name: str) -> list[str]:
         """Entity ids whose id or canonical name matches ``name`` (case-insensitive)."""
@@ -453,7 +412,7 @@ class Store:
 
     def claims(
         self, source: str | None = None, about: str | None = None, limit: int = 200, offset: int = 0
-    ) -> list[dict[str, Any]]:
+    ) -> list[Claim]:
         """Claims in text order; ``source``/``about`` name an entity (name or id). Filtered in SQL."""
         c = schema.claims
         query = select(c).order_by(c.c.article_id, c.c.start, c.c.id).limit(limit).offset(offset)
@@ -461,7 +420,7 @@ class Store:
             query = query.where(c.c.source_entity.in_(self.entity_ids(source)))
         if about:
             query = query.where(self._json_list_has(c.c.about, self.entity_ids(about)))
-        return self._rows(query)
+        return [from_row(Claim, r) for r in self._rows(query)]
 
     def _json_list_has(self, column: Any, values: list[str]) -> Any:
         """SQL: the JSON list in ``column`` holds one of ``values``."""
@@ -471,14 +430,16 @@ class Store:
         items = unnest(column).table_valued("value")
         return exists(select(literal(1)).select_from(items).where(items.c.value.in_(values)))
 
-    def events(self, kind: str | None = None, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
+    def events(self, kind: str | None = None, limit: int = 200, offset: int = 0) -> list[Event]:
+        """Events in text order; ``kind`` filters."""
         ev = schema.events
         query = select(ev).order_by(ev.c.article_id, ev.c.start, ev.c.id).limit(limit).offset(offset)
         if kind:
             query = query.where(ev.c.kind == kind)
-        return self._rows(query)
+        return [from_row(Event, r) for r in self._rows(query)]
 
-    def places(self, limit: int = 500, offset: int = 0) -> list[dict[str, Any]]:
+    def places(self, limit: int = 500, offset: int = 0) -> list[PlaceCount]:
+        """Places named in articles, most named first."""
         p, pm = schema.places, schema.place_mentions
         query = (
             select(p, func.count(pm.c.id).label("mentions"))
@@ -488,7 +449,7 @@ class Store:
             .limit(limit)
             .offset(offset)
         )
-        return self._rows(query)
+        return [PlaceCount(from_row(Place, r), r["mentions"]) for r in self._rows(query)]
 
     def languages(self) -> list[str]:
         """The languages of the stored articles (unknown left out), in no particular order."""
@@ -499,11 +460,12 @@ class Store:
         with self.engine.connect() as conn:
             return {r[0]: r[1] for r in conn.execute(select(schema.entities.c.id, schema.entities.c.name))}
 
-    def _rows(self, query: Any) -> list[dict[str, Any]]:
+    def _rows(self, query: Any) -> list[RowMapping]:
+        """A query's rows, read-only and by column name: for the store's modules to build typed results."""
         with self.engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(query)]
+            return list(conn.execute(query).mappings())
 
-    def table_rows(self, name: str, language: str | None = None) -> Iterator[dict[str, Any]]:
+    def table_rows(self, name: str, language: str | None = None) -> Iterator[RowMapping]:
         """Every row of a table in a stable order, streamed (a server-side cursor on PostgreSQL).
 
         ``language``: only articles in that language, and only the facts of those articles.
@@ -518,8 +480,7 @@ class Store:
         if language:
             query = query.where(self._in_language(table, language))
         with self.engine.connect().execution_options(stream_results=True, yield_per=1000) as conn:
-            for row in conn.execute(query):
-                yield dict(row._mapping)
+            yield from conn.execute(query).mappings()
 
     def records(self, record: RecordType[R], language: str | None = None) -> Iterator[R]:
         """Every stored record of a declared type as model objects, in ``table_rows`` order."""
@@ -527,17 +488,17 @@ class Store:
 
     def rows_for(
         self, name: str, key: str, values: list[str], language: str | None = None
-    ) -> dict[str, list[dict[str, Any]]]:
+    ) -> dict[str, list[RowMapping]]:
         """Rows of table ``name`` whose ``key`` is one of ``values``, grouped by it, in text order."""
         table = schema.metadata.tables[name]
         order = [table.c[c] for c in ("article_id", "start", "id") if c in table.c]
         query = select(table).where(table.c[key].in_(values)).order_by(*order)
         if language:
             query = query.where(self._in_language(table, language))
-        out: dict[str, list[dict[str, Any]]] = {}
+        out: dict[str, list[RowMapping]] = {}
         with self.engine.connect() as conn:
-            for row in conn.execute(query):
-                out.setdefault(row._mapping[key], []).append(dict(row._mapping))
+            for row in conn.execute(query).mappings():
+                out.setdefault(row[key], []).append(row)
         return out
 
     @staticmethod

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, Connection, func, select
 
-from veille.model import Entity
+from veille.model import Entity, Event
 from veille.store import schema
 from veille.store.activity import Activity, Window, activity_entities, article_days
 from veille.store.records import from_row
@@ -204,9 +204,7 @@ def _stories(conn: Connection, ids: list[str]) -> list[StoryRef]:
     return [StoryRef(str(i), str(t), ls, int(c)) for i, t, ls, c in conn.execute(query)]
 
 
-def events_of(
-    store: Store, entity_id: str, role: str, limit: int = 50, offset: int = 0
-) -> list[dict[str, Any]]:
+def events_of(store: Store, entity_id: str, role: str, limit: int = 50, offset: int = 0) -> list[Event]:
     """Events with the entity as ``role`` ("actor" or "target"), in text order."""
     ev = schema.events
     column = ev.c.actor if role == "actor" else ev.c.target
@@ -217,5 +215,4 @@ def events_of(
         .limit(limit)
         .offset(offset)
     )
-    with store.engine.connect() as conn:
-        return [dict(r) for r in conn.execute(query).mappings()]
+    return [from_row(Event, r) for r in store._rows(query)]

@@ -3,6 +3,7 @@ the encoder, article metadata for search, which feed entries are stored already.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
@@ -13,6 +14,7 @@ from veille.model import Analysis, Article, Entity
 from veille.store import schema
 from veille.store.database import Store
 from veille.store.records import from_row
+from veille.store.results import ArticleCard
 
 IN_CHUNK = 500  # ids per IN (...) list: under every backend's bound-parameter limit
 
@@ -79,17 +81,24 @@ def article_ids(store: Store) -> list[str]:
     return [r["id"] for r in store._rows(select(a.c.id).order_by(a.c.ingested_at, a.c.id))]
 
 
-def article_cards(store: Store, ids: list[str], text: bool = False) -> dict[str, dict[str, Any]]:
-    """id -> id, title, language, source, published, url (and ``text``): what a search hit shows."""
+def article_cards(store: Store, ids: list[str]) -> dict[str, ArticleCard]:
+    """id -> what a search hit shows of the article (title, language, source, published, url)."""
     a = schema.articles
-    columns = [a.c.id, a.c.title, a.c.language, a.c.source, a.c.published, a.c.url]
-    if text:
-        columns.append(a.c.text)
-    out: dict[str, dict[str, Any]] = {}
+    columns = [a.c[f.name] for f in dataclasses.fields(ArticleCard)]
+    out: dict[str, ArticleCard] = {}
     for i in range(0, len(ids), IN_CHUNK):
-        out.update(
-            {r["id"]: r for r in store._rows(select(*columns).where(a.c.id.in_(ids[i : i + IN_CHUNK])))}
-        )
+        rows = store._rows(select(*columns).where(a.c.id.in_(ids[i : i + IN_CHUNK])))
+        out.update({r["id"]: ArticleCard(**r) for r in rows})
+    return out
+
+
+def article_bodies(store: Store, ids: list[str]) -> dict[str, str]:
+    """id -> the article's stored text (a hit's matched passage is cut from it)."""
+    a = schema.articles
+    out: dict[str, str] = {}
+    for i in range(0, len(ids), IN_CHUNK):
+        query = select(a.c.id, a.c.text).where(a.c.id.in_(ids[i : i + IN_CHUNK]))
+        out.update({r["id"]: r["text"] for r in store._rows(query)})
     return out
 
 

@@ -1,4 +1,4 @@
-"""Rows read back into model objects (the inverse of the store's writes)."""
+"""Model objects to table rows and back: the store's writes and reads of declared record types."""
 
 from __future__ import annotations
 
@@ -9,10 +9,18 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any, TypeVar
 
+from sqlalchemy import RowMapping, Table
+
+from veille.facts import RecordType
+from veille.model import fact_id
+from veille.store import schema
+
 T = TypeVar("T")
 
+_PLAIN = (str, int, float, type(None))
 
-def from_row(cls: type[T], row: Mapping[str, Any]) -> T:
+
+def from_row(cls: type[T], row: Mapping[str, Any] | RowMapping) -> T:
     """A model dataclass from a row dict; columns the class lacks (``id`` of a mention) are ignored.
 
     A field that holds a model object (an event's ``quantity``, stored as a JSON object) is
@@ -24,6 +32,45 @@ def from_row(cls: type[T], row: Mapping[str, Any]) -> T:
         if isinstance(values.get(name), Mapping):
             values[name] = from_row(inner, values[name])
     return cls(**values)
+
+
+def to_row(record: RecordType[Any], obj: object) -> dict[str, object]:
+    """Model object -> row of its table, in column order (columns the object lacks are left out;
+    an object-valued field becomes its JSON object). The row a read of the table gives back.
+
+    A fact whose class has no ``id`` gets one derived from its provenance and content.
+    """
+    row: dict[str, object] = {}
+    for name in _column_names(schema.table(record)):
+        if hasattr(obj, name):
+            row[name] = _jsonable(getattr(obj, name))
+    if record.provenance and not record.keyed:
+        row["id"] = _fact_key(record.table, obj)
+    return row
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, _PLAIN):  # most values: skip the dataclass check
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    return value
+
+
+def _fact_key(table: str, obj: Any) -> str:
+    return fact_id(
+        obj.article_id,
+        table,
+        obj.start,
+        obj.end,
+        obj.extractor,
+        getattr(obj, "entity_id", "") or getattr(obj, "place_id", "") or getattr(obj, "text", ""),
+    )
+
+
+@cache
+def _column_names(table: Table) -> tuple[str, ...]:
+    return tuple(column.name for column in table.columns)
 
 
 @cache

@@ -20,6 +20,7 @@ from veille.model import Place, Sentence
 from veille.store import schema
 from veille.store.database import Store
 from veille.store.records import from_row
+from veille.store.results import FeedState
 
 RULE_FACTS = ("any", "mention", "claim", "event")
 RULE_TERMS = ("entity", "actor", "target", "source", "place", "event_kind", "keyword")
@@ -514,11 +515,12 @@ def record_spike_alert(
 # -- feed polling state ------------------------------------------------------
 
 
-def feed_state(store: Store, url: str) -> dict[str, Any] | None:
+def feed_state(store: Store, url: str) -> FeedState | None:
+    """Where polling ``url`` stands; None for a feed never polled."""
     f = schema.feed_state
     with store.engine.connect() as conn:
         row = conn.execute(select(f).where(f.c.url == url)).first()
-    return dict(row._mapping) if row else None
+    return FeedState(**row._mapping) if row else None
 
 
 def save_feed_state(store: Store, url: str, **values: Any) -> None:

@@ -16,6 +16,8 @@ from typing import Any
 
 from fastapi import Query, Request, Response
 
+from veille.store.results import plain
+
 MAX_OFFSET = 10_000_000  # past any real list; bigger numbers overflow the database's integers
 MAX_ID = 2**63 - 1  # ids are 64-bit integers in SQLite and PostgreSQL
 MAX_QUERY_CHARS = 300
@@ -71,6 +73,7 @@ def paging(
 
 def as_json(data: Any) -> Response:
     """A JSON answer serialised by the json module directly: FastAPI's generic encoder walks every
-    value of a returned dict first, which cost more than the query on big pages (a story)."""
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+    value of a returned dict first, which cost more than the query on big pages (a story).
+    Typed results (model objects, ``veille.store.results``) are written by ``plain``."""
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=plain)
     return Response(body.encode("utf-8"), media_type="application/json")

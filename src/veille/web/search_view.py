@@ -5,11 +5,10 @@ from __future__ import annotations
 import logging
 from datetime import date
 from enum import StrEnum
-from typing import Any
 
 from fastapi import HTTPException
 
-from veille.embed.search import Filters, SemanticSearch
+from veille.embed.search import Filters, KeywordHit, RelatedArticle, SemanticHit, SemanticSearch, keyword_hits
 from veille.errors import VeilleError
 
 log = logging.getLogger(__name__)
@@ -32,19 +31,18 @@ def search_rows(
     since: date | str | None,
     until: date | str | None,
     diversify: bool,
-) -> list[dict[str, Any]]:
+) -> list[KeywordHit] | list[SemanticHit]:
     """Results of any mode; plain FTS without filters stays the store's own query."""
     filters = Filters(tuple(languages), str(since) if since else None, str(until) if until else None)
     if mode == "fts" and filters == Filters():
-        rows = search.store.search(q, limit=limit)
-        return [r | {"passage": None, "score": None, "matched_by": ["fts"]} for r in rows]
+        return keyword_hits(search.store.search(q, limit=limit))
     try:
         return search.search(q, mode, limit, filters, diversify)
     except VeilleError as exc:  # embeddings off, or the model cannot load
         raise HTTPException(422, str(exc)) from None
 
 
-def related_or_none(search: SemanticSearch, article_id: str) -> list[dict[str, Any]] | None:
+def related_or_none(search: SemanticSearch, article_id: str) -> list[RelatedArticle] | None:
     """Related articles for an article page; None when embeddings are off or unavailable."""
     if not search.conf.enabled:
         return None

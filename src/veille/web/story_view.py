@@ -13,7 +13,7 @@ import threading
 import weakref
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any, NotRequired, Protocol, TypedDict, cast
+from typing import Any, NotRequired, Protocol, TypedDict
 
 from veille.model import (
     Article,
@@ -32,7 +32,6 @@ from veille.store import dashboard
 from veille.store import stories as saved
 from veille.store.dashboard import ArticleHead
 from veille.store.database import Store
-from veille.store.records import from_row
 from veille.store.stories import StoredStory
 from veille.stories.corroboration import CorroborationGroup
 from veille.stories.view import story_record
@@ -161,13 +160,6 @@ _SUMMARIES = _Memo(5000)
 _PAGES = _Memo(64)
 
 
-StoryRow = StoredStory | dict[str, Any]  # a story of the index, or an ad-hoc one (an article's page)
-
-
-def _story(row: StoryRow) -> StoredStory:
-    return row if isinstance(row, StoredStory) else from_row(StoredStory, row)
-
-
 def _row_key(story: StoredStory) -> Hashable:
     """What a story shows changes only with these (``updated_at``: each time the stage rewrites it)."""
     return (
@@ -179,19 +171,13 @@ def _row_key(story: StoredStory) -> Hashable:
     )
 
 
-def summarise(store: Store, row: StoryRow) -> Summary:
+def summarise(store: Store, row: StoredStory) -> Summary:
     """A story list entry: title, counts, sources, languages, corroboration badge."""
     return summaries(store, [row])[0]
 
 
-def summarise_many(store: Store, rows: Sequence[StoryRow]) -> list[dict[str, Any]]:
-    """List entries for a page of stories (``Summary`` records, as the JSON the API pages)."""
-    return cast(list[dict[str, Any]], summaries(store, rows))
-
-
-def summaries(store: Store, rows: Sequence[StoryRow]) -> list[Summary]:
+def summaries(store: Store, stories: Sequence[StoredStory]) -> list[Summary]:
     """List entries for a page of stories: a fixed number of queries whatever the page's size."""
-    stories = [_story(row) for row in rows]
     keys = [_row_key(story) for story in stories]
     found: list[Summary | None] = [_SUMMARIES.peek(store, key) for key in keys]
     missing = [story for story, value in zip(stories, found, strict=True) if value is None]
@@ -384,9 +370,8 @@ class StoryPage(TypedDict):
     graph: Graph
 
 
-def build_story(store: Store, row: StoryRow) -> StoryPage:
+def build_story(store: Store, story: StoredStory) -> StoryPage:
     """Everything the story page shows, with provenance on every fact (built once per story version)."""
-    story = _story(row)
     page: StoryPage = _PAGES.get(store, _row_key(story), lambda: _build_story(store, story))
     return page
 

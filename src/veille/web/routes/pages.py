@@ -9,13 +9,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from veille.store import dashboard, watch
+from veille.store.stories import StoredStory
 from veille.web.access import READ
 from veille.web.params import LANG, MAX_QUERY_CHARS
 from veille.web.routes.articles import article_or_404
 from veille.web.routes.stories import story_or_404
 from veille.web.search_view import SearchMode, related_or_none, search_rows
 from veille.web.state import Web
-from veille.web.story_view import build_story, summarise_many
+from veille.web.story_view import build_story, summaries
 
 router = APIRouter(dependencies=READ, include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -46,7 +47,7 @@ def index(
         request,
         "index.html",
         {
-            "stories": summarise_many(store, rows),
+            "stories": summaries(store, rows),
             "mode": mode,
             "stats": store.counts(),
             "q": q or "",
@@ -77,8 +78,7 @@ def story_page(web: Web, request: Request, story_id: str) -> HTMLResponse:
 def article_page(web: Web, request: Request, article_id: str) -> HTMLResponse:
     store = web.store
     art = article_or_404(store, article_id)
-    story = build_story(
-        store, {"id": f"article-{art['id']}", "title": art["title"], "article_ids": [art["id"]]}
-    )
+    alone = StoredStory(id=f"article-{art['id']}", title=art["title"], article_ids=[art["id"]])
+    story = build_story(store, alone)
     context = {"story": story, "single": True, "related": related_or_none(web.semantic, art["id"])}
     return render(web, request, "story.html", context, f"/api/articles/{art['id']}")

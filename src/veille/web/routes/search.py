@@ -6,6 +6,7 @@ from datetime import date
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 
+from veille.embed.search import keyword_hits
 from veille.web.access import READ
 from veille.web.params import LANG_CODE, MAX_QUERY_CHARS, Page, as_json, paging
 from veille.web.routes.articles import article_or_404
@@ -31,9 +32,8 @@ def api_search(
             raise HTTPException(422, f"lang must be an ISO 639 code, not {code[:20]!r}")
     if mode is SearchMode.fts and len(lang) <= 1 and since is None and until is None:
         # Plain full text: the store's own query, paged in SQL.
-        rows = web.store.search(q, limit=page.fetch, offset=page.offset, language=lang[0] if lang else None)
-        rows = [r | {"passage": None, "score": None, "matched_by": ["fts"]} for r in rows]
-        return as_json(page.answer(rows, q=q, mode=mode.value, lang=lang))
+        hits = web.store.search(q, limit=page.fetch, offset=page.offset, language=lang[0] if lang else None)
+        return as_json(page.answer(keyword_hits(hits), q=q, mode=mode.value, lang=lang))
     rows = search_rows(web.semantic, q, mode.value, page.limit, lang, since, until, diversify)
     return as_json(page.only(rows, q=q, mode=mode.value, lang=lang))
 

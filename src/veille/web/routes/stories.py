@@ -9,7 +9,7 @@ from veille.store.database import Store
 from veille.web.access import READ
 from veille.web.params import Page, as_json, paging
 from veille.web.state import AppStore
-from veille.web.story_view import StoryPage, build_story, summarise_many
+from veille.web.story_view import StoryPage, build_story, summaries
 
 router = APIRouter(tags=["stories"], dependencies=READ)
 
@@ -25,7 +25,7 @@ def story_or_404(store: Store, story_id: str) -> StoryPage:
 @router.get("/api/stories")
 def api_stories(store: AppStore, page: Page = Depends(paging(50, 200))) -> Response:
     mode, rows = dashboard.stories(store, limit=page.fetch, offset=page.offset)
-    return as_json(page.answer(summarise_many(store, rows[: page.fetch]), mode=mode))
+    return as_json(page.answer(summaries(store, rows[: page.fetch]), mode=mode))
 
 
 @router.get("/api/stories/{story_id}")

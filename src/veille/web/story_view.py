@@ -12,6 +12,7 @@ import threading
 import weakref
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any
 
 from veille.store import dashboard
@@ -205,35 +206,15 @@ def _build_story(store: Store, row: dict[str, Any]) -> dict[str, Any]:
     routes = dashboard.facts_of(store, "routes", ids)
     mentions = dashboard.facts_of(store, "mentions", ids)
     dates = dashboard.facts_of(store, "dates", ids)
-    refs = {m["entity_id"] for m in mentions}
-    for c in claims:
-        refs.update([c["source_entity"], *(c["about"] or [])])
-    for e in events:
-        refs.update([e["actor"], e["target"]])
-    names = dashboard.entities_by_id(store, (r for r in refs if r))
+    named = {m["entity_id"] for m in mentions if m["entity_id"]} | _named_by(claims, events)
+    names = dashboard.entities_by_id(store, named)
     place_ids = {p["place_id"] for p in pmentions} | {s for r in routes for s in r["stops"] or []}
     place_ids |= {e["place"] for e in events if e["place"]}
     places = dashboard.places_by_id(store, place_ids)
     titles = {a["id"]: a["title"] or a["id"] for a in arts}
 
-    out_claims = [
-        {
-            "id": c["id"], "kind": c["kind"], "source": _name(names, c["source_entity"]) or c["source_text"],
-            "source_text": c["source_text"], "cue": c["cue"], "content": c["content"], "channel": c["channel"],
-            "about": [_name(names, a) for a in c["about"] or []], "date": c["date"],
-            **_evidence(c, sentences),
-        }
-        for c in claims
-    ]  # fmt: skip
-    out_events = [
-        {
-            "id": e["id"], "kind": e["kind"], "actor": _name(names, e["actor"]), "target": _name(names, e["target"]),
-            "object": e["object"], "place": (places.get(e["place"]) or {}).get("name") if e["place"] else None,
-            "time": e["time"], "claim_id": e["claim_id"],
-            **_evidence(e, sentences),
-        }
-        for e in events
-    ]  # fmt: skip
+    out_claims = [_claim_view(c, names, sentences) for c in claims]
+    out_events = [_event_view(e, names, places, sentences) for e in events]
     return {
         "id": row["id"],
         "title": row.get("title") or (arts[0]["title"] if arts else row["id"]),
@@ -259,6 +240,63 @@ def _build_story(store: Store, row: dict[str, Any]) -> dict[str, Any]:
         "timeline": _timeline(arts, dates, out_events, titles, sentences),
         "graph": _graph(claims, events, mentions, names, sentences),
     }
+
+
+def _named_by(claims: list[dict[str, Any]], events: list[dict[str, Any]]) -> set[str]:
+    """The entities these facts name: claims' sources and subjects, events' actors and targets."""
+    refs = {r for c in claims for r in (c["source_entity"], *(c["about"] or []))}
+    refs |= {r for e in events for r in (e["actor"], e["target"])}
+    return {r for r in refs if r}
+
+
+def _claim_view(c: dict[str, Any], names: dict[str, dict[str, Any]], sentences: _Sentences) -> dict[str, Any]:
+    """A claim as pages show it: names for its entities (their ids too, to link their pages)."""
+    return {
+        "id": c["id"], "kind": c["kind"], "source": _name(names, c["source_entity"]) or c["source_text"],
+        "source_id": c["source_entity"], "source_text": c["source_text"], "cue": c["cue"], "content": c["content"],
+        "channel": c["channel"], "about": [_name(names, a) for a in c["about"] or []], "about_ids": c["about"] or [],
+        "date": c["date"], **_evidence(c, sentences),
+    }  # fmt: skip
+
+
+def _event_view(
+    e: dict[str, Any],
+    names: dict[str, dict[str, Any]],
+    places: dict[str, dict[str, Any]],
+    sentences: _Sentences,
+) -> dict[str, Any]:
+    """An event as pages show it: names for its actor, target and place (and the entities' ids)."""
+    return {
+        "id": e["id"], "kind": e["kind"], "actor": _name(names, e["actor"]), "target": _name(names, e["target"]),
+        "actor_id": e["actor"], "target_id": e["target"], "object": e["object"],
+        "place": (places.get(e["place"]) or {}).get("name") if e["place"] else None,
+        "time": e["time"], "claim_id": e["claim_id"], **_evidence(e, sentences),
+    }  # fmt: skip
+
+
+@dataclass
+class FactViews:
+    claims: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+    titles: dict[str, str]  # article id -> title (the id when untitled)
+
+
+def fact_views(
+    store: Store, claims: list[dict[str, Any]] | None = None, events: list[dict[str, Any]] | None = None
+) -> FactViews:
+    """Claims and events from anywhere in the store (an entity's, a search's) as the story page
+    shows them, each with its sentence: a fixed number of queries for the lot."""
+    claims, events = claims or [], events or []
+    ids = list(dict.fromkeys(f["article_id"] for f in [*claims, *events]))
+    arts = dashboard.articles_by_id(store, ids)
+    sentences = _Sentences(arts, dashboard.facts_of(store, "sentences", ids))
+    names = dashboard.entities_by_id(store, _named_by(claims, events))
+    places = dashboard.places_by_id(store, {e["place"] for e in events if e["place"]})
+    return FactViews(
+        claims=[_claim_view(c, names, sentences) for c in claims],
+        events=[_event_view(e, names, places, sentences) for e in events],
+        titles={a["id"]: a["title"] or a["id"] for a in arts},
+    )
 
 
 def _corroborated(store: Store, story_id: str, names: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:

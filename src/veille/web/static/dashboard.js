@@ -11,6 +11,20 @@ function svg(tag, attrs) {
   return el;
 }
 
+// An entity's page: ids hold a colon ("country:RU") and come from articles, so they are encoded.
+function entityHref(id) {
+  return `/entities/${encodeURIComponent(id)}`;
+}
+
+// `child` wrapped in a link to entity `id`'s page (an SVG link inside an <svg>).
+function linkToEntity(id, child) {
+  const a = child instanceof SVGElement ? svg("a") : document.createElement("a");
+  a.setAttribute("href", entityHref(id));
+  a.setAttribute("class", "entity");
+  a.appendChild(child);
+  return a;
+}
+
 function storyData() {
   const node = document.getElementById("story-data");
   return node ? JSON.parse(node.textContent) : null;
@@ -194,7 +208,7 @@ function drawGraph(data) {
     g.appendChild(svg("circle", { cx: x, cy: y, r: 9 }));
     const label = svg("text", { x, y: y + 22, "text-anchor": "middle" });
     label.textContent = n.name;
-    g.appendChild(label);
+    g.appendChild(linkToEntity(n.id, label));
     graph.appendChild(g);
   }
 }

@@ -1,0 +1,77 @@
+"""What an entity page shows: the entity's profile (``veille.store.profiles``) and pages of the
+claims it made, the claims about it and the events it is actor or target of, each fact with
+the sentence it comes from and the entities it names (ids, to link their pages).
+
+Plain data, so the HTML page and its JSON twins (``/api/entities/{id}...``) are the same thing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Literal
+from urllib.parse import quote
+
+from veille.store.database import Store
+from veille.store.profiles import Profile, entity_profile, events_of
+from veille.web.story_view import fact_views
+
+ClaimRole = Literal["by", "about"]
+EventRole = Literal["actor", "target"]
+PAGE_ITEMS = 20  # facts of each list on the page; the rest are paged through the JSON twins
+
+
+def entity_path(entity_id: str) -> str:
+    """The id as a URL path segment: its colon kept ("country:RU"), anything odd escaped."""
+    return quote(entity_id, safe=":")
+
+
+def profile_record(profile: Profile) -> dict[str, Any]:
+    """The profile as JSON, with the URLs of the entity's paged fact lists."""
+    base = f"/api/entities/{entity_path(profile.entity.id)}"
+    links = {
+        "self": base,
+        "page": f"/entities/{entity_path(profile.entity.id)}",
+        "claims_by": f"{base}/claims?role=by",
+        "claims_about": f"{base}/claims?role=about",
+        "events_as_actor": f"{base}/events?role=actor",
+        "events_as_target": f"{base}/events?role=target",
+    }
+    return dataclasses.asdict(profile) | {"links": links}
+
+
+def claims_of(store: Store, entity_id: str, role: ClaimRole, limit: int, offset: int) -> list[dict[str, Any]]:
+    """Claims the entity made (``by``) or that are about it, each with its sentence and article."""
+    if role == "by":
+        rows = store.claims(source=entity_id, limit=limit, offset=offset)
+    else:
+        rows = store.claims(about=entity_id, limit=limit, offset=offset)
+    views = fact_views(store, claims=rows)
+    return _with_titles(views.claims, views.titles)
+
+
+def events_with(
+    store: Store, entity_id: str, role: EventRole, limit: int, offset: int
+) -> list[dict[str, Any]]:
+    """Events with the entity as actor or target, each with its sentence and article."""
+    views = fact_views(store, events=events_of(store, entity_id, role, limit=limit, offset=offset))
+    return _with_titles(views.events, views.titles)
+
+
+def _with_titles(facts: list[dict[str, Any]], titles: dict[str, str]) -> list[dict[str, Any]]:
+    """An entity's facts come from many articles: each names its own."""
+    return [f | {"article_title": titles.get(f["article_id"])} for f in facts]
+
+
+def entity_page(store: Store, entity_id: str) -> dict[str, Any] | None:
+    """Everything the entity page shows (None for an unknown id): the profile and the first
+    ``PAGE_ITEMS`` facts of each list."""
+    profile = entity_profile(store, entity_id)
+    if profile is None:
+        return None
+    return {
+        "profile": profile_record(profile),
+        "claims_by": claims_of(store, entity_id, "by", PAGE_ITEMS, 0),
+        "claims_about": claims_of(store, entity_id, "about", PAGE_ITEMS, 0),
+        "events_as_actor": events_with(store, entity_id, "actor", PAGE_ITEMS, 0),
+        "events_as_target": events_with(store, entity_id, "target", PAGE_ITEMS, 0),
+    }

@@ -1,0 +1,88 @@
+"""Entity pages and their JSON twins: one entity's profile, the claims by and about it, the events
+it is actor or target of.
+
+Ids hold a colon ("country:RU") and, from a hand-made knowledge base, may hold a slash: the
+``path`` converter takes them whole (the lists' routes are declared before the profile's, so
+``.../claims`` is never read as part of an id).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.responses import HTMLResponse
+
+from veille.model import ENTITY_KINDS
+from veille.store import dashboard
+from veille.store.database import Store
+from veille.store.profiles import Profile, entity_profile
+from veille.web.access import READ
+from veille.web.entity_view import ClaimRole, EventRole, claims_of, entity_page, events_with, profile_record
+from veille.web.params import Page, as_json, paging
+from veille.web.routes.pages import render
+from veille.web.state import AppStore, Web
+
+router = APIRouter(tags=["entities"], dependencies=READ)
+LIST = paging(50, 500)
+
+
+def profile_or_404(store: Store, entity_id: str) -> Profile:
+    profile = entity_profile(store, entity_id)
+    if profile is None:
+        raise HTTPException(404, f"no entity {entity_id} (GET /api/entities lists them)")
+    return profile
+
+
+def _known_or_404(store: Store, entity_id: str) -> None:
+    if not dashboard.entities_by_id(store, [entity_id]):
+        raise HTTPException(404, f"no entity {entity_id} (GET /api/entities lists them)")
+
+
+@router.get("/api/entities/{entity_id:path}/claims")
+def api_entity_claims(
+    store: AppStore,
+    entity_id: str,
+    role: ClaimRole = Query("by", description="by: claims the entity made; about: claims naming it"),
+    page: Page = Depends(LIST),
+) -> Response:
+    _known_or_404(store, entity_id)
+    return as_json(page.answer(claims_of(store, entity_id, role, page.fetch, page.offset), role=role))
+
+
+@router.get("/api/entities/{entity_id:path}/events")
+def api_entity_events(
+    store: AppStore,
+    entity_id: str,
+    role: EventRole = Query("actor", description="actor: what the entity did; target: what was done to it"),
+    page: Page = Depends(LIST),
+) -> Response:
+    _known_or_404(store, entity_id)
+    return as_json(page.answer(events_with(store, entity_id, role, page.fetch, page.offset), role=role))
+
+
+@router.get("/api/entities/{entity_id:path}")
+def api_entity(store: AppStore, entity_id: str) -> Response:
+    """The entity's names, mention timeline, places, companions, stories and fact counts."""
+    return as_json(profile_record(profile_or_404(store, entity_id)))
+
+
+@router.get("/entities", include_in_schema=False, response_class=HTMLResponse)
+def entities_html(
+    web: Web,
+    request: Request,
+    kind: str | None = Query(None, max_length=32),
+    page: Page = Depends(paging(100, 1000)),
+) -> HTMLResponse:
+    """Entities by number of mentions, each linked to its page (the page of ``GET /api/entities``)."""
+    listed = page.answer(web.store.entities(kind=kind, limit=page.fetch, offset=page.offset))
+    twin = "/api/entities" + (f"?{request.url.query}" if request.url.query else "")
+    return render(
+        web, request, "entities.html", {"listed": listed, "kind": kind, "kinds": ENTITY_KINDS}, twin
+    )
+
+
+@router.get("/entities/{entity_id:path}", include_in_schema=False, response_class=HTMLResponse)
+def entity_html(web: Web, request: Request, entity_id: str) -> HTMLResponse:
+    view = entity_page(web.store, entity_id)
+    if view is None:
+        raise HTTPException(404, f"no entity {entity_id} (GET /api/entities lists them)")
+    return render(web, request, "entity.html", {"view": view}, view["profile"]["links"]["self"])

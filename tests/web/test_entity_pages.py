@@ -49,7 +49,9 @@ def test_russia_profile_names_it_across_its_seed_articles(client: TestClient, we
     assert sum(profile["timeline"]) == profile["mentions"] and profile["first_day"] <= profile["last_day"]
     assert "country:IR" in {e["id"] for e in profile["entities"]}
     assert "country:RU" not in {e["id"] for e in profile["entities"]}
-    seed_story = next(s for s in client.get("/api/stories").json()["items"] if web_db.seed_ids[0] in s["article_ids"])
+    seed_story = next(
+        s for s in client.get("/api/stories").json()["items"] if web_db.seed_ids[0] in s["article_ids"]
+    )
     assert seed_story["id"] in {s["id"] for s in profile["stories"]}
     assert profile["events_as_target"] >= 10 and profile["claims_about"] >= 15
     assert profile["links"]["page"] == "/entities/country:RU"

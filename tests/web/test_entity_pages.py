@@ -168,3 +168,14 @@ def test_markup_in_entities_and_claims_is_escaped(client: TestClient, web_db: We
     assert "&lt;img src=x onerror=&#34;window.__pwned=4&#34;&gt;Mr Markup" in html
     assert "&lt;script&gt;window.__pwned=5&lt;/script&gt;" in html  # the alias, as text
     assert f'href="/entities/{quote(XSS_ENTITY_ID, safe="/")}"' in html  # its own claims link back
+
+
+def test_openapi_describes_the_entity_endpoints(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in (
+        "/api/entities/{entity_id}",
+        "/api/entities/{entity_id}/claims",
+        "/api/entities/{entity_id}/events",
+    ):
+        assert path in paths, sorted(paths)
+    assert not any(p.startswith("/entities") for p in paths)  # the pages are not API

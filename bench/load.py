@@ -193,7 +193,7 @@ def fill(store: Store, n: int) -> tuple[float, float]:
     if have >= n:
         return 0.0, 0.0
     synth = Synthetic(seed=have + 3)
-    tracker = StoryTracker(store.engine)
+    tracker = StoryTracker(store)
     writing = grouping = 0.0
     while have < n:
         batch = synth.articles(min(FILL_BATCH, n - have))

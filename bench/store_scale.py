@@ -138,7 +138,7 @@ class Filler:
                 rows = np_rng.standard_normal((len(batch), dim)).astype(np.float32)
                 rows /= np.linalg.norm(rows, axis=1, keepdims=True)
                 write_vectors(
-                    store.engine,
+                    store,
                     model,
                     version,
                     [PassageVector(a.article.id, 0, 0, 200, v) for a, v in zip(batch, rows, strict=True)],
@@ -256,7 +256,7 @@ def semantic_only(n: int, queries: int) -> int:
             rows = rng.standard_normal((len(batch), embedder.dim)).astype(np.float32)
             rows /= np.linalg.norm(rows, axis=1, keepdims=True)
             write_vectors(
-                store.engine,
+                store,
                 embedder.name,
                 embedder.version,
                 [PassageVector(a.article.id, 0, 0, 20, v) for a, v in zip(batch, rows, strict=True)],

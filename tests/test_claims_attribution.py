@@ -111,7 +111,21 @@ def test_connective_carries_attribution_to_a_sentence_without_cue(analyse: Analy
         "En outre, la Serbie cherche à acheter des avions de chasse."
     )
     follow = analysis.claims[-1]
-    assert (follow.source_entity, follow.cue, follow.sentence) == ("org:white-house", "En outre", 1)
+    assert (follow.source_entity, follow.sentence) == ("org:white-house", 1)
+    # the connective is a discourse marker: the cue is the one of the sentence that named the source
+    first = analysis.claims[0]
+    assert (follow.cue, follow.cue_start, follow.cue_end) == ("déclaré", first.cue_start, first.cue_end)
+
+
+def test_sentence_initial_adverbial_is_never_a_cue(analyse: Analyse) -> None:
+    analysis = analyse(
+        "The White House said that China had delivered missiles to Serbia. "
+        "In particular, Serbia is buying fighter jets. Currently, the talks are stalled.",
+        "en",
+    )
+    cues = [(c.cue, c.sentence) for c in analysis.claims]
+    assert cues == [("said", 0), ("said", 1), ("said", 2)]
+    assert all(c.source_entity == analysis.claims[0].source_entity for c in analysis.claims)
 
 
 def test_sentence_without_cue_or_connective_is_not_attributed(analyse: Analyse) -> None:

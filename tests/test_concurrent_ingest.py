@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, func, select
 from synthetic_news import write_corpus
 from veille.store import schema
 from veille.store.backends import normalise_url
+from veille.store.database import Store
 from veille.stories.persist import load_index
 
 ARTICLES = 30
@@ -80,6 +81,6 @@ def test_two_ingests_at_once_share_one_story_index(tmp_path: Path, db_url: str) 
     assert history == list(range(len(history)))
     # Each copy met its original, whichever process stored it: one of each pair is linked.
     assert len(links) == ARTICLES
-    index = load_index(engine)
+    index = load_index(Store(db_url))
     assert all(index.story_of(copy) == index.story_of(original) for copy, original in links.items())
     engine.dispose()

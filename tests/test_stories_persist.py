@@ -7,8 +7,9 @@ from test_stories_cluster import ANGELS_1, ANGELS_2, ENTITIES, SOX_1, SOX_2
 from veille.model import Claim, DateRef
 from veille.store.database import Store
 from veille.stories.cluster import StoryIndex
-from veille.stories.export import export_stories, story_record
+from veille.stories.export import export_stories
 from veille.stories.persist import StoryTracker, load_index, save_index
+from veille.stories.view import story_record
 
 
 def batch() -> list:
@@ -27,14 +28,14 @@ def test_reloaded_index_continues_like_the_original(tmp_path) -> None:
     live = StoryIndex()
     for a in first:
         live.add(a)
-    save_index(store.engine, live)
-    reloaded = load_index(store.engine)
+    save_index(store, live)
+    reloaded = load_index(store)
     assert reloaded.article_story == live.article_story
     assert reloaded.neardup.origin_of("a1copy") == "a1"
     for a in rest:
         assert reloaded.add(a) == live.add(a)
-    save_index(store.engine, reloaded)
-    again = load_index(store.engine)
+    save_index(store, reloaded)
+    again = load_index(store)
     assert again.article_story == live.article_story
     assert [h.op for h in again.history] == [h.op for h in live.history]
     rows = {r["id"]: r for r in store.table_rows("stories")}
@@ -46,11 +47,11 @@ def test_reloaded_index_continues_like_the_original(tmp_path) -> None:
 
 def test_tracker_saves_each_batch_and_is_idempotent(tmp_path) -> None:
     store = Store(f"sqlite:///{tmp_path / 'v.db'}")
-    tracker = StoryTracker(store.engine)
+    tracker = StoryTracker(store)
     assigned = tracker.add(batch())
     assert assigned["a1"] == assigned["a1copy"] == assigned["a2"] != assigned["s1"]
     history_rows = len(list(store.table_rows("story_history")))
-    assert StoryTracker(store.engine).add(batch()) == assigned
+    assert StoryTracker(store).add(batch()) == assigned
     assert len(list(store.table_rows("story_history"))) == history_rows
     store.close()
 
@@ -80,15 +81,19 @@ def test_export_reads_stories_with_timelines_from_the_store(tmp_path) -> None:
         )
         a.dates.append(DateRef(a.article.id, 0, 3, "Monday", 0, "test", kind="relative"))
     store.write(analyses)
-    tracker = StoryTracker(store.engine)
+    tracker = StoryTracker(store)
     sid = tracker.add(analyses)["a1"]
-    (exported,) = export_stories(store.engine)
+    (exported,) = export_stories(store)
     assert exported["id"] == sid and exported["article_ids"] == ["a1", "a2"]
     assert [(e["item_id"], e["date"]) for e in exported["timeline"]] == [
         ("a1:c", "2008-12-08"),
         ("a2:c", "2008-12-08"),
     ]
-    record = story_record(store.engine, sid)
-    assert record is not None and record["first_seen"] == "2008-12-08" and record["last_seen"] == "2008-12-09"
-    assert story_record(store.engine, "story-unknown") is None
+    record = story_record(store, sid)
+    assert (
+        record is not None
+        and record.story.first_seen == "2008-12-08"
+        and record.story.last_seen == "2008-12-09"
+    )
+    assert story_record(store, "story-unknown") is None
     store.close()

@@ -19,7 +19,7 @@ from veille.stories.summary import story_summary
 def seeded(seeds_dir, settings, pipeline, tmp_path_factory):
     store = Store(f"sqlite:///{tmp_path_factory.mktemp('stories') / 'v.db'}")
     ingestor = Ingestor(settings, store, pipeline)
-    tracker = StoryTracker(store.engine)
+    tracker = StoryTracker(store)
     analyses: list[Analysis] = []
     ingestor.after_write.append(tracker.add)
     ingestor.after_write.append(analyses.extend)
@@ -38,9 +38,9 @@ def test_the_two_seeds_form_one_story(seeded):
     summary = story_summary(tracker.index, stories.pop())
     assert summary.languages == ["fr"]
     assert {"country:RU", "country:IR"} <= set(summary.entities)
-    saved = load_index(store.engine)
+    saved = load_index(store)
     assert saved.article_story == tracker.index.article_story
-    (exported,) = export_stories(store.engine)
+    (exported,) = export_stories(store)
     assert sorted(exported["article_ids"]) == sorted(a.article.id for a in analyses)
 
 

@@ -43,7 +43,7 @@ def ingested(settings, pipeline, seeds_dir, tmp_path_factory):
 
 
 def _story_members(store: Store, article_id: str) -> set[str]:
-    index = load_index(store.engine)
+    index = load_index(store)
     sid = index.story_of(article_id)
     return {a for a, s in index.article_story.items() if index.resolve(s) == sid}
 
@@ -66,7 +66,7 @@ def test_the_vector_alone_brings_it_in(ingested, settings) -> None:
     still joins the drone story; without it, it stays alone. So the vector is what carries it."""
     store, analyses, by_title, (drones_ru, _) = ingested
     model = embedder_for(settings)
-    vectors = article_vectors(store.engine, model.name, model.version, [a.article.id for a in analyses])
+    vectors = article_vectors(store, model.name, model.version, [a.article.id for a in analyses])
     assert drones_ru in vectors
     stripped = [
         dataclasses.replace(a, mentions=[], place_mentions=[], amounts=[], dates=[], entities={}, places={})

@@ -61,7 +61,7 @@ def export_sections(
     for record in facts.RECORD_TYPES:
         if record.export and record.table not in facts.NAMING:  # naming facts go under what they name
             yield record.export.name, _records(store, record, language)
-    stories = iter_export_stories(store.engine)
+    stories = iter_export_stories(store)
     yield "stories", (s for s in stories if not language or language in (s.get("languages") or []))
 
 

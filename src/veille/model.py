@@ -15,6 +15,7 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from itertools import accumulate
 from typing import Any, Generic, Literal, TypeVar, get_args
@@ -66,6 +67,16 @@ def text_hash(text: str) -> str:
 def article_id_for(text: str) -> str:
     """Article ids derive from content, so re-ingesting the same text is a no-op."""
     return text_hash(text)[:16]
+
+
+def parse_day(value: str | None) -> int | None:
+    """Ordinal day of an ISO date or datetime, None when absent or unparseable."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10]).toordinal()
+    except ValueError:
+        return None
 
 
 def fact_id(article_id: str, kind: str, *parts: object) -> str:

@@ -167,11 +167,11 @@ def _entities(
     items = []
     for t in top:
         mean = _per_window(before.get(t.key, 0), baseline, window)
-        row = names.get(t.key, {})
+        entity = names.get(t.key)
         items.append(
             EntityItem(
                 t.key,
-                row.get("name") or t.key,
+                entity.name if entity else t.key,
                 kind,
                 t.mentions,
                 t.articles,
@@ -187,9 +187,9 @@ def _places(store: Store, counts: Activity, window: Window) -> list[PlaceItem]:
     top = counts.top("places", window, MAX_PLACES)
     rows = dashboard.places_by_id(store, [t.key for t in top])
     return [
-        PlaceItem(t.key, r["name"], r["lat"], r["lon"], r["country"], t.mentions, t.articles)
+        PlaceItem(t.key, p.name, p.lat, p.lon, p.country, t.mentions, t.articles)
         for t in top
-        if (r := rows.get(t.key))
+        if (p := rows.get(t.key))
     ]
 
 

@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -208,8 +209,15 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def live_server(web_db: WebDB, settings: Settings) -> Iterator[str]:
     """The dashboard served by uvicorn on 127.0.0.1, for the browser tests."""
+    with serving(settings_for(settings, web_db.path)) as url:
+        yield url
+
+
+@contextmanager
+def serving(settings: Settings) -> Iterator[str]:
+    """The app for ``settings`` served by uvicorn on 127.0.0.1 in a thread: yields its base URL."""
     port = free_port()
-    app = create_app(settings_for(settings, web_db.path))
+    app = create_app(settings)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -218,6 +226,8 @@ def live_server(web_db: WebDB, settings: Settings) -> Iterator[str]:
         if time.monotonic() > deadline:
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

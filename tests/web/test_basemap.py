@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,3 +39,14 @@ def test_vendored_basemap_is_the_world() -> None:
     for country in world:
         for ring in country["rings"]:
             assert all(-180 <= lon <= 180 and -90 <= lat <= 90 for lon, lat in ring)
+
+
+def test_vendored_scripts_are_the_ones_their_license_names() -> None:
+    """d3-force and its three dependencies, unmodified npm builds, each with its checksum noted."""
+    vendor = ROOT / "src" / "veille" / "web" / "static" / "vendor"
+    notes = (vendor / "LICENSE-d3.txt").read_text(encoding="utf-8")
+    scripts = sorted(vendor.glob("*.js"))
+    assert [s.name for s in scripts] == [f"d3-{n}.min.js" for n in ("dispatch", "force", "quadtree", "timer")]
+    noted = dict(re.findall(r"(\S+\.min\.js)\s+sha256 ([0-9a-f]{64})", notes))
+    assert noted == {s.name: hashlib.sha256(s.read_bytes()).hexdigest() for s in scripts}
+    assert "Permission to use, copy, modify, and/or distribute this software" in notes

@@ -6,14 +6,25 @@ Skips, with the reason printed, only when /usr/bin/chromium is absent (CI instal
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from conftest import XSS_ENTITY_ALIAS, XSS_ENTITY_ID, XSS_ENTITY_NAME, WebDB
+from conftest import (
+    XSS_ENTITY_ALIAS,
+    XSS_ENTITY_ID,
+    XSS_ENTITY_NAME,
+    WebDB,
+    handmade_analysis,
+    serving,
+    settings_for,
+)
 from veille.config import Settings
+from veille.store.database import Store
 
 CHROMIUM = Path(os.environ.get("VEILLE_CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -35,16 +46,17 @@ def browser() -> Iterator[object]:
         b.close()
 
 
-@pytest.fixture
-def page(browser: object, live_server: str) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1300, "height": 1000})  # type: ignore[attr-defined]
+@contextmanager
+def opened(browser: object, server: str, **options: object) -> Iterator[object]:
+    """A browser page that may reach ``server`` only; a script error or an outside request fails the test."""
+    context = browser.new_context(viewport={"width": 1300, "height": 1000}, **options)  # type: ignore[attr-defined]
     # Nothing but our own server may be reached: a CDN or tile request would fail the test.
     outside: list[str] = []
     context.route(
         "**/*",
         lambda route: (
             route.continue_()
-            if route.request.url.startswith(live_server)
+            if route.request.url.startswith(server)
             else (outside.append(route.request.url), route.abort())
         ),
     )
@@ -55,6 +67,12 @@ def page(browser: object, live_server: str) -> Iterator[object]:
     context.close()
     assert not outside, outside
     assert not errors, errors
+
+
+@pytest.fixture
+def page(browser: object, live_server: str) -> Iterator[object]:
+    with opened(browser, live_server) as p:
+        yield p
 
 
 def _open_story_with(page: object, live_server: str, article_id: str) -> None:
@@ -138,6 +156,203 @@ def test_dashboard_screenshot(page: object, live_server: str, web_db: WebDB, tmp
     data = out.read_bytes()
     assert data.startswith(b"\x89PNG") and len(data) > 50_000  # a real rendering, not a blank page
     print(f"screenshot: {out}")
+
+
+def _boxes(page: object, selector: str) -> list[dict[str, object]]:
+    """Each element's text and its box on screen."""
+    return page.locator(selector).evaluate_all(  # type: ignore[attr-defined,no-any-return]
+        "els => els.map(e => { const r = e.getBoundingClientRect();"
+        " return {text: e.textContent, x: r.x, y: r.y, w: r.width, h: r.height}; })"
+    )
+
+
+def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return (
+        min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"]) > 0.5
+        and min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"]) > 0.5
+    )
+
+
+def test_year_less_dates_say_so(page: object, live_server: str, web_db: WebDB) -> None:
+    _open_story_with(page, live_server, web_db.handmade_id)
+    assert "3 Mar 2024" in page.locator("ol.timeline time").all_inner_texts()  # type: ignore[attr-defined]
+    web_db.need_seeds()
+    _open_story_with(page, live_server, web_db.seed_ids[0])
+    # "le 30 septembre" in an article with no publication date: the extractor keeps "--09-30"
+    dates = page.locator("ol.timeline time").all_inner_texts()  # type: ignore[attr-defined]
+    assert "30 Sep (year unknown)" in dates, dates
+    assert page.locator('ol.timeline time[datetime="--09-30"]').count() >= 1  # type: ignore[attr-defined]
+    assert "--09-30" not in page.locator("main").inner_text()  # type: ignore[attr-defined]
+
+
+def test_actor_names_do_not_overlap(page: object, live_server: str, web_db: WebDB) -> None:
+    web_db.need_seeds()
+    _open_story_with(page, live_server, web_db.seed_ids[0])
+    page.wait_for_selector("#graph[data-layout=done]")  # type: ignore[attr-defined]
+    names = _boxes(page, "#graph .node text")
+    assert len(names) >= 5, names
+    texts = _boxes(page, "#graph text")  # names and the event links' labels
+    clashes = [(a["text"], b["text"]) for i, a in enumerate(texts) for b in texts[i + 1 :] if _overlap(a, b)]  # type: ignore[arg-type]
+    assert clashes == []
+    graph = page.locator("#graph").bounding_box()  # type: ignore[attr-defined]
+    for n in names:  # nothing drawn outside the panel
+        assert graph["x"] <= n["x"] and n["x"] + n["w"] <= graph["x"] + graph["width"] + 0.5  # type: ignore[operator]
+        assert graph["y"] <= n["y"] and n["y"] + n["h"] <= graph["y"] + graph["height"] + 0.5  # type: ignore[operator]
+    # The layout runs to convergence before drawing: the same story gets the same picture.
+    where = "els => els.map(e => e.getAttribute('transform'))"
+    first = page.locator("#graph .node").evaluate_all(where)  # type: ignore[attr-defined]
+    page.reload()  # type: ignore[attr-defined]
+    page.wait_for_selector("#graph[data-layout=done]")  # type: ignore[attr-defined]
+    assert page.locator("#graph .node").evaluate_all(where) == first  # type: ignore[attr-defined]
+
+
+def test_map_zooms_pans_and_clusters(page: object, live_server: str, web_db: WebDB) -> None:
+    _open_story_with(page, live_server, web_db.handmade_id)
+    page.wait_for_selector("body[data-map-ready]")  # type: ignore[attr-defined]
+    svg, view = page.locator("#map"), page.locator("#map .viewport")  # type: ignore[attr-defined]
+
+    def zoom() -> float:
+        return float(svg.get_attribute("data-zoom"))
+
+    start, start_transform = zoom(), view.get_attribute("transform")
+    circle = page.locator('#map .marker[data-place="test:alabuga"] circle')  # type: ignore[attr-defined]
+    size = circle.bounding_box()["width"]
+    box = svg.bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx, cy)  # type: ignore[attr-defined]
+    page.mouse.wheel(0, -400)  # type: ignore[attr-defined]
+    page.wait_for_function("z => Number(document.getElementById('map').dataset.zoom) > z", arg=start)  # type: ignore[attr-defined]
+    assert view.get_attribute("transform") != start_transform
+    assert abs(circle.bounding_box()["width"] - size) < 0.5  # markers keep their size at any zoom
+
+    page.get_by_role("button", name="reset zoom", exact=True).click()  # type: ignore[attr-defined]
+    assert (zoom(), view.get_attribute("transform")) == (start, start_transform)
+    page.get_by_role("button", name="zoom in", exact=True).click()  # type: ignore[attr-defined]
+    assert zoom() == pytest.approx(2 * start, rel=1e-3)
+    before = view.get_attribute("transform")
+    page.mouse.move(cx, cy)  # type: ignore[attr-defined]
+    page.mouse.down()  # type: ignore[attr-defined]
+    page.mouse.move(cx + 90, cy + 40, steps=6)  # type: ignore[attr-defined]
+    page.mouse.up()  # type: ignore[attr-defined]
+    assert view.get_attribute("transform") != before and zoom() == pytest.approx(2 * start, rel=1e-3)
+
+    svg.focus()  # the keyboard: 0 resets, = (or +) zooms in, the arrows pan
+    page.keyboard.press("0")  # type: ignore[attr-defined]
+    assert (zoom(), view.get_attribute("transform")) == (start, start_transform)
+    page.keyboard.press("=")  # type: ignore[attr-defined]
+    assert zoom() == pytest.approx(2 * start, rel=1e-3)
+    before = view.get_attribute("transform")
+    page.keyboard.press("ArrowLeft")  # type: ignore[attr-defined]
+    assert view.get_attribute("transform") != before
+
+    # Zoomed out to the whole world, the three places by the Caspian are one cluster.
+    for _ in range(12):
+        page.get_by_role("button", name="zoom out", exact=True).click()  # type: ignore[attr-defined]
+    assert zoom() == 1
+    cluster = page.locator("#map .cluster")  # type: ignore[attr-defined]
+    assert cluster.count() == 1 and cluster.get_attribute("data-points") == "3"
+    assert page.locator("#map .marker").count() == 1  # type: ignore[attr-defined]
+    cluster.click()
+    page.wait_for_function("() => Number(document.getElementById('map').dataset.zoom) > 1")  # type: ignore[attr-defined]
+    assert page.locator("#map .marker").count() >= 2  # type: ignore[attr-defined]
+
+
+def test_map_zooms_with_a_pinch(browser: object, live_server: str, web_db: WebDB) -> None:
+    with opened(browser, live_server, has_touch=True) as page:
+        _open_story_with(page, live_server, web_db.handmade_id)
+        page.wait_for_selector("body[data-map-ready]")  # type: ignore[attr-defined]
+        start = float(page.locator("#map").get_attribute("data-zoom"))  # type: ignore[attr-defined]
+        box = page.locator("#map").bounding_box()  # type: ignore[attr-defined]
+        cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        touch = page.context.new_cdp_session(page)  # type: ignore[attr-defined]
+
+        def fingers(apart: float) -> list[dict[str, float]]:
+            return [{"x": cx - apart, "y": cy, "id": 1}, {"x": cx + apart, "y": cy, "id": 2}]
+
+        touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": fingers(40)})
+        for apart in range(50, 130, 10):  # the fingers move apart: zoom in
+            touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": fingers(apart)})
+        touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        zoom = float(page.locator("#map").get_attribute("data-zoom"))  # type: ignore[attr-defined]
+        assert zoom == pytest.approx(start * 3, rel=0.2)  # fingers 80 -> 240 px apart
+
+
+DISCOURSE_MARKERS = {
+    "en particulier",
+    "actuellement",
+    "en outre",
+    "parallèlement",
+    "in particular",
+    "currently",
+}
+
+
+def test_carried_over_claims_are_marked(page: object, live_server: str, web_db: WebDB) -> None:
+    web_db.need_seeds()
+    _open_story_with(page, live_server, web_db.seed_ids[0])
+    carried = page.locator("li.claim.carried")  # type: ignore[attr-defined]
+    assert carried.count() >= 2
+    assert set(carried.locator(".tag.carried").all_inner_texts()) == {"carried over"}
+    cues = {c.strip().casefold() for c in page.locator("li.claim .cue").all_inner_texts()}  # type: ignore[attr-defined]
+    assert cues and not cues & DISCOURSE_MARKERS, cues
+    # "En particulier, ..." carries on the British intelligence's "a déclaré": that is its cue
+    row = page.locator("li.claim", has_text="ces drones iraniens sont devenus")  # type: ignore[attr-defined]
+    assert "carried" in row.get_attribute("class") and row.locator(".cue").inner_text() == "déclaré"
+
+
+PAYLOADS = (
+    '<img src=x onerror="window.__pwned=1">',
+    "<script>window.__pwned=2</script>",
+    '"><svg onload="window.__pwned=3">',
+    "</text><foreignObject><b>x</b></foreignObject>",
+)
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> Iterator[tuple[str, str]]:
+    """The hand-made article with markup as every name: actors, places, the claim's source, the title."""
+    analysis = handmade_analysis()
+    ir, ru = PAYLOADS[0], PAYLOADS[1]
+    analysis.entities = {
+        "country:IR": dataclasses.replace(analysis.entities["country:IR"], name=ir),
+        "country:RU": dataclasses.replace(analysis.entities["country:RU"], name=ru),
+    }
+    analysis.places = {
+        pid: dataclasses.replace(place, name=PAYLOADS[i % len(PAYLOADS)] + str(i))
+        for i, (pid, place) in enumerate(analysis.places.items())
+    }
+    analysis.claims = [dataclasses.replace(c, source_text=PAYLOADS[2]) for c in analysis.claims]
+    analysis.article.title = PAYLOADS[3]
+    path = tmp_path_factory.mktemp("hostile") / "veille.db"
+    store = Store(f"sqlite:///{path}")
+    store.write([analysis])
+    store.close()
+    with serving(settings_for(settings, path)) as url:
+        yield url, analysis.article.id
+
+
+def test_markup_in_names_stays_text(browser: object, hostile_server: tuple[str, str]) -> None:
+    url, aid = hostile_server
+    with opened(browser, url) as page:
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+        page.goto(f"{url}/articles/{aid}")  # type: ignore[attr-defined]
+        page.wait_for_selector("body[data-map-ready]")  # type: ignore[attr-defined]
+        page.wait_for_selector("#graph[data-layout=done]")  # type: ignore[attr-defined]
+        assert set(page.locator("#graph .node text").all_text_contents()) == {PAYLOADS[0], PAYLOADS[1]}  # type: ignore[attr-defined]
+        labels = page.locator("#map .marker text").all_text_contents()  # type: ignore[attr-defined]
+        assert PAYLOADS[3] + "3" in labels, labels
+        assert page.locator("li.claim b").first.inner_text() == PAYLOADS[2]  # type: ignore[attr-defined]
+        assert page.locator("h1").inner_text() == PAYLOADS[3]  # type: ignore[attr-defined]
+        for _ in range(12):  # clusters list their places' names in a tooltip
+            page.get_by_role("button", name="zoom out", exact=True).click()  # type: ignore[attr-defined]
+        assert PAYLOADS[1] in page.locator("#map .cluster title").first.text_content()  # type: ignore[attr-defined]
+        injected = (
+            "main img, main script:not([type='application/json']), main svg svg, main foreignObject, main b b"
+        )
+        assert page.locator(injected).count() == 0  # type: ignore[attr-defined]
+        assert page.evaluate("window.__pwned === undefined")  # type: ignore[attr-defined]
+        assert dialogs == []
 
 
 # --- entity pages ---------------------------------------------------------------------------

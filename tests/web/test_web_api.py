@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import WebDB, settings_for
+from conftest import WebDB, handmade_analysis, settings_for
 from veille.config import Settings
+from veille.store.database import Store
 from veille.web.app import create_app
 
 LOCAL = ("127.0.0.1", 40000)
@@ -70,12 +71,26 @@ def test_seed_articles_form_one_story(client: TestClient, web_db: WebDB) -> None
     assert len(holding) == 1, [s["article_ids"] for s in stories]
     story = client.get(f"/api/stories/{holding[0]['id']}").json()
     assert {a["id"] for a in story["articles"]} >= set(web_db.seed_ids)
-    if story["id"].startswith("story-"):  # the stories stage ran: the seeds corroborate each other
-        assert any(len(g["sources"]) >= 2 for g in story["corroborated"]), story["corroborated"]
+    assert story["id"].startswith("story-")  # the stories stage's index, the one grouping
+    assert any(len(g["sources"]) >= 2 for g in story["corroborated"]), story["corroborated"]
     # every sentence the page can highlight exists, and the article text is fully covered by segments
     for art in story["articles"]:
         full = client.get(f"/api/articles/{art['id']}").json()["text"]
         assert "".join(seg["text"] for seg in art["segments"]) == full
+
+
+def test_a_store_written_without_stories_gets_its_story_index(tmp_path: Path, settings: Settings) -> None:
+    """Articles written by ``Store.write`` alone: the first listing builds the story index."""
+    db = tmp_path / "veille.db"
+    store = Store(f"sqlite:///{db}")
+    store.write([handmade_analysis()])
+    store.close()
+    local = TestClient(create_app(settings_for(settings, db)), client=LOCAL)
+    listing = local.get("/api/stories").json()
+    assert listing["mode"] == "stories"
+    (story,) = listing["items"]
+    assert story["id"].startswith("story-") and story["article_ids"] == [handmade_analysis().article.id]
+    assert local.get(f"/api/stories/{story['id']}").json()["claims"]
 
 
 def test_story_page_shows_every_fact_with_its_sentence(client: TestClient, web_db: WebDB) -> None:

@@ -12,8 +12,8 @@ from veille.config import Settings
 from veille.model import Analysis, Place, Sentence
 from veille.store import backends, schema, watch
 from veille.store.database import Store
+from veille.store.reads import load_analyses
 from veille.store.records import from_row
-from veille.stories.export import load_analyses
 
 
 def alert_payload(alert: dict[str, Any], rule: dict[str, Any], analysis: Analysis) -> dict[str, Any]:
@@ -37,7 +37,7 @@ def alert_payload(alert: dict[str, Any], rule: dict[str, Any], analysis: Analysi
 def load_for_alerts(store: Store, article_ids: list[str]) -> list[Analysis]:
     """Stored analyses with what rules match on: facts, sentences, and the entities and places
     the pipeline had attached (those its mentions and place mentions name)."""
-    analyses = load_analyses(store.engine, article_ids)
+    analyses = load_analyses(store, article_ids)
     by_id = {a.article.id: a for a in analyses}
     s, p = schema.sentences, schema.places
     with store.engine.connect() as conn:

@@ -85,6 +85,10 @@ class Found:
     content: Span
     kind: ClaimKind
     segment: Span  # the sentence (or part of a merged one) the claim was read from
+    # A sentence with no cue that carries on an earlier attribution ("En outre, ..."): the cue of
+    # the sentence that named the source. ``cue`` then only anchors the claim in its sentence;
+    # the connective is a discourse marker, never the cue.
+    carried_cue: Span | None = None
 
 
 def trim(doc: Doc, start: int, end: int) -> Span | None:
@@ -278,6 +282,7 @@ class ArticleReader:
         self.speech_objects = set(self.speech.values())
         self.claims: list[Found] = []
         self.focus: Source | None = None
+        self.focus_cue: Span | None = None  # the cue that put ``focus`` in focus
         self.last_claim_sentence = -10
         self.last_substantive = -10  # index of the last sentence with words in it
 
@@ -308,7 +313,7 @@ class ArticleReader:
             self.claims.append(claim)
             self.last_claim_sentence = index
             if claim.source.entity:
-                self.focus = claim.source
+                self.focus, self.focus_cue = claim.source, claim.carried_cue or claim.cue
 
     def carried(self, index: int) -> Source | None:
         if self.focus and index - self.focus.sentence <= CARRY_WINDOW:
@@ -340,7 +345,8 @@ class ArticleReader:
         if source is None:
             return None
         if content is None:
-            self.focus = source if source.entity else self.focus  # "Cela a été signalé par X": X in focus
+            if source.entity:  # "Cela a été signalé par X": X in focus
+                self.focus, self.focus_cue = source, self.doc[cue.i : cue.i + 1]
             return None
         channel = self.channel_in(sent, content)
         if channel is None and kind == "evidence":  # "a publié un message sur Telegram"
@@ -925,7 +931,8 @@ class ArticleReader:
                 kind: ClaimKind = (
                     "forecast" if any(t.lower_ in self.lex.modals for t in content) else "statement"
                 )
-                return Found(replace(carried, sentence=index), opener, content, kind, sent)
+                source = replace(carried, sentence=index)
+                return Found(source, opener, content, kind, sent, carried_cue=self.focus_cue)
         return None
 
 
@@ -964,14 +971,15 @@ def drop_nested(found: list[Found]) -> list[Found]:
 
 def to_claim(analysis: Analysis, found: Found) -> Claim:
     """A model Claim with provenance, the entities it is about and the date it was made."""
-    content, cue, source = found.content, found.cue, found.source
+    content, anchor, source = found.content, found.cue, found.source
+    cue = found.carried_cue or anchor
     about: list[str] = []
     for m in mentions_in(analysis, content.start_char, content.end_char):
         if m.entity_id and m.entity_id not in about:
             about.append(m.entity_id)
-    sentence = analysis.sentence_at(cue.start_char)
+    sentence = analysis.sentence_at(anchor.start_char)
     return Claim(
-        id=fact_id(analysis.article.id, "claim", cue.start_char, content.start_char, content.end_char),
+        id=fact_id(analysis.article.id, "claim", anchor.start_char, content.start_char, content.end_char),
         article_id=analysis.article.id,
         source_entity=source.entity,
         source_text=source.text,

@@ -65,8 +65,8 @@ def embed(
     if not conf.enabled:
         raise VeilleError("embeddings are off: set [embeddings] enabled = true")
     embedder = embedder_for(state.settings)
-    done = embed_stored(state.store.engine, embedder, conf, everything=everything)
-    stored = counts(state.store.engine)
+    done = embed_stored(state.store, embedder, conf, everything=everything)
+    stored = counts(state.store)
     result = {
         "model": embedder.name,
         "version": embedder.version,

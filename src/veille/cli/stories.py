@@ -14,9 +14,9 @@ def stories(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Stories (groups of articles on one development), most recently active first."""
-    from veille.stories.export import list_story_records
+    from veille.stories.view import list_stories
 
-    rows = list_story_records(state.store.engine, limit=limit)
+    rows = [s.as_row() for s in list_stories(state.store, limit=limit)]
     if as_json:
         print_json(rows)
         return
@@ -32,11 +32,12 @@ def story(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """One story: summary, timeline, corroborated and contested facts, sources."""
-    from veille.stories.export import story_record
+    from veille.stories.view import story_record
 
-    record = story_record(state.store.engine, story_id)
-    if record is None:
+    found = story_record(state.store, story_id)
+    if found is None:
         raise VeilleError(f"no story '{story_id}'; see `veille stories`")
+    record = found.as_json()
     if as_json:
         print_json(record)
         return

@@ -19,15 +19,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
 
 from veille.config import Settings
 from veille.embed.models import Embedder
 from veille.embed.rank import RRF_K, calibrate, diversify, reciprocal_rank_fusion, top_k
 from veille.embed.service import EmbeddingSettings, embedder_for
 from veille.errors import VeilleError
-from veille.store import schema
 from veille.store.database import Store
+from veille.store.reads import article_cards
 from veille.store.vectors import VectorIndex
 
 MODES = ("fts", "semantic", "hybrid")
@@ -71,7 +70,7 @@ class SemanticSearch:
         with self._lock:
             if self._index is None:
                 e = self.embedder
-                self._index = VectorIndex(self.store.engine, e.name, e.version, e.dim)
+                self._index = VectorIndex(self.store, e.name, e.version, e.dim)
             now = time.monotonic()
             if now - self._checked >= REFRESH_SECONDS:
                 self._index.refresh()
@@ -110,12 +109,12 @@ class SemanticSearch:
             relevance = {aid: 1.0 / (rank + 1 + RRF_K) for rank, aid in enumerate(lexical)}
         else:
             relevance = dict(reciprocal_rank_fusion([list(lexical), list(semantic)]))
-        info = self._articles(list(relevance), text=False)
+        info = article_cards(self.store, list(relevance))
         order = [aid for aid in relevance if aid in info]
         if diversify_languages:
             order = diversify(order, lambda aid: info[aid]["language"] or "und", relevance.__getitem__)
         order = order[:limit]
-        texts = self._articles(order)  # the stored text only for what is shown
+        texts = article_cards(self.store, order, text=True)  # the stored text only for what is shown
         out = []
         for aid in order:
             row = dict(info[aid])
@@ -152,14 +151,8 @@ class SemanticSearch:
         rows = self.store.search(query, limit=pool)
         if not (filters.languages or filters.since or filters.until) or not rows:
             return rows
-        a = schema.articles
-        with self.store.engine.connect() as conn:
-            meta = {
-                r[0]: (r[1] or "und", r[2] or "")
-                for r in conn.execute(
-                    select(a.c.id, a.c.language, a.c.published).where(a.c.id.in_([r["id"] for r in rows]))
-                )
-            }
+        cards = article_cards(self.store, [r["id"] for r in rows])
+        meta = {aid: (c["language"] or "und", c["published"] or "") for aid, c in cards.items()}
         keep = []
         for r in rows:
             language, published = meta.get(r["id"], ("und", ""))
@@ -172,18 +165,6 @@ class SemanticSearch:
             keep.append(r)
         return keep
 
-    def _articles(self, ids: list[str], text: bool = True) -> dict[str, dict[str, Any]]:
-        a = schema.articles
-        columns = [a.c.id, a.c.title, a.c.language, a.c.source, a.c.published, a.c.url]
-        if text:
-            columns.append(a.c.text)
-        out: dict[str, dict[str, Any]] = {}
-        with self.store.engine.connect() as conn:
-            for i in range(0, len(ids), 500):
-                rows = conn.execute(select(*columns).where(a.c.id.in_(ids[i : i + 500])))
-                out.update({r.id: dict(r._mapping) for r in rows})
-        return out
-
     # -- related --------------------------------------------------------------------
 
     def related(self, article_id: str, limit: int = 10, other_languages: bool = True) -> list[dict[str, Any]]:
@@ -193,7 +174,7 @@ class SemanticSearch:
         vector = index.vector_of(article_id)
         if vector is None:
             return []
-        rows = self._articles([article_id])
+        rows = article_cards(self.store, [article_id], text=True)
         if not rows:
             return []
         language = rows[article_id]["language"] or "und"
@@ -204,7 +185,7 @@ class SemanticSearch:
         best: dict[str, tuple[float, tuple[int, int, int]]] = {}
         for i, score in top_k(index.matrix, vector, limit * POOL, mask):
             best.setdefault(index.article_ids[i], (score, index.passages[i]))
-        info = self._articles(list(best))
+        info = article_cards(self.store, list(best), text=True)
         base = self.embedder.baseline
         order = diversify(
             [a for a in best if a in info],

@@ -20,14 +20,14 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, select
 
 from veille.config import Settings
 from veille.embed.models import Embedder, load_embedder
 from veille.embed.text import embedding_input, passages_of
 from veille.errors import ConfigError
 from veille.model import Analysis
-from veille.store import schema
+from veille.store.database import Store
+from veille.store.reads import article_ids, article_texts
 from veille.store.vectors import PassageVector, missing, write_vectors
 
 log = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ def embed_analyses_rows(
 
 
 def embed_analyses(
-    engine: Engine,
+    store: Store,
     embedder: Embedder,
     conf: EmbeddingSettings,
     analyses: list[Analysis],
@@ -119,12 +119,12 @@ def embed_analyses(
     rows += embed_analyses_rows(
         embedder, conf, [a for a in analyses if a.article.id not in {r.article_id for r in rows}]
     )
-    write_vectors(engine, embedder.name, embedder.version, rows)
+    write_vectors(store, embedder.name, embedder.version, rows)
     return {r.article_id: r.vector for r in rows if r.passage == 0}
 
 
 def embed_stored(
-    engine: Engine,
+    store: Store,
     embedder: Embedder,
     conf: EmbeddingSettings,
     *,
@@ -134,18 +134,13 @@ def embed_stored(
     """Embed stored articles that lack a vector from the current model (all with ``everything``).
 
     Batches commit one by one: an interrupted run keeps what it did and a re-run goes on."""
-    if everything:
-        with engine.connect() as conn:
-            a = schema.articles
-            todo = [r[0] for r in conn.execute(select(a.c.id).order_by(a.c.ingested_at, a.c.id))]
-    else:
-        todo = missing(engine, embedder.name, embedder.version)
+    todo = article_ids(store) if everything else missing(store, embedder.name, embedder.version)
     step = conf.batch_size * 4
     done = 0
     for i in range(0, len(todo), step):
         ids = todo[i : i + step]
-        rows = embed_texts(embedder, conf, _load_texts(engine, ids))
-        write_vectors(engine, embedder.name, embedder.version, rows)
+        rows = embed_texts(embedder, conf, article_texts(store, ids))
+        write_vectors(store, embedder.name, embedder.version, rows)
         done += len(ids)
         if progress:
             progress(len(ids))
@@ -155,10 +150,10 @@ def embed_stored(
 CATCH_UP_LIMIT = 2000  # articles an ingest embeds before it starts; more: `veille embed`
 
 
-def catch_up(engine: Engine, embedder: Embedder, conf: EmbeddingSettings) -> int:
+def catch_up(store: Store, embedder: Embedder, conf: EmbeddingSettings) -> int:
     """Embed stored articles left without a vector (a run killed between the article commit
     and the vector commit); a large backlog (a model change) is left to `veille embed`."""
-    lacking = missing(engine, embedder.name, embedder.version, limit=CATCH_UP_LIMIT + 1)
+    lacking = missing(store, embedder.name, embedder.version, limit=CATCH_UP_LIMIT + 1)
     if not lacking:
         return 0
     if len(lacking) > CATCH_UP_LIMIT:
@@ -170,27 +165,11 @@ def catch_up(engine: Engine, embedder: Embedder, conf: EmbeddingSettings) -> int
     done = 0
     step = conf.batch_size * 4
     for i in range(0, len(lacking), step):
-        rows = embed_texts(embedder, conf, _load_texts(engine, lacking[i : i + step]))
-        write_vectors(engine, embedder.name, embedder.version, rows)
+        rows = embed_texts(embedder, conf, article_texts(store, lacking[i : i + step]))
+        write_vectors(store, embedder.name, embedder.version, rows)
         done += len(lacking[i : i + step])
     log.info("embedded %d stored articles that lacked vectors", done)
     return done
-
-
-def _load_texts(
-    engine: Engine, ids: list[str]
-) -> list[tuple[str, str | None, str, list[tuple[int, int]] | None]]:
-    a, s = schema.articles, schema.sentences
-    with engine.connect() as conn:
-        arts = {r[0]: r for r in conn.execute(select(a.c.id, a.c.title, a.c.text).where(a.c.id.in_(ids)))}
-        spans: dict[str, list[tuple[int, int]]] = {}
-        for r in conn.execute(
-            select(s.c.article_id, s.c.start, s.c.end)
-            .where(s.c.article_id.in_(ids))
-            .order_by(s.c.article_id, s.c.index)
-        ):
-            spans.setdefault(r[0], []).append((r[1], r[2]))
-    return [(aid, arts[aid][1], arts[aid][2], spans.get(aid)) for aid in ids if aid in arts]
 
 
 MAX_PENDING_BATCHES = 64
@@ -209,12 +188,12 @@ class EmbeddingStage:
 
     def __init__(
         self,
-        engine: Engine,
+        store: Store,
         embedder: Embedder,
         conf: EmbeddingSettings,
         downstream: list[VectorHook] | None = None,
     ) -> None:
-        self.engine = engine
+        self.store = store
         self.embedder = embedder
         self.conf = conf
         self.downstream = downstream or []
@@ -245,7 +224,7 @@ class EmbeddingStage:
         started = time.perf_counter()
         vectors: dict[str, np.ndarray] = {}
         try:
-            vectors = embed_analyses(self.engine, self.embedder, self.conf, analyses, self.precomputed)
+            vectors = embed_analyses(self.store, self.embedder, self.conf, analyses, self.precomputed)
             self.embedded += len(vectors)
         except Exception:  # noqa: BLE001 - the articles are stored; `veille embed` catches up
             log.exception("embedding failed for a batch of %d articles; run `veille embed`", len(analyses))
@@ -277,7 +256,7 @@ class EmbeddingStage:
 
 
 def ingest_hooks(
-    settings: Settings, engine: Engine, *, track_stories: bool = True
+    settings: Settings, store: Store, *, track_stories: bool = True
 ) -> tuple[EmbeddingStage | None, list[Callable[[list[Analysis]], Any]]]:
     """The after-write hooks of an ingest: the embedding stage (which feeds the story index
     with vectors) when ``[embeddings] enabled``, else the story index alone."""
@@ -286,14 +265,14 @@ def ingest_hooks(
 
     conf = EmbeddingSettings.from_settings(settings)
     if not conf.enabled:
-        return None, ([StoryTracker(engine).add] if track_stories else [])
+        return None, ([StoryTracker(store).add] if track_stories else [])
     embedder = embedder_for(settings)
-    catch_up(engine, embedder, conf)  # before the story index loads: it reads these vectors
+    catch_up(store, embedder, conf)  # before the story index loads: it reads these vectors
     downstream: list[VectorHook] = []
     if track_stories:
         tracker = StoryTracker(
-            engine, ClusterSettings(vector_baseline=embedder.baseline), (embedder.name, embedder.version)
+            store, ClusterSettings(vector_baseline=embedder.baseline), (embedder.name, embedder.version)
         )
         downstream.append(tracker.add)
-    stage = EmbeddingStage(engine, embedder, conf, downstream)
+    stage = EmbeddingStage(store, embedder, conf, downstream)
     return stage, [stage]

@@ -14,11 +14,8 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-from sqlalchemy import select
 
 from veille.config import Settings
 from veille.errors import InputError
@@ -26,8 +23,10 @@ from veille.ingest.feeds import looks_like_opml, parse_feed, parse_opml
 from veille.ingest.fetch import fetch
 from veille.ingest.runner import Ingestor
 from veille.ingest.sources import IngestFailure, IngestOptions, IngestResult, SourceReader, is_url
-from veille.store import schema, watch
+from veille.store import watch
+from veille.store.backends import now_iso
 from veille.store.database import Store
+from veille.store.reads import known_origins
 
 log = logging.getLogger(__name__)
 
@@ -123,10 +122,6 @@ class PollReport:
         }
 
 
-def _now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 class FeedPoller:
     """Polls a list of feeds through one ``Ingestor`` (models load once)."""
 
@@ -161,7 +156,7 @@ class FeedPoller:
         return report
 
     def poll_feed(self, url: str, state: dict[str, Any]) -> FeedResult:
-        checked = _now_iso()
+        checked = now_iso()
         try:
             got = fetch_conditional(
                 url,
@@ -237,10 +232,7 @@ class FeedPoller:
                 yield IngestFailure(origin, str(exc))
 
     def _known_origins(self, origins: list[str]) -> set[str]:
-        a = schema.articles
-        with self.store.engine.connect() as conn:
-            rows = conn.execute(select(a.c.origin).where(a.c.origin.in_(origins)))
-            return {r[0] for r in rows}
+        return known_origins(self.store, origins)
 
     def run(
         self,

@@ -75,7 +75,7 @@ class Ingestor:
         self.after_write: list[Callable[[list[Analysis]], Any]] = []
         from veille.embed.service import ingest_hooks
 
-        self.embedding, hooks = ingest_hooks(settings, store.engine, track_stories=track_stories)
+        self.embedding, hooks = ingest_hooks(settings, store, track_stories=track_stories)
         self.after_write.extend(hooks)
 
     @property

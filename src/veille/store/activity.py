@@ -36,7 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from veille.model import Analysis, Article
+from veille.model import Analysis, Article, parse_day
 from veille.store import schema
 
 if TYPE_CHECKING:
@@ -54,25 +54,22 @@ activity_articles = Table(
     Column("articles", Integer, nullable=False),
 )
 
-activity_entities = Table(
-    "activity_entities",
-    schema.metadata,
-    Column("entity_id", String(200), primary_key=True),
-    Column("day", Integer, primary_key=True),
-    Column("language", String(8), primary_key=True),
-    Column("mentions", Integer, nullable=False),
-    Column("articles", Integer, nullable=False),
-)
 
-activity_places = Table(
-    "activity_places",
-    schema.metadata,
-    Column("place_id", String(200), primary_key=True),
-    Column("day", Integer, primary_key=True),
-    Column("language", String(8), primary_key=True),
-    Column("mentions", Integer, nullable=False),
-    Column("articles", Integer, nullable=False),
-)
+def _mention_counts(name: str, key: str) -> Table:
+    """Mentions of each entity (or place) per day and language, and the articles naming it."""
+    return Table(
+        name,
+        schema.metadata,
+        Column(key, String(200), primary_key=True),
+        Column("day", Integer, primary_key=True),
+        Column("language", String(8), primary_key=True),
+        Column("mentions", Integer, nullable=False),
+        Column("articles", Integer, nullable=False),
+    )
+
+
+activity_entities = _mention_counts("activity_entities", "entity_id")
+activity_places = _mention_counts("activity_places", "place_id")
 
 # The day each article counts for, so a window's articles (and through them its stories) are an index range.
 article_days = Table(
@@ -94,19 +91,10 @@ _COUNTED = {article_days: (), activity_articles: ("articles",), activity_entitie
             activity_places: ("mentions", "articles")}  # fmt: skip
 
 
-def _day(value: str | None) -> int | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10]).toordinal()
-    except ValueError:
-        return None
-
-
 def article_day(published: str | None, ingested_at: str | None) -> int:
     """The day an article counts for: published, unless missing or after the day it was read."""
-    read = _day(ingested_at) or date.today().toordinal()
-    day = _day(published)
+    read = parse_day(ingested_at) or date.today().toordinal()
+    day = parse_day(published)
     return day if day is not None and day <= read + 1 else read
 
 

@@ -27,9 +27,11 @@ import fcntl
 import logging
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, Table, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
@@ -65,6 +67,17 @@ PG_SEARCH_QUERY = (
     "JOIN articles a ON a.id = m.id, plainto_tsquery('simple', veille_unaccent(:q)) AS q "
     "ORDER BY rank DESC, a.id LIMIT :n OFFSET :offset) c ORDER BY c.rank DESC, c.id"
 )
+
+
+def now_iso() -> str:
+    """The time every stored timestamp is written with (UTC, to the second)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def insert(engine: Engine, table: Table) -> Any:
+    """The backend's INSERT for ``table`` (both support ON CONFLICT: ignore or upsert)."""
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
 
 
 def normalise_url(url: str) -> str:

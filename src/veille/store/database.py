@@ -11,7 +11,7 @@ import dataclasses
 import re
 import time
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from contextlib import AbstractContextManager
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,7 +30,6 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
 from veille import facts
@@ -38,6 +37,7 @@ from veille.errors import VeilleError
 from veille.facts import RecordType
 from veille.model import Analysis, Article, fact_id
 from veille.store import activity, backends, schema
+from veille.store.backends import now_iso as _now
 from veille.store.records import from_row
 
 FTS_DDL = (
@@ -49,10 +49,6 @@ R = TypeVar("R")
 
 WRITE_ATTEMPTS = 5
 CACHE_ENTRIES = 64  # aggregate pages kept per Store (``Store.entities``)  # a batch that loses a deadlock to a concurrent writer is retried this often
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 _PLAIN = (str, int, float, type(None))
@@ -172,11 +168,14 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    def exclusive(self, name: str) -> AbstractContextManager[None]:
+        """Hold veille's lock ``name`` ("stories", "alerts") across processes: ``backends.exclusive``."""
+        return backends.exclusive(self.engine, name)
+
     # -- writing ---------------------------------------------------------
 
     def _insert_ignore(self, table: Table) -> Any:
-        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
-        return dialect.insert(table).on_conflict_do_nothing()
+        return backends.insert(self.engine, table).on_conflict_do_nothing()
 
     def known_hashes(self, hashes: Iterable[str]) -> set[str]:
         wanted = list(set(hashes))

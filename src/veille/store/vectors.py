@@ -18,13 +18,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import delete, func, select
 
 from veille.store import schema
+from veille.store.backends import now_iso
+from veille.store.database import Store
 
 E = schema.embeddings
 
@@ -49,15 +50,15 @@ def from_blob(blob: bytes, dim: int) -> np.ndarray:
     return vec
 
 
-def write_vectors(engine: Engine, model: str, version: str, rows: list[PassageVector]) -> int:
+def write_vectors(store: Store, model: str, version: str, rows: list[PassageVector]) -> int:
     """Replace the vectors of the articles in ``rows`` (one transaction); returns rows written.
 
     Articles deleted meanwhile are skipped (their foreign key would fail)."""
     if not rows:
         return 0
     ids = sorted({r.article_id for r in rows})
-    now = datetime.now(UTC).isoformat(timespec="seconds")
-    with engine.begin() as conn:
+    now = now_iso()
+    with store.engine.begin() as conn:
         present = {
             r[0] for r in conn.execute(select(schema.articles.c.id).where(schema.articles.c.id.in_(ids)))
         }
@@ -82,22 +83,22 @@ def write_vectors(engine: Engine, model: str, version: str, rows: list[PassageVe
     return len(values)
 
 
-def missing(engine: Engine, model: str, version: str, limit: int | None = None) -> list[str]:
+def missing(store: Store, model: str, version: str, limit: int | None = None) -> list[str]:
     """Ids of stored articles without a current vector from this model (oldest first)."""
     a = schema.articles
     current = select(E.c.article_id).where(E.c.model == model, E.c.version == version, E.c.passage == 0)
     query = select(a.c.id).where(a.c.id.not_in(current)).order_by(a.c.ingested_at, a.c.id)
     if limit:
         query = query.limit(limit)
-    with engine.connect() as conn:
+    with store.engine.connect() as conn:
         return [r[0] for r in conn.execute(query)]
 
 
-def article_vectors(engine: Engine, model: str, version: str, ids: Iterable[str]) -> dict[str, np.ndarray]:
+def article_vectors(store: Store, model: str, version: str, ids: Iterable[str]) -> dict[str, np.ndarray]:
     """The article (passage 0) vectors of these ids that this model has made."""
     wanted = list(ids)
     out: dict[str, np.ndarray] = {}
-    with engine.connect() as conn:
+    with store.engine.connect() as conn:
         for i in range(0, len(wanted), 500):
             rows = conn.execute(
                 select(E.c.article_id, E.c.dim, E.c.vector).where(
@@ -111,9 +112,9 @@ def article_vectors(engine: Engine, model: str, version: str, ids: Iterable[str]
     return out
 
 
-def counts(engine: Engine) -> dict[str, int]:
+def counts(store: Store) -> dict[str, int]:
     """Embedded articles per "model version"."""
-    with engine.connect() as conn:
+    with store.engine.connect() as conn:
         rows = conn.execute(
             select(E.c.model, E.c.version, func.count())
             .where(E.c.passage == 0)
@@ -126,7 +127,7 @@ def counts(engine: Engine) -> dict[str, int]:
 class VectorIndex:
     """One model's passage vectors in memory, with each row's article, language and date."""
 
-    engine: Engine
+    store: Store
     model: str
     version: str
     dim: int
@@ -151,7 +152,7 @@ class VectorIndex:
 
     def refresh(self) -> None:
         """Read rows added since the last call; re-read everything when rows were replaced."""
-        with self._lock, self.engine.connect() as conn:
+        with self._lock, self.store.engine.connect() as conn:
             where = (E.c.model == self.model, E.c.version == self.version)
             total, top = conn.execute(select(func.count(), func.max(E.c.seq)).where(*where)).one()
             top = -1 if top is None else top

@@ -26,6 +26,7 @@ from typing import Any
 
 from veille.model import Amount, Analysis, Claim, Event
 from veille.stories.features import terms_of
+from veille.stories.outlet import outlet_of
 
 NUMBER_TOLERANCE = 0.25  # relative gap two exact figures may have and still agree
 CLAIM_OVERLAP = 0.3  # content-word Jaccard for two claims to say the same thing
@@ -90,7 +91,7 @@ def corroborate(
     """Group equivalent events and claims across ``analyses``; most independent sources first."""
     batch = list(analyses)
     original_of = original_of or (lambda aid: aid)
-    outlets = {a.article.id: a.article.source or a.article.id for a in batch}
+    outlets = {a.article.id: outlet_of(a.article.source, a.article.url) or a.article.id for a in batch}
     groups: dict[str, list[Assertion]] = {}
     claim_groups: list[tuple[str, Assertion, set[str]]] = []  # key, representative, its words
     for analysis in batch:

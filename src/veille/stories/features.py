@@ -19,11 +19,11 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from veille.model import Analysis, normalise_text
+from veille.model import Analysis, normalise_text, parse_day
+from veille.stories.outlet import outlet_of
 
 ENTITY, PLACE, AMOUNT, DATE, TERM = "e:", "p:", "a:", "d:", "t:"
 CROSSLINGUAL_CHANNELS = (ENTITY, PLACE, AMOUNT, DATE)
@@ -136,16 +136,6 @@ def date_key(value: str | None) -> str | None:
     return value[:10]
 
 
-def parse_day(value: str | None) -> int | None:
-    """Ordinal day of an ISO date or datetime, None when absent or unparseable."""
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10]).toordinal()
-    except ValueError:
-        return None
-
-
 @dataclass
 class ArticleFeatures:
     """The clustering view of one article: sparse feature counts plus when and in what language."""
@@ -207,5 +197,5 @@ def features_of(analysis: Analysis) -> ArticleFeatures:
         day=parse_day(art.published),
         counts=dict(counts),
         title=art.title or "",
-        source=art.source or "",
+        source=outlet_of(art.source, art.url) or "",
     )

@@ -65,10 +65,3 @@ def story_history(index: StoryIndex, story_id: str) -> list[HistoryEntry]:
     live = index.resolve(story_id)
     ids = {live} | {old for old in index.aliases if index.resolve(old) == live}
     return [h for h in index.history if h.story_id in ids or h.other_story_id in ids]
-
-
-def list_stories(index: StoryIndex, articles: Mapping[str, Article] | None = None) -> list[Story]:
-    """All live stories, most recently active first."""
-    stories = [story_summary(index, sid, articles) for sid in index.stories]
-    stories.sort(key=lambda s: (s.last_seen or "", len(s.article_ids)), reverse=True)
-    return stories

@@ -28,6 +28,7 @@ from veille.config import Settings
 from veille.store.database import Store
 from veille.web import TEMPLATES_DIR
 from veille.web.access import configured_token, write_refusal
+from veille.web.dates import date_label
 from veille.web.guard import GuardLimits, RequestGuard
 from veille.web.routes import ROUTERS
 from veille.web.search_view import SemanticSearch
@@ -83,10 +84,12 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))  # autoescape is on for .html
+    templates.env.filters["date_label"] = date_label
     web = WebState(
         settings=settings,
         store=store,
-        templates=Jinja2Templates(directory=str(TEMPLATES_DIR)),  # autoescape is on for .html
+        templates=templates,
         semantic=SemanticSearch(settings, store),
         token=configured_token(conf),
         public_read=bool(conf.get("public_read", False)),

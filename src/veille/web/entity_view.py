@@ -8,12 +8,15 @@ Plain data, so the HTML page and its JSON twins (``/api/entities/{id}...``) are 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from typing import Any, Literal
 from urllib.parse import quote
 
+from veille.model import Claim, Event
 from veille.store.database import Store
 from veille.store.profiles import Profile, entity_profile, events_of
-from veille.web.story_view import fact_views
+from veille.store.records import from_row
+from veille.web.story_view import ClaimView, EventView, fact_views
 
 ClaimRole = Literal["by", "about"]
 EventRole = Literal["actor", "target"]
@@ -45,7 +48,7 @@ def claims_of(store: Store, entity_id: str, role: ClaimRole, limit: int, offset:
         rows = store.claims(source=entity_id, limit=limit, offset=offset)
     else:
         rows = store.claims(about=entity_id, limit=limit, offset=offset)
-    views = fact_views(store, claims=rows)
+    views = fact_views(store, claims=[from_row(Claim, row) for row in rows])
     return _with_titles(views.claims, views.titles)
 
 
@@ -53,13 +56,14 @@ def events_with(
     store: Store, entity_id: str, role: EventRole, limit: int, offset: int
 ) -> list[dict[str, Any]]:
     """Events with the entity as actor or target, each with its sentence and article."""
-    views = fact_views(store, events=events_of(store, entity_id, role, limit=limit, offset=offset))
+    rows = events_of(store, entity_id, role, limit=limit, offset=offset)
+    views = fact_views(store, events=[from_row(Event, row) for row in rows])
     return _with_titles(views.events, views.titles)
 
 
-def _with_titles(facts: list[dict[str, Any]], titles: dict[str, str]) -> list[dict[str, Any]]:
+def _with_titles(facts: Sequence[ClaimView | EventView], titles: dict[str, str]) -> list[dict[str, Any]]:
     """An entity's facts come from many articles: each names its own."""
-    return [f | {"article_title": titles.get(f["article_id"])} for f in facts]
+    return [{**f, "article_title": titles[f["article_id"]]} for f in facts]
 
 
 def entity_page(store: Store, entity_id: str) -> dict[str, Any] | None:

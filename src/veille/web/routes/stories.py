@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, HTTPException, Response
 
 from veille.store import dashboard
@@ -11,12 +9,12 @@ from veille.store.database import Store
 from veille.web.access import READ
 from veille.web.params import Page, as_json, paging
 from veille.web.state import AppStore
-from veille.web.story_view import build_story, summarise_many
+from veille.web.story_view import StoryPage, build_story, summarise_many
 
 router = APIRouter(tags=["stories"], dependencies=READ)
 
 
-def story_or_404(store: Store, story_id: str) -> dict[str, Any]:
+def story_or_404(store: Store, story_id: str) -> StoryPage:
     """The story built for its page and its JSON twin; 404 when there is none of this id."""
     row = dashboard.story(store, story_id)
     if row is None:

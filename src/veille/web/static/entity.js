@@ -1,16 +1,9 @@
-// veille entity page: the bar chart of mentions over time. Plain JS, no dependencies.
+// veille entity page: the bar chart of mentions over time (svgEl is dashboard.js's). Plain JS.
 // It reads its data from a non-executable <script type="application/json"> and writes text
 // with textContent only.
 "use strict";
 
-const SVG_NS = "http://www.w3.org/2000/svg";
 const DAY_MS = 86400000;
-
-function svgEl(tag, attrs) {
-  const el = document.createElementNS(SVG_NS, tag);
-  for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, String(v));
-  return el;
-}
 
 // The days bar `i` of `n` covers, as the store buckets them (equal runs from the first day).
 function barDays(first, last, i, n) {

@@ -19,6 +19,7 @@ from datetime import date
 from functools import lru_cache
 from itertools import accumulate
 from typing import Any, Generic, Literal, TypeVar, get_args
+from urllib.parse import urlsplit
 
 # Closed vocabularies, checked by mypy where facts are built (the store keeps them as strings).
 EntityKind = Literal["country", "organisation", "person", "place", "other"]
@@ -77,6 +78,16 @@ def parse_day(value: str | None) -> int | None:
         return date.fromisoformat(value[:10]).toordinal()
     except ValueError:
         return None
+
+
+def outlet_of(source: str | None, url: str | None) -> str | None:
+    """Who published an article, the one rule every count of sources uses: the publisher's name,
+    else the web site's host (``www.`` dropped), else None (an article read from a file names no
+    publisher and never counts as a source)."""
+    if source and source.strip():
+        return source.strip()
+    host = urlsplit(url or "").hostname
+    return host.removeprefix("www.") if host else None
 
 
 def fact_id(article_id: str, kind: str, *parts: object) -> str:

@@ -117,7 +117,7 @@ def test_poll_ingests_new_items_once_and_sends_validators(
     clock[0] += 600
     third = poller.poll_once([url])
     assert [(f.status, f.ingested) for f in third.feeds] == [("new", 1)]
-    assert [a["article_title"] for a in watch.alerts(store)] == ["New hangars at Alabuga"]
+    assert [a.article_title for a in watch.alerts(store)] == ["New hangars at Alabuga"]
     assert watch.feed_state(store, url)["etag"] == '"v3"'
 
 

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from conftest import WebDB, handmade_analysis, settings_for
 from veille.alerts.deliver import JsonlChannel, WebhookChannel, channels_from_settings, deliver, describe
 from veille.alerts.match import match_rule
+from veille.alerts.payload import AlertPayload
 from veille.alerts.service import AlertService
 from veille.cli import app
 from veille.config import Settings
@@ -24,6 +25,7 @@ from veille.model import Article, article_id_for
 from veille.pipeline import Pipeline
 from veille.store import watch
 from veille.store.database import Store
+from veille.store.watch import MatchedFact, WatchRule
 from veille.web.app import create_app
 
 NEW_TEXT = (
@@ -31,6 +33,14 @@ NEW_TEXT = (
     "Analysts at a London institute said the Alabuga site could now assemble more drones each month."
 )
 OTHER_TEXT = "The city council of Lyon voted on Tuesday to extend the tram line to the airport by 2027."
+
+
+def _payload(alert_id: int, title: str = "A title", sentence: str = "A sentence.") -> AlertPayload:
+    """An alert as the channels receive it, with one fact."""
+    rule = WatchRule(1, "r", "any", {"entity": ["Alabuga"]}, "2024-03-05T00:00:00+00:00")
+    article = Article(id="a", text=sentence, title=title, language="en")
+    fact = MatchedFact("sentence", "a:0:sentence", "a", 0, len(sentence), 0, sentence, sentence)
+    return AlertPayload(alert_id, "2024-03-05T00:00:00+00:00", rule, article, [fact])
 
 
 def _article(text: str) -> Article:
@@ -54,10 +64,10 @@ def test_alabuga_rule_alerts_once_and_never_on_reingest(
     assert ingestor.ingest_items([_article(NEW_TEXT), _article(OTHER_TEXT)]).ingested == 2
     alerts = watch.alerts(store)
     assert len(alerts) == 1
-    assert alerts[0]["article_id"] == article_id_for(NEW_TEXT)
-    assert alerts[0]["delivered"] == {"jsonl": "ok"}
-    fact = alerts[0]["facts"][0]
-    assert "Alabuga" in NEW_TEXT[fact["start"] : fact["end"]] and "Alabuga" in fact["sentence_text"]
+    assert alerts[0].article_id == article_id_for(NEW_TEXT)
+    assert alerts[0].delivered == {"jsonl": "ok"}
+    fact = alerts[0].facts[0]
+    assert "Alabuga" in NEW_TEXT[fact.start : fact.end] and "Alabuga" in fact.sentence_text
     assert ingestor.ingest_items([_article(NEW_TEXT)]).duplicates == 1
     assert len(watch.alerts(store)) == 1
     lines = out.read_text(encoding="utf-8").splitlines()
@@ -68,24 +78,22 @@ def test_replayed_batch_records_nothing_new(store: Store, settings: Settings) ->
     rule = watch.add_rule(store, "", "event", {"actor": ["Iran"], "target": ["Russia"]})
     service = AlertService(store, settings, channels=[])
     analysis = handmade_analysis()
-    assert [p["rule"]["id"] for p in service.check([analysis])] == [rule["id"]]
+    assert [p.rule.id for p in service.check([analysis])] == [rule.id]
     assert service.check([analysis]) == []
 
 
 def test_event_rules_need_actor_and_target_the_right_way_round(settings: Settings) -> None:
     analysis = handmade_analysis()
-    iran_to_russia = {"fact": "event", "terms": {"actor": ["Iran"], "target": ["Russia"]}}
-    russia_to_iran = {"fact": "event", "terms": {"actor": ["Russia"], "target": ["Iran"]}}
-    assert [f["type"] for f in match_rule(iran_to_russia, analysis)] == ["event"]
-    assert match_rule(russia_to_iran, analysis) == []
-    about = match_rule({"fact": "claim", "terms": {"entity": ["iran"]}}, analysis)
-    assert [f["type"] for f in about] == ["claim"]
-    by_kind = match_rule(
-        {"fact": "any", "terms": {"event_kind": ["supply"], "place": ["Makhachkala"]}}, analysis
-    )
+    iran_to_russia = {"actor": ["Iran"], "target": ["Russia"]}
+    russia_to_iran = {"actor": ["Russia"], "target": ["Iran"]}
+    assert [f.type for f in match_rule("event", iran_to_russia, analysis)] == ["event"]
+    assert match_rule("event", russia_to_iran, analysis) == []
+    about = match_rule("claim", {"entity": ["iran"]}, analysis)
+    assert [f.type for f in about] == ["claim"]
+    by_kind = match_rule("any", {"event_kind": ["supply"], "place": ["Makhachkala"]}, analysis)
     assert by_kind == []  # the event names no place: kinds combine with AND
-    keyword = match_rule({"fact": "any", "terms": {"keyword": ["farm equipment"]}}, analysis)
-    assert [f["sentence"] for f in keyword] == [2]
+    keyword = match_rule("any", {"keyword": ["farm equipment"]}, analysis)
+    assert [f.sentence for f in keyword] == [2]
 
 
 class _Hook(BaseHTTPRequestHandler):
@@ -116,15 +124,15 @@ def hook_server() -> Iterator[tuple[str, type[_Hook]]]:
 def test_webhook_retries_server_errors_then_delivers(hook_server: tuple[str, type[_Hook]]) -> None:
     url, handler = hook_server
     handler.statuses = [503, 500, 200]
-    WebhookChannel(url, retries=3, backoff=0.01, allow_private=True).send({"alert_id": 7})
-    assert handler.bodies == [{"alert_id": 7}] * 3
+    WebhookChannel(url, retries=3, backoff=0.01, allow_private=True).send(_payload(7))
+    assert handler.bodies == [_payload(7).to_json()] * 3
 
 
 def test_webhook_gives_up_on_a_refusal(hook_server: tuple[str, type[_Hook]]) -> None:
     url, handler = hook_server
     handler.statuses = [400]
     with pytest.raises(RuntimeError, match="HTTP 400"):
-        WebhookChannel(url, retries=3, backoff=0.01, allow_private=True).send({"alert_id": 8})
+        WebhookChannel(url, retries=3, backoff=0.01, allow_private=True).send(_payload(8))
     assert len(handler.bodies) == 1
 
 
@@ -140,13 +148,13 @@ def test_webhook_to_this_machine_needs_the_opt_in(
         "http://[fec0::1]/x",
     ):
         with pytest.raises(FetchRefused, match="non-public address"):
-            WebhookChannel(target, retries=3, backoff=0.01).send({"alert_id": 9})
+            WebhookChannel(target, retries=3, backoff=0.01).send(_payload(9))
     assert handler.bodies == []  # refused before any connection, and not retried
     conf = Settings(
         **{**settings.__dict__, "raw": {**settings.raw, "alerts": {"console": False, "webhook": url}}}
     )
     [channel] = channels_from_settings(conf)
-    assert deliver({"alert_id": 10}, [channel])["webhook"].startswith("refused")
+    assert deliver(_payload(10), [channel])["webhook"].startswith("refused")
 
 
 def test_api_ingest_fires_the_webhook(
@@ -192,12 +200,7 @@ def test_watch_commands(web_db: WebDB, tmp_path: Path) -> None:
 
 
 def test_console_line_carries_no_terminal_escapes() -> None:
-    payload = {
-        "alert_id": 1,
-        "rule": {"name": "r"},
-        "article": {"id": "a", "title": "Title \x1b[31mred\x1b[0m\nsecond line"},
-        "facts": [{"sentence_text": "A\x1b]0;owned\x07 sentence."}],
-    }
+    payload = _payload(1, "Title \x1b[31mred\x1b[0m\nsecond line", "A\x1b]0;owned\x07 sentence.")
     line = describe(payload)
     assert "\x1b" not in line and "\n" not in line and "\x07" not in line
     assert "Title" in line and "sentence." in line

@@ -14,8 +14,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import Protocol, TextIO
 
+from veille.alerts.payload import AlertPayload
 from veille.config import Settings
 from veille.errors import FetchRefused, InputError
 from veille.ingest.fetch import post_json
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 class Channel(Protocol):
     name: str
 
-    def send(self, payload: dict[str, Any]) -> None:
+    def send(self, payload: AlertPayload) -> None:
         """Deliver one alert; raise on failure (the caller records the error)."""
 
 
@@ -38,15 +39,18 @@ def _printable(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
-def describe(payload: dict[str, Any]) -> str:
-    """One line for people: rule, article, first matched sentence."""
-    facts = payload.get("facts") or []
-    first = facts[0]["sentence_text"].strip()[:160] if facts else ""
-    article = payload["article"]
-    title = article.get("title") or article["id"]
-    return _printable(
-        f"[alert {payload['alert_id']}] {payload['rule']['name']} · {title} · {len(facts)} fact(s): {first}"
-    )
+def describe(payload: AlertPayload) -> str:
+    """One line for people: rule, article, first matched sentence (for a spike: its counts)."""
+    facts = payload.facts
+    first = facts[0].sentence_text.strip()[:160] if facts else ""
+    title = payload.article.title or payload.article.id
+    head = f"[alert {payload.alert_id}] {payload.rule.name} · {title}"
+    if facts and facts[0].type == "spike":
+        counts = facts[0].extra
+        return _printable(
+            f"{head} · {counts['count']} article(s) in the window, baseline {counts['expected']}: {first}"
+        )
+    return _printable(f"{head} · {len(facts)} fact(s): {first}")
 
 
 @dataclass
@@ -54,7 +58,7 @@ class ConsoleChannel:
     stream: TextIO | None = None
     name: str = "console"
 
-    def send(self, payload: dict[str, Any]) -> None:
+    def send(self, payload: AlertPayload) -> None:
         print(describe(payload), file=self.stream or sys.stderr, flush=True)
 
 
@@ -63,10 +67,10 @@ class JsonlChannel:
     path: Path
     name: str = "jsonl"
 
-    def send(self, payload: dict[str, Any]) -> None:
+    def send(self, payload: AlertPayload) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("a", encoding="utf-8") as out:
-            out.write(json.dumps(payload, ensure_ascii=False) + "\n")
+            out.write(json.dumps(payload.to_json(), ensure_ascii=False) + "\n")
 
 
 @dataclass
@@ -85,13 +89,14 @@ class WebhookChannel:
     sleep: Callable[[float], None] = time.sleep
     allow_private: bool = False
 
-    def send(self, payload: dict[str, Any]) -> None:
+    def send(self, payload: AlertPayload) -> None:
+        body = payload.to_json()
         last = ""
         for attempt in range(self.retries + 1):
             if attempt:
                 self.sleep(self.backoff * 2 ** (attempt - 1))
             try:
-                status = post_json(self.url, payload, timeout=self.timeout, allow_private=self.allow_private)
+                status = post_json(self.url, body, timeout=self.timeout, allow_private=self.allow_private)
             except FetchRefused:
                 raise  # a refused target stays refused: no retries
             except InputError as exc:
@@ -126,7 +131,7 @@ def channels_from_settings(settings: Settings) -> list[Channel]:
     return out
 
 
-def deliver(payload: dict[str, Any], channels: list[Channel]) -> dict[str, str]:
+def deliver(payload: AlertPayload, channels: list[Channel]) -> dict[str, str]:
     """Send to every channel; channel name -> "ok" or the error."""
     status: dict[str, str] = {}
     for channel in channels:
@@ -134,6 +139,6 @@ def deliver(payload: dict[str, Any], channels: list[Channel]) -> dict[str, str]:
             channel.send(payload)
             status[channel.name] = "ok"
         except Exception as exc:  # noqa: BLE001  (one broken channel must not lose the alert)
-            log.warning("alert %s: %s delivery failed: %s", payload.get("alert_id"), channel.name, exc)
+            log.warning("alert %s: %s delivery failed: %s", payload.alert_id, channel.name, exc)
             status[channel.name] = str(exc)[:500]
     return status

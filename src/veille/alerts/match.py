@@ -11,10 +11,10 @@ matches ``country:IR``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
 
 from veille.model import Analysis, Sentence, fold
+from veille.store.watch import JsonScalar, MatchedFact
 
 MAX_FACTS_PER_ALERT = 20
 MAX_SENTENCE_CHARS = 500
@@ -42,8 +42,8 @@ class _Names:
         return any(any(n == t or _has_word(n, t) for n in names) or _has_word(text, t) for t in terms)
 
 
-def _terms(rule: dict[str, Any]) -> dict[str, list[str]]:
-    return {k: [fold(v) for v in vs] for k, vs in (rule.get("terms") or {}).items() if vs}
+def _terms(terms: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    return {k: [fold(v) for v in vs] for k, vs in terms.items() if vs}
 
 
 def _sentence(analysis: Analysis, index: int) -> Sentence | None:
@@ -55,23 +55,24 @@ def _sentence(analysis: Analysis, index: int) -> Sentence | None:
     return next((s for s in sents if s.index == index), None)
 
 
-def _fact(
-    analysis: Analysis, kind: str, fid: str, start: int, end: int, sentence: int, **extra: Any
-) -> dict[str, Any]:
+def fact_at(
+    analysis: Analysis, kind: str, fid: str, start: int, end: int, sentence: int, **extra: JsonScalar
+) -> MatchedFact:
+    """The fact at ``start``:``end`` of the article, with its text and its sentence's."""
     text = analysis.article.text
     sent = _sentence(analysis, sentence)
     sentence_text = text[sent.start : sent.end] if sent else text[max(0, start - 200) : end + 200]
-    return {
-        "type": kind,
-        "id": fid,
-        "article_id": analysis.article.id,
-        "start": start,
-        "end": end,
-        "sentence": sentence,
-        "text": text[start:end][:MAX_SENTENCE_CHARS],
-        "sentence_text": sentence_text[:MAX_SENTENCE_CHARS],
-        **extra,
-    }
+    return MatchedFact(
+        kind,
+        fid,
+        analysis.article.id,
+        start,
+        end,
+        sentence,
+        text[start:end][:MAX_SENTENCE_CHARS],
+        sentence_text[:MAX_SENTENCE_CHARS],
+        extra,
+    )
 
 
 def _sentence_of(analysis: Analysis, index: int) -> str:
@@ -84,29 +85,27 @@ def _keyword_ok(analysis: Analysis, terms: dict[str, list[str]], sentence: int) 
     return not wanted or any(_has_word(_sentence_of(analysis, sentence), k) for k in wanted)
 
 
-def _mention_facts(
-    analysis: Analysis, terms: dict[str, list[str]], names: _Names
-) -> Iterable[dict[str, Any]]:
+def _mention_facts(analysis: Analysis, terms: dict[str, list[str]], names: _Names) -> Iterable[MatchedFact]:
     if set(terms) - {"entity", "place", "keyword"}:
         return  # actor/target/source/event_kind only make sense for claims and events
     if "entity" not in terms and "place" not in terms:  # keyword only: the sentences that say it
         for sent in analysis.sentences:
             if _keyword_ok(analysis, terms, sent.index):
                 fid = f"{analysis.article.id}:{sent.index}:sentence"
-                yield _fact(analysis, "sentence", fid, sent.start, sent.end, sent.index)
+                yield fact_at(analysis, "sentence", fid, sent.start, sent.end, sent.index)
         return
     for m in analysis.mentions:
         if "entity" not in terms or not _keyword_ok(analysis, terms, m.sentence):
             continue
         if names.matches(m.entity_id, terms["entity"], m.text):
             fid = f"{m.article_id}:{m.start}:mention"
-            yield _fact(analysis, "mention", fid, m.start, m.end, m.sentence, entity=m.entity_id)
+            yield fact_at(analysis, "mention", fid, m.start, m.end, m.sentence, entity=m.entity_id)
     for pm in analysis.place_mentions:
         wanted = terms.get("place", []) + terms.get("entity", [])
         if not wanted or not _keyword_ok(analysis, terms, pm.sentence):
             continue
         if names.matches(pm.place_id, wanted, pm.text):
-            yield _fact(
+            yield fact_at(
                 analysis,
                 "place",
                 f"{pm.article_id}:{pm.start}:place",
@@ -117,7 +116,7 @@ def _mention_facts(
             )
 
 
-def _claim_facts(analysis: Analysis, terms: dict[str, list[str]], names: _Names) -> Iterable[dict[str, Any]]:
+def _claim_facts(analysis: Analysis, terms: dict[str, list[str]], names: _Names) -> Iterable[MatchedFact]:
     if set(terms) - {"entity", "source", "keyword"}:
         return
     for c in analysis.claims:
@@ -130,12 +129,12 @@ def _claim_facts(analysis: Analysis, terms: dict[str, list[str]], names: _Names)
             about = any(names.matches(r, terms["entity"]) for r in refs if r)
             if not about and not any(_has_word(fold(c.content), t) for t in terms["entity"]):
                 continue
-        yield _fact(
+        yield fact_at(
             analysis, "claim", c.id, c.start, c.end, c.sentence, source=c.source_entity, claim_kind=c.kind
         )
 
 
-def _event_facts(analysis: Analysis, terms: dict[str, list[str]], names: _Names) -> Iterable[dict[str, Any]]:
+def _event_facts(analysis: Analysis, terms: dict[str, list[str]], names: _Names) -> Iterable[MatchedFact]:
     if "source" in terms:
         return
     for e in analysis.events:
@@ -155,7 +154,7 @@ def _event_facts(analysis: Analysis, terms: dict[str, list[str]], names: _Names)
                 _has_word(fold(e.object or ""), t) for t in terms["entity"]
             ):
                 continue
-        yield _fact(
+        yield fact_at(
             analysis,
             "event",
             e.id,
@@ -168,19 +167,19 @@ def _event_facts(analysis: Analysis, terms: dict[str, list[str]], names: _Names)
         )
 
 
-def match_rule(rule: dict[str, Any], analysis: Analysis) -> list[dict[str, Any]]:
-    """The facts of ``analysis`` that ``rule`` matches (at most MAX_FACTS_PER_ALERT), in text order."""
-    terms = _terms(rule)
+def match_rule(fact: str, rule_terms: Mapping[str, list[str]], analysis: Analysis) -> list[MatchedFact]:
+    """The facts of ``analysis`` that a rule on ``fact`` with ``rule_terms`` matches
+    (at most MAX_FACTS_PER_ALERT), in text order."""
+    terms = _terms(rule_terms)
     if not terms:
         return []
     names = _Names(analysis)
-    fact = rule.get("fact", "any")
-    found: list[dict[str, Any]] = []
+    found: list[MatchedFact] = []
     if fact in ("any", "mention"):
         found.extend(_mention_facts(analysis, terms, names))
     if fact in ("any", "claim"):
         found.extend(_claim_facts(analysis, terms, names))
     if fact in ("any", "event"):
         found.extend(_event_facts(analysis, terms, names))
-    found.sort(key=lambda f: (f["start"], f["type"]))
+    found.sort(key=lambda f: (f.start, f.type))
     return found[:MAX_FACTS_PER_ALERT]

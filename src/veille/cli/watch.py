@@ -26,34 +26,63 @@ def watch_add(
     kind: list[str] = typer.Option([], "--kind", help="Event kind, e.g. supply (events only)."),
     keyword: list[str] = typer.Option([], "--keyword", "-k", help="A word or phrase in the fact's sentence."),
     fact: str = typer.Option("any", "--fact", help="any | mention | claim | event"),
+    spike: list[str] = typer.Option(
+        [], "--spike", help="Spike rule: alert when articles naming this entity or place surge."
+    ),
+    spike_story: list[str] = typer.Option([], "--spike-story", help="Spike rule on a story (its id)."),
+    factor: float = typer.Option(
+        3.0, "--factor", help="Spike: times the baseline rate the window must exceed."
+    ),
+    window: str = typer.Option("24h", "--window", help="Spike: the window counted, e.g. 6h, 24h."),
+    baseline: str = typer.Option(
+        "7d", "--baseline", help="Spike: the period before the window it is compared to."
+    ),
+    min_count: int = typer.Option(5, "--min-count", help="Spike: fewest articles in the window to alert."),
     name: str = typer.Option("", "--name", help="A name for the rule (default: made from its terms)."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Add a rule. Repeat an option for alternatives; different options must all match.
 
     Example: veille watch add --fact event --actor Iran --target Russia
+    Spike:   veille watch add --spike Iran --factor 3 --window 24h --baseline 7d --min-count 5
     """
     terms = {
         "entity": entity, "actor": actor, "target": target, "source": source,
         "place": place, "event_kind": kind, "keyword": keyword,
     }  # fmt: skip
-    rule = watch_store.add_rule(state.store, name, fact, terms)
-    if as_json:
-        print_json(rule)
+    if spike or spike_story:
+        if any(terms.values()):
+            raise VeilleError("--spike and --spike-story take no other terms (--entity, --actor ...)")
+        from veille.ingest.poll import parse_duration
+
+        spec = watch_store.Spike(factor, parse_duration(window), parse_duration(baseline), min_count)
+        spike_terms = {"entity": spike, "story": spike_story}
+        rule = watch_store.add_rule(state.store, name, watch_store.SPIKE, spike_terms, spec)
     else:
-        console.print(f"added watch rule {rule['id']}: {safe(rule['name'])}", highlight=False)
+        rule = watch_store.add_rule(state.store, name, fact, terms)
+    if as_json:
+        print_json(rule.to_json())
+    else:
+        console.print(f"added watch rule {rule.id}: {safe(rule.name)}", highlight=False)
 
 
 @watch_app.command("list")
 def watch_list(as_json: bool = typer.Option(False, "--json")) -> None:
     """List the watch rules."""
-    rows = watch_store.rules(state.store)
+    rules = watch_store.rules(state.store)
     if as_json:
-        print_json(rows)
+        print_json([r.to_json() for r in rules])
         return
-    for row in rows:
-        row["terms"] = "; ".join(f"{k}={'|'.join(v)}" for k, v in row["terms"].items())
-        row["name"] = safe(row["name"])
+    rows = [
+        {
+            "id": r.id,
+            "name": safe(r.name),
+            "fact": r.fact,
+            "terms": "; ".join(f"{k}={'|'.join(v)}" for k, v in r.terms.items()),
+            "created_at": r.created_at,
+        }
+        for r in rules
+    ]
     print_table("watch rules", rows, ["id", "name", "fact", "terms", "created_at"])
 
 
@@ -74,17 +103,22 @@ def alerts(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """List recorded alerts, newest first."""
-    rows = watch_store.alerts(state.store, limit=limit, rule_id=rule)
+    listed = watch_store.alerts(state.store, limit=limit, rule_id=rule)
     if as_json:
-        print_json(rows)
+        print_json([a.to_json() for a in listed])
         return
-    for row in rows:
-        facts = row["facts"] or []
-        row["facts"] = len(facts)
-        # Titles and sentences are article text: never let rich read them as markup.
-        row["sentence"] = safe(facts[0]["sentence_text"].strip()[:120]) if facts else ""
-        row["article_title"] = safe(row["article_title"] or "")
-        row["rule_name"] = safe(row["rule_name"])
+    # Titles and sentences are article text: never let rich read them as markup.
+    rows = [
+        {
+            "id": a.id,
+            "created_at": a.created_at,
+            "rule_name": safe(a.rule_name),
+            "article_title": safe(a.article_title or ""),
+            "facts": len(a.facts),
+            "sentence": safe(a.facts[0].sentence_text.strip()[:120]) if a.facts else "",
+        }
+        for a in listed
+    ]
     print_table("alerts", rows, ["id", "created_at", "rule_name", "article_title", "facts", "sentence"])
 
 

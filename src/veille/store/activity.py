@@ -17,7 +17,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
-from urllib.parse import urlsplit
 
 from sqlalchemy import (
     Column,
@@ -36,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from veille.model import Analysis, Article, parse_day
+from veille.model import Analysis, Article, outlet_of, parse_day
 from veille.store import schema
 
 if TYPE_CHECKING:
@@ -99,11 +98,8 @@ def article_day(published: str | None, ingested_at: str | None) -> int:
 
 
 def outlet(source: str | None, url: str | None) -> str:
-    """Who published an article: the publisher's name, else the URL's host, else ""."""
-    if source and source.strip():
-        return source.strip().casefold()[:MAX_SOURCE_CHARS]
-    host = urlsplit(url or "").hostname
-    return host.removeprefix("www.")[:MAX_SOURCE_CHARS] if host else ""
+    """An article's outlet (``model.outlet_of``) as a key: case-folded, cut, "" when unknown."""
+    return (outlet_of(source, url) or "").casefold()[:MAX_SOURCE_CHARS]
 
 
 @dataclass

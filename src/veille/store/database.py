@@ -154,6 +154,7 @@ class Store:
             backends.lock_schema(conn)
             schema.metadata.create_all(conn)
             add_missing_columns(conn, schema.claims)
+            add_missing_columns(conn, schema.watch_rules)  # ``spike`` (spike alert rules)
             activity.rebuild(conn)  # a store made before the activity tables: counted once
             # create_all makes the indexes of new tables only: a store made by an older
             # version gains the indexes added since (the API's filters and orders) here.

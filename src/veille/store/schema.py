@@ -223,6 +223,18 @@ watch_rules = Table(
     Column("terms", JSON, nullable=False, default=dict),  # {"entity": [...], "actor": [...], ...}
     Column("created_at", String(32), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
+    # Spike rules only (fact "spike"): {"factor", "window", "baseline", "min_count"}, durations in seconds.
+    Column("spike", JSON),
+)
+
+# Where each spike rule's episode stands: firing from the alert until the rate falls back
+# (then re-armed); ``checked_at`` is the latest article time evaluated (veille.alerts.spike).
+spike_state = Table(
+    "spike_state",
+    metadata,
+    Column("rule_id", Integer, ForeignKey("watch_rules.id", ondelete="CASCADE"), primary_key=True),
+    Column("firing", Boolean, nullable=False, default=False),
+    Column("checked_at", String(32), nullable=False),
 )
 
 alerts = Table(

@@ -24,9 +24,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from veille.model import Amount, Analysis, Claim, Event
+from veille.model import Amount, Analysis, Claim, Event, outlet_of
 from veille.stories.features import terms_of
-from veille.stories.outlet import outlet_of
 
 NUMBER_TOLERANCE = 0.25  # relative gap two exact figures may have and still agree
 CLAIM_OVERLAP = 0.3  # content-word Jaccard for two claims to say the same thing

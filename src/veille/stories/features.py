@@ -22,8 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from veille.model import Analysis, normalise_text, parse_day
-from veille.stories.outlet import outlet_of
+from veille.model import Analysis, normalise_text, outlet_of, parse_day
 
 ENTITY, PLACE, AMOUNT, DATE, TERM = "e:", "p:", "a:", "d:", "t:"
 CROSSLINGUAL_CHANNELS = (ENTITY, PLACE, AMOUNT, DATE)

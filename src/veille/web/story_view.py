@@ -15,13 +15,24 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, NotRequired, Protocol, TypedDict, cast
 
-from veille.model import Article, Claim, DateRef, Entity, Event, Mention, Place, PlaceMention, Route, Sentence
+from veille.model import (
+    Article,
+    Claim,
+    DateRef,
+    Entity,
+    Event,
+    Mention,
+    Place,
+    PlaceMention,
+    Route,
+    Sentence,
+    outlet_of,
+)
 from veille.store import dashboard
 from veille.store.dashboard import ArticleHead
 from veille.store.database import Store
 from veille.store.records import from_row
 from veille.store.stories import StoredStory
-from veille.stories.outlet import outlet_of
 from veille.stories.view import story_record
 
 MAX_ARTICLES_PER_STORY = 200  # a page stays usable; the JSON says how many were left out

@@ -87,4 +87,4 @@ def api_ingest(web: Web, body: IngestIn = Body(...)) -> dict[str, Any]:
         items = [article_from_api(a, reader) for a in body.articles]
         before = len(alerting.sent)
         report = ingestor.ingest_items(items)
-        return report.to_dict() | {"alerts": [p["alert_id"] for p in alerting.sent[before:]]}
+        return report.to_dict() | {"alerts": [p.alert_id for p in alerting.sent[before:]]}

@@ -8,6 +8,8 @@ Ids hold a colon ("country:RU") and, from a hand-made knowledge base, may hold a
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
@@ -16,47 +18,52 @@ from veille.store import dashboard
 from veille.store.database import Store
 from veille.store.profiles import Profile, entity_profile
 from veille.web.access import READ
-from veille.web.entity_view import ClaimRole, EventRole, claims_of, entity_page, events_with, profile_record
+from veille.web.entity_view import claims_of, entity_page, events_with, profile_record
 from veille.web.params import Page, as_json, paging
 from veille.web.routes.pages import render
 from veille.web.state import AppStore, Web
 
 router = APIRouter(tags=["entities"], dependencies=READ)
 LIST = paging(50, 500)
+FactRole = Literal["by", "about", "actor", "target"]
+ROLES: dict[str, tuple[FactRole, ...]] = {"claims": ("by", "about"), "events": ("actor", "target")}
+ROLES_HELP = (
+    "claims: by (claims the entity made, the default) or about; events: actor (the default) or target"
+)
+
+
+def _unknown(entity_id: str) -> HTTPException:
+    return HTTPException(404, f"no entity {entity_id} (GET /api/entities lists them)")
 
 
 def profile_or_404(store: Store, entity_id: str) -> Profile:
     profile = entity_profile(store, entity_id)
     if profile is None:
-        raise HTTPException(404, f"no entity {entity_id} (GET /api/entities lists them)")
+        raise _unknown(entity_id)
     return profile
 
 
-def _known_or_404(store: Store, entity_id: str) -> None:
+@router.get("/api/entities/{entity_id:path}/claims", name="entity_claims")
+@router.get("/api/entities/{entity_id:path}/events", name="entity_events")
+def api_entity_facts(
+    store: AppStore,
+    request: Request,
+    entity_id: str,
+    role: FactRole | None = Query(None, description=ROLES_HELP),
+    page: Page = Depends(LIST),
+) -> Response:
+    """A page of the claims or the events the entity has a ``role`` in, each with its sentence."""
+    facts = "claims" if request.url.path.endswith("/claims") else "events"
+    role = role or ROLES[facts][0]
+    if role not in ROLES[facts]:
+        raise HTTPException(422, f"role of {facts} is one of {', '.join(ROLES[facts])}, not {role}")
     if not dashboard.entities_by_id(store, [entity_id]):
-        raise HTTPException(404, f"no entity {entity_id} (GET /api/entities lists them)")
-
-
-@router.get("/api/entities/{entity_id:path}/claims")
-def api_entity_claims(
-    store: AppStore,
-    entity_id: str,
-    role: ClaimRole = Query("by", description="by: claims the entity made; about: claims naming it"),
-    page: Page = Depends(LIST),
-) -> Response:
-    _known_or_404(store, entity_id)
-    return as_json(page.answer(claims_of(store, entity_id, role, page.fetch, page.offset), role=role))
-
-
-@router.get("/api/entities/{entity_id:path}/events")
-def api_entity_events(
-    store: AppStore,
-    entity_id: str,
-    role: EventRole = Query("actor", description="actor: what the entity did; target: what was done to it"),
-    page: Page = Depends(LIST),
-) -> Response:
-    _known_or_404(store, entity_id)
-    return as_json(page.answer(events_with(store, entity_id, role, page.fetch, page.offset), role=role))
+        raise _unknown(entity_id)
+    if role == "actor" or role == "target":
+        rows = events_with(store, entity_id, role, page.fetch, page.offset)
+    else:
+        rows = claims_of(store, entity_id, role, page.fetch, page.offset)
+    return as_json(page.answer(rows, role=role))
 
 
 @router.get("/api/entities/{entity_id:path}")
@@ -84,5 +91,5 @@ def entities_html(
 def entity_html(web: Web, request: Request, entity_id: str) -> HTMLResponse:
     view = entity_page(web.store, entity_id)
     if view is None:
-        raise HTTPException(404, f"no entity {entity_id} (GET /api/entities lists them)")
+        raise _unknown(entity_id)
     return render(web, request, "entity.html", {"view": view}, view["profile"]["links"]["self"])

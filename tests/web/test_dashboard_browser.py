@@ -372,6 +372,11 @@ def test_clicking_an_entity_on_the_story_page_opens_its_page(
     acted.locator("a.entity", has_text="Russia").click()  # and on to the target's page
     page.wait_for_url(f"{live_server}/entities/country%3ARU")  # type: ignore[attr-defined]
     assert page.locator("#events-target li.event", has_text="drone parts").count() == 1  # type: ignore[attr-defined]
+    page.go_back()  # type: ignore[attr-defined]
+    page.go_back()  # type: ignore[attr-defined]  # the story again: its actor graph's names link too
+    page.wait_for_selector("#graph[data-layout=done]")  # type: ignore[attr-defined]
+    page.locator("#graph a.entity", has_text="Russia").click()  # type: ignore[attr-defined]
+    page.wait_for_url(f"{live_server}/entities/country%3ARU")  # type: ignore[attr-defined]
 
 
 def test_seed_story_links_to_kirby_and_his_claims(page: object, live_server: str, web_db: WebDB) -> None:

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from conftest import XSS_ENTITY_ALIAS, XSS_ENTITY_ID, XSS_ENTITY_NAME, WebDB, settings_for
 from veille.config import Settings
+from veille.web import entity_view
 from veille.web.app import create_app
 
 LOCAL = ("127.0.0.1", 40000)
@@ -179,3 +180,28 @@ def test_openapi_describes_the_entity_endpoints(client: TestClient) -> None:
     ):
         assert path in paths, sorted(paths)
     assert not any(p.startswith("/entities") for p in paths)  # the pages are not API
+
+
+def _section(html: str, section_id: str) -> str:
+    start = html.index(f'<section class="card" id="{section_id}">')
+    return html[start : html.index("</section>", start)]
+
+
+def test_entity_page_pages_each_list(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(entity_view, "PAGE_ITEMS", 2)
+    whole = client.get("/api/entities/country:RU/claims", params={"role": "about", "limit": 500}).json()[
+        "items"
+    ]
+    assert len(whole) >= 1
+    first = _section(client.get("/entities/country:RU").text, "claims-about")
+    assert [f'id="c-{c["id"]}"' in first for c in whole[:3]] == [True] * min(2, len(whole)) + [False] * (
+        len(whole) > 2
+    )
+    if len(whole) > 2:
+        assert 'href="?about=2#claims-about"' in first and 'rel="prev"' not in first
+    second = _section(client.get("/entities/country:RU", params={"about": 1, "by": 0}).text, "claims-about")
+    shown = [c["id"] for c in whole if f'id="c-{c["id"]}"' in second]
+    assert shown == [c["id"] for c in whole[1:3]]
+    assert 'href="?by=0&amp;about=0#claims-about"' in second  # back to the first page, the others kept
+    assert f"2–{1 + len(shown)} of {len(whole)}" in second
+    assert client.get("/entities/country:RU", params={"about": -1}).status_code == 422

@@ -8,7 +8,7 @@ Plain data, so the HTML page and its JSON twins (``/api/entities/{id}...``) are 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -66,16 +66,49 @@ def _with_titles(facts: Sequence[ClaimView | EventView], titles: dict[str, str])
     return [{**f, "article_title": titles[f["article_id"]]} for f in facts]
 
 
-def entity_page(store: Store, entity_id: str) -> dict[str, Any] | None:
-    """Everything the entity page shows (None for an unknown id): the profile and the first
-    ``PAGE_ITEMS`` facts of each list."""
+@dataclasses.dataclass
+class FactList:
+    """One of the page's lists: a page of ``PAGE_ITEMS`` facts from ``offset`` of ``total``."""
+
+    items: list[dict[str, Any]]
+    offset: int
+    total: int
+
+    @property
+    def previous(self) -> int | None:
+        return max(0, self.offset - PAGE_ITEMS) if self.offset else None
+
+    @property
+    def next(self) -> int | None:
+        return self.offset + PAGE_ITEMS if self.offset + PAGE_ITEMS < self.total else None
+
+
+ROLES = ("by", "about", "actor", "target")  # the page's lists, in its order; each its query parameter
+
+
+def entity_page(
+    store: Store, entity_id: str, offsets: Mapping[str, int] | None = None
+) -> dict[str, Any] | None:
+    """Everything the entity page shows (None for an unknown id): the profile and a page of
+    ``PAGE_ITEMS`` facts of each list, from ``offsets[role]`` (0 by default)."""
     profile = entity_profile(store, entity_id)
     if profile is None:
         return None
+    at = {role: (offsets or {}).get(role, 0) for role in ROLES}
     return {
         "profile": profile_record(profile),
-        "claims_by": claims_of(store, entity_id, "by", PAGE_ITEMS, 0),
-        "claims_about": claims_of(store, entity_id, "about", PAGE_ITEMS, 0),
-        "events_as_actor": events_with(store, entity_id, "actor", PAGE_ITEMS, 0),
-        "events_as_target": events_with(store, entity_id, "target", PAGE_ITEMS, 0),
+        "by": FactList(claims_of(store, entity_id, "by", PAGE_ITEMS, at["by"]), at["by"], profile.claims_by),
+        "about": FactList(
+            claims_of(store, entity_id, "about", PAGE_ITEMS, at["about"]), at["about"], profile.claims_about
+        ),
+        "actor": FactList(
+            events_with(store, entity_id, "actor", PAGE_ITEMS, at["actor"]),
+            at["actor"],
+            profile.events_as_actor,
+        ),
+        "target": FactList(
+            events_with(store, entity_id, "target", PAGE_ITEMS, at["target"]),
+            at["target"],
+            profile.events_as_target,
+        ),
     }

@@ -19,7 +19,7 @@ from veille.store.database import Store
 from veille.store.profiles import Profile, entity_profile
 from veille.web.access import READ
 from veille.web.entity_view import claims_of, entity_page, events_with, profile_record
-from veille.web.params import Page, as_json, paging
+from veille.web.params import MAX_OFFSET, Page, as_json, paging
 from veille.web.routes.pages import render
 from veille.web.state import AppStore, Web
 
@@ -88,8 +88,17 @@ def entities_html(
 
 
 @router.get("/entities/{entity_id:path}", include_in_schema=False, response_class=HTMLResponse)
-def entity_html(web: Web, request: Request, entity_id: str) -> HTMLResponse:
-    view = entity_page(web.store, entity_id)
+def entity_html(
+    web: Web,
+    request: Request,
+    entity_id: str,
+    by: int = Query(0, ge=0, le=MAX_OFFSET),
+    about: int = Query(0, ge=0, le=MAX_OFFSET),
+    actor: int = Query(0, ge=0, le=MAX_OFFSET),
+    target: int = Query(0, ge=0, le=MAX_OFFSET),
+) -> HTMLResponse:
+    """The entity's page; ``by``, ``about``, ``actor``, ``target``: where each of its lists starts."""
+    view = entity_page(web.store, entity_id, {"by": by, "about": about, "actor": actor, "target": target})
     if view is None:
         raise _unknown(entity_id)
     return render(web, request, "entity.html", {"view": view}, view["profile"]["links"]["self"])

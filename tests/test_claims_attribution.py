@@ -7,10 +7,11 @@ from collections.abc import Callable
 import spacy
 from spacy.tokens import Doc
 
-from veille.claims.attribution import AttributionExtractor, segments
+from veille.claims.attribution import AttributionExtractor
 from veille.config import Settings
 from veille.model import Analysis, Article, Claim, Entity, Mention
 from veille.nlp.models import pipeline_for
+from veille.nlp.syntax import segments
 from veille.pipeline import sentences_of
 
 Analyse = Callable[..., Analysis]

@@ -60,6 +60,23 @@ def test_export_json_and_csv(corpus_db, tmp_path):
     assert (tmp_path / "csv" / "articles.csv").read_text(encoding="utf-8").count("\n") > 8
 
 
+def test_export_graphml_and_ftm(corpus_db, tmp_path):
+    import networkx as nx
+
+    result = veille("export", "--format", "graphml", "--json", str(tmp_path / "g.graphml"), db=corpus_db)
+    assert result.returncode == 0, result.stderr
+    counts = json.loads(result.stdout)["counts"]
+    graph = nx.read_graphml(tmp_path / "g.graphml", force_multigraph=True)
+    assert (graph.number_of_nodes(), graph.number_of_edges()) == (counts["nodes"], counts["edges"])
+    assert graph.nodes["country:RU"]["label"] == "Russia"
+    result = veille("export", "-f", "ftm", "--lang", "fr", str(tmp_path / "fr.ftm.json"), db=corpus_db)
+    assert result.returncode == 0, result.stderr
+    assert "Article" in result.stdout
+    lines = [json.loads(line) for line in (tmp_path / "fr.ftm.json").read_text(encoding="utf-8").splitlines()]
+    languages = {lang for e in lines if e["schema"] == "Article" for lang in e["properties"]["language"]}
+    assert languages == {"fra"}
+
+
 @pytest.mark.parametrize(
     ("args", "needle"),
     [

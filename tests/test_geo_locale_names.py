@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from veille.geo.locale_names import geonames_locale_names, plausible_name
-from veille.resolve.knowledge import knowledge_base
+from veille.names.knowledge import knowledge_base
+from veille.names.locales import geonames_locale_names, plausible_name
 
 
 @pytest.mark.parametrize(

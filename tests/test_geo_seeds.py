@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from veille.geo.gold_check import check_place, check_route
+from gold_check import check_place, check_route  # bench/, on the tests' path (pyproject)
 from veille.model import Article, article_id_for
 from veille.pipeline import Pipeline
 

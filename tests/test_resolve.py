@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from veille.model import entity_kind
+from veille.names.knowledge import knowledge_base
+
 
 def entity_of(analysis, text: str) -> tuple[str, str | None]:
     for m in analysis.mentions:
@@ -81,3 +84,24 @@ def test_every_mention_has_provenance(analyse):
     for m in a.mentions:
         assert text[m.start : m.end] == m.text
         assert m.sentence >= 0 and m.extractor and m.article_id == a.article.id
+
+
+def test_entity_kind_is_read_from_the_id_prefix_table():
+    assert entity_kind("country:RU") == "country"
+    assert entity_kind("org:white-house") == "organisation"
+    assert entity_kind("person:john-kirby") == "person"
+    assert entity_kind("place:moscow") == "place"
+    assert entity_kind("outlet:reuters.com") is None  # a story source, not an entity
+    assert entity_kind("org") is None and entity_kind(None) is None
+
+
+def test_every_known_entity_id_names_its_kind():
+    mismatched = [(e.id, e.kind) for e in knowledge_base().entities.values() if entity_kind(e.id) != e.kind]
+    assert not mismatched
+
+
+def test_resolved_entities_ids_name_their_kind(analyse):
+    a = analyse("John Kirby, porte-parole de la Maison Blanche, a déclaré que Moscou et l'Iran coopèrent.")
+    kinds = {e.kind for e in a.entities.values()}
+    assert {"person", "organisation", "country"} <= kinds
+    assert all(entity_kind(e.id) == e.kind for e in a.entities.values())

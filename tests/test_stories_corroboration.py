@@ -119,7 +119,7 @@ def test_denial_contradicts_assertion_and_claims_group_by_content() -> None:
 
 
 def test_a_spokesman_his_office_and_his_government_are_one_origin() -> None:
-    from veille.resolve.knowledge import knowledge_base
+    from veille.names.knowledge import knowledge_base
 
     kb = knowledge_base()
     kirby = Entity("person:john-kirby", "John Kirby", "person", attributes={"affiliation": "org:white-house"})

@@ -6,12 +6,12 @@
 The package's gettext catalogues map GeoNames keys to names in each locale: a GeoNames
 id for ~24k towns ("703448" -> "Київ"), an admin-1 code for regions ("UA.12" ->
 "Київська область") and an ISO code for countries. This script merges them into
-``src/veille/geo/data/geonames_locales.tsv.xz``, one line per key::
+``src/veille/names/data/geonames_locales.tsv.xz``, one line per key::
 
     KEY <TAB> NAME <TAB> LANG LANG ... [<TAB> NAME <TAB> LANGS ...]
 
 where each distinct name is listed once with the languages (base codes: "sr@latin" is
-"sr") that use it. ``veille.geo.locale_names`` reads it while building the gazetteer,
+"sr") that use it. ``veille.names.locales`` reads it for the knowledge base and the gazetteer build,
 so a user's ``make run`` needs neither apt nor the catalogues.
 
 Data: GeoNames (https://www.geonames.org), CC BY 4.0, as packaged by UBports' geonames
@@ -27,7 +27,7 @@ from collections import defaultdict
 from pathlib import Path
 
 LOCALE_DIR = Path("/usr/share/locale")
-OUT = Path(__file__).resolve().parents[1] / "src" / "veille" / "geo" / "data" / "geonames_locales.tsv.xz"
+OUT = Path(__file__).resolve().parents[1] / "src" / "veille" / "names" / "data" / "geonames_locales.tsv.xz"
 
 
 def base_language(locale: str) -> str:

@@ -136,6 +136,23 @@ class Entity:
     attributes: dict[str, Any] = field(default_factory=dict)
 
 
+# The prefix of each kind's entity ids ("country:RU", "org:white-house"): the one place that
+# knows them, so code asks ``entity_kind`` (or reads ``Entity.kind``) instead of parsing ids.
+ENTITY_ID_PREFIXES: dict[EntityKind, str] = {
+    "country": "country",
+    "organisation": "org",
+    "person": "person",
+    "place": "place",
+}
+_KIND_OF_PREFIX: dict[str, EntityKind] = {prefix: kind for kind, prefix in ENTITY_ID_PREFIXES.items()}
+
+
+def entity_kind(entity_id: str | None) -> EntityKind | None:
+    """The kind an entity id names ("org:white-house" -> "organisation"); None without a known prefix."""
+    prefix, colon, _key = (entity_id or "").partition(":")
+    return _KIND_OF_PREFIX.get(prefix) if colon else None
+
+
 @dataclass
 class Mention:
     """A span of an article that names an entity."""

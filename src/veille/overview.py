@@ -13,12 +13,14 @@ an entity, place or outlet filter, counts come from the daily activity tables
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from veille.store import dashboard
 from veille.store.activity import Activity, ArticleActivity, ArticleFilter, Window
 from veille.store.database import Store
+from veille.stories.corroboration import CorroborationGroup
 
 WINDOWS: dict[str, int | None] = {"1d": 1, "7d": 7, "30d": 30, "all": None}
 DEFAULT_WINDOW = "7d"
@@ -32,6 +34,8 @@ MAX_PLACES = 300
 MAX_STORIES = 10
 MAX_SOURCES = 20
 MAX_FILTERED = 5_000
+MAX_CONTEST_CHECKS = 5  # the most active stories whose facts are compared (each loads its articles)
+MAX_CONTEST_ARTICLES = 200  # a bigger story is not compared here (its page shows its contradictions)
 MAX_STORY_ROWS = 200  # stories read per answer, most active first
 
 
@@ -89,6 +93,16 @@ class StoryItem:
 
 
 @dataclass
+class ContestedItem:
+    """An active story whose sources contradict each other, and how many contradictions are new."""
+
+    story: StoryItem
+    contradictions: int
+    new: int  # with a side from an article of the window
+    reasons: list[str]  # why, as the corroboration stage says (first few)
+
+
+@dataclass
 class Overview:
     window: str
     first_day: str | None
@@ -103,6 +117,7 @@ class Overview:
     active: list[StoryItem]
     sampled: bool = False
     new_since: dict[str, int] = field(default_factory=dict)
+    contested: list[ContestedItem] = field(default_factory=list)
 
 
 def rising(count: int, baseline: float) -> bool:
@@ -219,3 +234,34 @@ def _stories(
             )
         )  # fmt: skip
     return items
+
+
+GroupsOf = Callable[[str], list[CorroborationGroup]]  # story id -> its corroboration groups
+
+
+def find_contested(store: Store, view: Overview, groups_of: GroupsOf) -> list[ContestedItem]:
+    """The most active stories of ``view`` whose facts contradict each other, new contradictions first.
+
+    ``groups_of`` runs the corroboration stage on a story (the web caches it per story version).
+    """
+    if view.first_day is None or view.last_day is None:
+        return []
+    window = Window(
+        date.fromisoformat(view.first_day).toordinal(), date.fromisoformat(view.last_day).toordinal()
+    )
+    checked = [s for s in view.active if s.total_articles <= MAX_CONTEST_ARTICLES][:MAX_CONTEST_CHECKS]
+    found = []
+    for item in checked:
+        groups = [g for g in groups_of(item.id) if g.contradictions]
+        if not groups:
+            continue
+        article_of = {a.id: a.article_id for g in groups for a in g.assertions}
+        days = Activity(store).days_of(sorted(set(article_of.values())))
+        pairs = [c for g in groups for c in g.contradictions]
+        new = sum(
+            1
+            for c in pairs
+            if any(window.covers(days.get(article_of.get(side, ""), -1)) for side in (c.first, c.second))
+        )
+        found.append(ContestedItem(item, len(pairs), new, sorted({c.reason for c in pairs})[:3]))
+    return sorted(found, key=lambda c: (-c.new, -c.contradictions, c.story.id))

@@ -3,7 +3,8 @@
 It holds the two seed articles analysed by the real pipeline, one article we
 write here with hand-made facts of every kind (claim, event, places, a route, a
 date: the dashboard is what is under test, not the extractors), and one article
-whose text carries markup, to check it is shown as text. Tests that write copy it.
+whose text, title, outlet, an entity's name and a claim carry markup, to check they
+are shown as text. Tests that write copy it.
 """
 
 from __future__ import annotations
@@ -148,6 +149,28 @@ def xss_entity_analysis() -> Analysis:
                     entities={XSS_ENTITY_ID: who, "country:PL": poland}, claims=[claim], events=[event])  # fmt: skip
 
 
+XSS_SOURCE = '<img src=x onerror="window.__pwned=5"> Wire'
+XSS_ENTITY = "organisation:xss-img"
+
+
+def hostile_analysis(pipeline: Pipeline) -> Analysis:
+    """The markup article as the pipeline reads it, from an outlet whose name is markup, plus an
+    organisation named by its ``<img onerror>`` tag that claims its ``<script>`` text."""
+    text = XSS_TEXT
+    art = Article(id=article_id_for(text), text=text, title="<b>Broken</b> <script>window.__pwned=3</script> feed",
+                  source=XSS_SOURCE, language="en", origin="test")  # fmt: skip
+    out = next(iter(pipeline.analyse([art])))
+    img_start, img_end = _span(text, '<img src=x onerror="window.__pwned=2">')
+    org = Entity(XSS_ENTITY, text[img_start:img_end], "organisation")
+    out.entities[org.id] = org
+    out.mentions.append(Mention(art.id, img_start, img_end, org.name, "ORG", 0, "test", org.id))
+    c_start, c_end = _span(text, "<script>window.__pwned = 1; alert('x')</script>")
+    out.claims.append(Claim(fact_id(art.id, "claim", c_start), art.id, org.id, org.name, "said", text[c_start:c_end],
+                            c_start, c_end, 0, "statement", "test", [org.id], source_start=img_start,
+                            source_end=img_end))  # fmt: skip
+    return out
+
+
 @dataclass
 class WebDB:
     path: Path
@@ -185,11 +208,14 @@ def web_db(tmp_path_factory: pytest.TempPathFactory, settings: Settings, pipelin
     store.write(handmade)
     for hook in ingestor.after_write:  # what Ingestor does after a write: e.g. track stories
         hook(handmade)
-    xss = Article(id=article_id_for(XSS_TEXT), text=XSS_TEXT, title="<b>Broken</b> <script>window.__pwned=3</script> feed",
-                  source="Test Wire", language="en", origin="test")  # fmt: skip
-    assert ingestor.ingest_items([xss]).ingested == 1
+    xss = hostile_analysis(pipeline)
+    assert store.write([xss]) == 1
+    for hook in ingestor.after_write:
+        hook([xss])
+    if ingestor.embedding is not None:
+        ingestor.embedding.close()  # as ingest_items ends: deferred vectors, and their stories, are in
     store.close()
-    return WebDB(path, seed_ids, handmade[0].article.id, xss.id, handmade[1].article.id)
+    return WebDB(path, seed_ids, handmade[0].article.id, xss.article.id, handmade[1].article.id)
 
 
 def settings_for(settings: Settings, db: Path, **web: object) -> Settings:

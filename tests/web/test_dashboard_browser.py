@@ -77,7 +77,7 @@ def page(browser: object, live_server: str) -> Iterator[object]:
 
 def _open_story_with(page: object, live_server: str, article_id: str) -> None:
     """Open, from the story list, the story whose page shows ``article_id``."""
-    page.goto(live_server + "/")  # type: ignore[attr-defined]
+    page.goto(live_server + "/stories")  # type: ignore[attr-defined]
     hrefs = page.locator("li.story a.story-title").evaluate_all("els => els.map(e => e.getAttribute('href'))")  # type: ignore[attr-defined]
     for href in hrefs:
         page.goto(live_server + href)  # type: ignore[attr-defined]
@@ -353,6 +353,128 @@ def test_markup_in_names_stays_text(browser: object, hostile_server: tuple[str, 
         assert page.locator(injected).count() == 0  # type: ignore[attr-defined]
         assert page.evaluate("window.__pwned === undefined")  # type: ignore[attr-defined]
         assert dialogs == []
+
+
+# --- the overview (front page) ------------------------------------------------------------------
+
+
+def _open_overview(page: object, url: str) -> None:
+    page.goto(url)  # type: ignore[attr-defined]
+    page.wait_for_selector("body[data-overview-ready]")  # type: ignore[attr-defined]
+
+
+def _articles_shown(page: object) -> int:
+    return int(page.locator("#ov-articles").inner_text())  # type: ignore[attr-defined]
+
+
+def test_overview_maps_the_seed_story_and_lists_its_countries(
+    page: object, live_server: str, web_db: WebDB
+) -> None:
+    web_db.need_seeds()
+    _open_overview(page, live_server + "/?window=all")
+    seed = page.request.get(f"{live_server}/api/stories").json()["items"]  # type: ignore[attr-defined]
+    story = next(s for s in seed if web_db.seed_ids[0] in s["article_ids"])
+    assert page.locator(f'#ov-active li.ov-story[data-story="{story["id"]}"]').count() == 1  # type: ignore[attr-defined]
+    countries = page.locator("#ov-country li.entity .entity-name").all_text_contents()  # type: ignore[attr-defined]
+    assert {"Russia", "Iran"} <= set(countries[:3]), countries
+    places = page.request.get(f"{live_server}/api/stories/{story['id']}").json()["map"]["places"]  # type: ignore[attr-defined]
+    assert places
+    # Zoomed in step by step, each of the story's places is drawn as its own marker, or (when it
+    # shares its spot with another place) named by the tooltip of a cluster of a few.
+    drawn: set[str] = set()
+    for _ in range(9):
+        drawn |= set(page.locator("#map .marker").evaluate_all("els => els.map(e => e.dataset.place)"))  # type: ignore[attr-defined]
+        page.get_by_role("button", name="zoom in", exact=True).click()  # type: ignore[attr-defined]
+    shared = " ".join(page.locator("#map .cluster title").all_text_contents())  # type: ignore[attr-defined]
+    missing = [p["name"] for p in places if p["id"] not in drawn and p["name"] not in shared]
+    assert not missing, missing
+    assert page.locator("#map .land path").count() > 100  # type: ignore[attr-defined]
+
+
+def test_overview_filters_live_in_the_url(page: object, live_server: str, web_db: WebDB) -> None:
+    _open_overview(page, live_server + "/?window=all")
+    everything = _articles_shown(page)
+    assert page.locator("#new-since").is_hidden()  # a first visit: nothing to compare with  # type: ignore[attr-defined]
+    page.select_option("#filter-lang", "en")  # type: ignore[attr-defined]
+    page.wait_for_url("**/?window=all&lang=en")  # type: ignore[attr-defined]
+    page.wait_for_selector("body[data-overview-ready]")  # type: ignore[attr-defined]
+    english = _articles_shown(page)
+    assert 0 < english < everything
+    assert page.locator("#ov-languages li a").all_text_contents() == ["en"]  # type: ignore[attr-defined]
+    page.locator('#ov-country li[data-entity="country:IR"] a.filter').click()  # type: ignore[attr-defined]
+    page.wait_for_url("**/?window=all&lang=en&entity=country%3AIR")  # type: ignore[attr-defined]
+    assert page.locator("#filter-entity b").inner_text() == "Iran"  # type: ignore[attr-defined]
+    assert _articles_shown(page) == 1  # the hand-made article; the seeds are in French
+    page.get_by_text("7 days", exact=True).click()  # type: ignore[attr-defined]
+    page.wait_for_url("**/?window=7d&lang=en&entity=country%3AIR")  # type: ignore[attr-defined]
+    assert _articles_shown(page) == 0  # 2024's article is not in the last 7 days
+    page.go_back()  # type: ignore[attr-defined]
+    page.wait_for_url("**/?window=all&lang=en&entity=country%3AIR")  # type: ignore[attr-defined]
+    assert _articles_shown(page) == 1
+    assert page.locator('#filters input[value="all"]').is_checked()  # type: ignore[attr-defined]
+    assert page.locator("#filter-lang").is_enabled()  # type: ignore[attr-defined]
+    page.locator("#filter-entity a").click()  # type: ignore[attr-defined]  # removes the filter
+    page.wait_for_url("**/?window=all&lang=en")  # type: ignore[attr-defined]
+    assert _articles_shown(page) == english
+    page.wait_for_selector("body[data-overview-ready]")  # type: ignore[attr-defined]
+    page.locator("#map .marker").first.dispatch_event("click")  # type: ignore[attr-defined]
+    page.wait_for_url("**/?window=all&lang=en&place=*")  # type: ignore[attr-defined]
+    assert page.locator("#filter-place b").inner_text() and _articles_shown(page) >= 1  # type: ignore[attr-defined]
+
+
+def test_overview_new_since_the_last_visit(page: object, live_server: str) -> None:
+    page.goto(live_server + "/static/overview.css")  # same origin: its localStorage  # type: ignore[attr-defined]
+    two_hours_ago = "Date.now() - 2 * 3600 * 1000"  # before this session's ingest
+    page.evaluate(f"localStorage.setItem('veille.visits', JSON.stringify({{current: {two_hours_ago}}}))")  # type: ignore[attr-defined]
+    _open_overview(page, live_server + "/?window=all")
+    panel = page.locator("#new-since")  # type: ignore[attr-defined]
+    assert panel.is_visible() and panel.get_attribute("data-articles") == str(_articles_shown(page))
+    assert "Since your last visit" in panel.inner_text()
+    stories = page.locator("#ov-active li.ov-story").count()  # type: ignore[attr-defined]
+    assert stories >= 2 and page.locator("#ov-active li.ov-story.updated .badge-updated").count() == stories  # type: ignore[attr-defined]
+    page.reload()  # the same visit: still compared with the one before  # type: ignore[attr-defined]
+    page.wait_for_selector("body[data-overview-ready]")  # type: ignore[attr-defined]
+    assert page.locator("#ov-active li.ov-story.updated").count() == stories  # type: ignore[attr-defined]
+    page.locator("#mark-seen").click()  # type: ignore[attr-defined]
+    assert panel.is_hidden() and page.locator(".badge-updated").count() == 0  # type: ignore[attr-defined]
+    page.reload()  # type: ignore[attr-defined]
+    page.wait_for_selector("body[data-overview-ready]")  # type: ignore[attr-defined]
+    assert panel.get_attribute("data-articles") == "0" and page.locator("li.ov-story.updated").count() == 0
+
+
+def test_markup_stays_text_on_the_overview(
+    browser: object, live_server: str, hostile_server: tuple[str, str]
+) -> None:
+    for server in (live_server, hostile_server[0]):
+        with opened(browser, server) as page:
+            dialogs: list[str] = []
+            page.on("dialog", lambda d, seen=dialogs: (seen.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+            _open_overview(page, server + "/?window=all")
+            names = page.locator("li.entity .entity-name").all_text_contents()  # type: ignore[attr-defined]
+            labels = page.locator("#map .marker text, #map .cluster title").all_text_contents()  # type: ignore[attr-defined]
+            if server == live_server:  # the markup article: its title, an organisation, its outlet
+                titles = page.locator("li.ov-story .story-title").all_text_contents()  # type: ignore[attr-defined]
+                assert "<b>Broken</b> <script>window.__pwned=3</script> feed" in titles
+                assert '<img src=x onerror="window.__pwned=2">' in names
+                outlets = page.locator("#ov-sources li a").all_text_contents()  # type: ignore[attr-defined]
+                assert '<img src=x onerror="window.__pwned=5"> wire' in outlets
+            else:  # the hand-made article with markup for every name: countries and places
+                assert {PAYLOADS[0], PAYLOADS[1]} <= set(names)
+                assert any(PAYLOADS[3] in label for label in labels), labels
+            injected = "main img, main script:not([type='application/json']), main svg svg, main foreignObject, main b b, main a b"
+            assert page.locator(injected).count() == 0  # type: ignore[attr-defined]
+            assert page.evaluate("window.__pwned === undefined")  # type: ignore[attr-defined]
+            assert dialogs == []
+
+
+def test_overview_screenshot(browser: object, live_server: str, tmp_path: Path) -> None:
+    with opened(browser, live_server) as page:
+        page.set_viewport_size({"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+        _open_overview(page, live_server + "/?window=all")
+        out = Path(os.environ.get("VEILLE_SCREENSHOT_DIR", tmp_path)) / "overview.png"
+        page.screenshot(path=str(out))  # type: ignore[attr-defined]
+    data = out.read_bytes()
+    assert data.startswith(b"\x89PNG") and len(data) > 50_000
 
 
 # --- entity pages ---------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -26,7 +28,20 @@ def test_openapi_lists_every_resource(client: TestClient) -> None:
                  "/api/stories", "/api/stories/{story_id}", "/api/search", "/api/export", "/api/ingest",
                  "/api/watch", "/api/alerts"):  # fmt: skip
         assert path in paths, path
-    assert client.get("/docs").status_code == 404  # its page would load scripts from a CDN
+    assert "format" in {p["name"] for p in paths["/api/export"]["get"]["parameters"]}
+
+
+def test_api_docs_load_local_assets_only(client: TestClient) -> None:
+    for url in ("/docs", "/redoc"):
+        page = client.get(url)
+        assert page.status_code == 200
+        sources = re.findall(r'(?:src|href|spec-url|data-openapi-url)="([^"]*)"', page.text)
+        assert sources and all(s.startswith("/") for s in sources), sources
+        assert all(client.get(s).status_code == 200 for s in sources), sources
+        assert "<script>" not in page.text  # no inline script: the CSP allows none
+    assert "script-src 'self';" in client.get("/docs").headers["content-security-policy"]
+    assert "script-src 'self';" in client.get("/redoc").headers["content-security-policy"]
+    assert b"cdn.redoc.ly" not in client.get("/docs-assets/redoc.standalone.js").content
 
 
 def test_articles_paginate_without_overlap(client: TestClient, web_db: WebDB) -> None:
@@ -157,3 +172,23 @@ def test_cors_is_off_unless_configured(web_db: WebDB, settings: Settings) -> Non
 def test_export_is_the_whole_database(client: TestClient, web_db: WebDB) -> None:
     data = client.get("/api/export").json()
     assert len(data["articles"]) == len(web_db.article_ids)
+
+
+def test_export_serves_graphml_and_followthemoney(client: TestClient, web_db: WebDB) -> None:
+    import networkx as nx
+    from followthemoney import model
+
+    answer = client.get("/api/export", params={"format": "graphml"})
+    assert answer.headers["content-type"].startswith("application/graphml+xml")
+    graph = nx.parse_graphml(answer.text, force_multigraph=True)
+    supply = [
+        d
+        for u, v, d in graph.edges(data=True)
+        if (u, v) == ("country:IR", "country:RU") and d.get("kind") == "supply"
+    ]
+    assert [d["article_id"] for d in supply] == [web_db.handmade_id]
+    lines = client.get("/api/export", params={"format": "ftm"}).text.splitlines()
+    entities = [model.get_proxy(json.loads(line), cleaned=False) for line in lines]
+    events = [e for e in entities if e.schema.name == "Event" and e.first("name") == "supply: drone parts"]
+    assert len(events) == 1 and web_db.handmade_id in events[0].first("description")
+    assert client.get("/api/export", params={"format": "pdf"}).status_code == 422

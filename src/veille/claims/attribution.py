@@ -20,7 +20,7 @@ claim's content, is reported speech within that claim, not a claim of its own.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from spacy.matcher import DependencyMatcher, Matcher
@@ -30,11 +30,10 @@ from veille.claims.lexicon import CueLexicon, cue_lexicon
 from veille.claims.quotes import Quotations, find_quotations, is_paragraph_break
 from veille.config import Settings
 from veille.lexicons import language_of
-from veille.model import Analysis, Claim, ClaimKind, Mention, SourceType, fact_id
+from veille.model import Analysis, Claim, ClaimKind, Mention, SourceType, entity_kind, fact_id
+from veille.nlp.syntax import is_passive, mention_for, resolved_mentions, segments, subject_of, subtree_span
 
 EXTRACTOR = "claims.attribution"
-SUBJECT_DEPS = {"nsubj", "nsubj:pass", "nsubjpass", "expl:subj", "expl:pass"}
-PASSIVE_DEPS = {"aux:pass", "auxpass", "nsubj:pass", "nsubjpass"}
 AGENT_DEPS = {"obl:agent", "agent"}
 CLAUSE_DEPS = {"ccomp", "xcomp", "oprd"}
 RELATIVE_DEPS = {"relcl", "acl:relcl"}
@@ -49,7 +48,6 @@ QUOTE_MAX_TOKENS = 200  # longest quotation looked back over
 MAX_NAME_TOKENS = 6  # a speaker's name before a colon or after a dash
 DASHES = {"―", "—", "–", "-", "--"}
 AS_MARKERS = {"как", "as", "comme"}  # "как сообщил X, ...", "as X said, ..."
-APPOSITION = {"appos", "flat:name"}
 
 
 @dataclass(frozen=True)
@@ -105,40 +103,6 @@ def trim(doc: Doc, start: int, end: int) -> Span | None:
     return doc[start:end] if end > start else None
 
 
-def subtree_span(token: Token, skip_deps: Iterable[str] = ()) -> Span:
-    """The token's subtree as a span, cut before children with ``skip_deps`` that follow it."""
-    end = token.right_edge.i + 1
-    for child in token.rights:
-        if child.dep_ in skip_deps:
-            end = min(end, child.left_edge.i)
-    return token.doc[token.left_edge.i : max(end, token.i + 1)]
-
-
-def segments(sent: Span) -> list[Span]:
-    """Split a parser sentence that swallowed a full stop or a paragraph break.
-
-    Parsers merge sentences on noisy text ("... de Moscou.\n\nSelon X, ..."); a claim's
-    content and the carried attribution must not run across such a boundary.
-    """
-    doc = sent.doc
-    cuts = [sent.start]
-    for token in sent[:-1]:
-        nxt = doc[token.i + 1]
-        final_stop = token.text in {".", "!", "?"} and (nxt.is_title or nxt.is_space or nxt.is_quote)
-        if final_stop and token.text == "." and token.i > 0 and is_abbreviation(doc[token.i - 1]):
-            final_stop = False  # "M. Dupont", "Dr. Smith"
-        if (final_stop or (token.is_space and "\n" in token.text)) and token.i + 1 > cuts[-1]:
-            cuts.append(token.i + 1)
-    cuts.append(sent.end)
-    return [doc[a:b] for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
-
-
-def is_abbreviation(token: Token) -> bool:
-    """A title or initial before a full stop ("M", "Mme", "Dr", "J")."""
-    short_title = token.is_title and len(token.text) <= 3  # "M", "Mme", "Dr"; "USA." still ends a sentence
-    return token.is_alpha and short_title and not token.whitespace_
-
-
 def clip(span: Span | None, bounds: Span) -> Span | None:
     """The part of ``span`` inside ``bounds``, edges trimmed."""
     if span is None:
@@ -146,54 +110,9 @@ def clip(span: Span | None, bounds: Span) -> Span | None:
     return trim(span.doc, max(span.start, bounds.start), min(span.end, bounds.end))
 
 
-def mentions_in(analysis: Analysis, start: int, end: int) -> list[Mention]:
-    """Resolved mentions overlapping the character range."""
-    return [m for m in analysis.by_offset("mentions").overlapping(start, end) if m.entity_id]
-
-
-def mention_for(analysis: Analysis, span: Span) -> Mention | None:
-    """The mention naming a phrase: the one on its head word, else the nearest to it."""
-    found = mentions_in(analysis, span.start_char, span.end_char)
-    if not found:
-        return None
-    head = span.root.idx
-    on_head = [m for m in found if m.start <= head < m.end]
-    if not on_head:  # "представителя Белого дома Джона Кирби": the title's appositive names the speaker
-        named = {c.idx for c in span.root.children if c.dep_ in APPOSITION and c.i < span.end}
-        on_head = [m for m in found if m.start in named]
-    return min(on_head or found, key=lambda m: abs(m.start - head))
-
-
 def is_as_clause(cue: Token) -> bool:
     """The cue heads an "as" clause ("как сообщил X", "as X said", "comme l'a dit X")."""
     return any(c.dep_ == "mark" and c.lower_ in AS_MARKERS for c in cue.children)
-
-
-def is_passive(cue: Token) -> bool:
-    return any(child.dep_ in PASSIVE_DEPS for child in cue.children)
-
-
-def subject_of(cue: Token) -> Token | None:
-    subjects = [child for child in cue.children if child.dep_ in SUBJECT_DEPS]
-    if subjects:  # a bad parse may give two: the one next to the cue speaks ('"…," The Hill reported')
-        return min(subjects, key=lambda child: abs(child.i - cue.i))
-    if cue.dep_ in {"conj", "xcomp", "acomp"} and cue.head.i != cue.i:  # "a déclaré ... et a ajouté"
-        return subject_of(cue.head)
-    if cue.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in cue.children):
-        return subject_of(cue.head)  # "X became the first paper to endorse": X
-    head = cue
-    for _ in range(3):  # "..., adding that", "before noting that": the participle's governing verb speaks
-        if head.tag_ != "VBG" or head.head.i == head.i:
-            break
-        head = head.head
-        while head.pos_ == "ADP" and head.head.i != head.i:
-            head = head.head
-        found = next((c for c in head.children if c.dep_ in SUBJECT_DEPS), None)
-        if found is not None:
-            return found
-        if head.dep_ in {"conj", "xcomp", "acomp"} and head.tag_ != "VBG":  # "never seem to tire of telling"
-            return subject_of(head)
-    return None
 
 
 class AttributionExtractor:
@@ -445,7 +364,7 @@ class ArticleReader:
         people = [
             m
             for m in self.analysis.mentions
-            if (m.entity_id or "").startswith("person:")
+            if entity_kind(m.entity_id) == "person"
             and m.end <= pronoun.idx
             and index - m.sentence <= CARRY_WINDOW
         ]
@@ -505,12 +424,12 @@ class ArticleReader:
 
     def link_affiliation(self, mention: Mention | None, span: Span) -> None:
         """Person -> organisation link from the source phrase ("Marc Dubois, porte-parole de la Maison Blanche")."""
-        if mention is None or not (mention.entity_id or "").startswith("person:"):
+        if mention is None or entity_kind(mention.entity_id) != "person":
             return
         person = self.analysis.entities.get(mention.entity_id or "")
         if person is None or "affiliation" in person.attributes:
             return
-        for other in mentions_in(self.analysis, span.start_char, span.end_char):
+        for other in resolved_mentions(self.analysis, span.start_char, span.end_char):
             org = self.analysis.entities.get(other.entity_id or "")
             if org is not None and org.kind == "organisation":
                 # a copy: the resolver may share one Entity object between articles
@@ -974,7 +893,7 @@ def to_claim(analysis: Analysis, found: Found) -> Claim:
     content, anchor, source = found.content, found.cue, found.source
     cue = found.carried_cue or anchor
     about: list[str] = []
-    for m in mentions_in(analysis, content.start_char, content.end_char):
+    for m in resolved_mentions(analysis, content.start_char, content.end_char):
         if m.entity_id and m.entity_id not in about:
             about.append(m.entity_id)
     sentence = analysis.sentence_at(anchor.start_char)

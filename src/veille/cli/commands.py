@@ -83,14 +83,14 @@ def ingest(
     if as_json:
         print_json(report.to_dict())
     else:
-        rate = (
-            f" ({report.ingested / report.seconds:.1f} articles/s)"
-            if report.seconds and report.ingested
-            else ""
-        )
+        rate = report.articles_per_second
+        speed = f" ({rate:.1f} articles/s)" if rate is not None else ""
         console.print(
             f"ingested [bold]{report.ingested}[/], duplicates {report.duplicates}, "
-            f"failed {len(report.failed)} in {report.seconds:.1f}s{rate}"
+            f"failed {len(report.failed)} in {report.seconds:.1f}s"
+        )
+        console.print(
+            f"  models loaded in {report.loading_seconds:.1f}s, analysis {report.analysis_seconds:.1f}s{speed}"
         )
         for failure in report.failed:
             console.print(f"  [red]failed[/] {safe(failure.origin)}: {safe(failure.reason)}", highlight=False)
@@ -203,14 +203,25 @@ class ExportFormat(StrEnum):
     json = "json"
     csv = "csv"
     geojson = "geojson"
+    graphml = "graphml"
+    ftm = "ftm"
 
 
 @app.command()
 def export(
-    out: Path = typer.Argument(..., help="Output file (json, geojson) or folder (csv)."),
-    fmt: ExportFormat = typer.Option(ExportFormat.json, "--format", "-f", help="json, csv or geojson."),
+    out: Path = typer.Argument(..., help="Output file (json, geojson, graphml, ftm) or folder (csv)."),
+    fmt: ExportFormat = typer.Option(
+        ExportFormat.json,
+        "--format",
+        "-f",
+        help="json, csv, geojson, graphml (Gephi) or ftm (FollowTheMoney).",
+    ),
     language: str = typer.Option(
-        None, "--lang", "--language", "-l", help="Only articles in this language and their facts (json, csv)."
+        None,
+        "--lang",
+        "--language",
+        "-l",
+        help="Only articles in this language and their facts (not geojson).",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print counts as JSON."),
 ) -> None:
@@ -219,6 +230,14 @@ def export(
 
     if fmt is ExportFormat.json:
         counts = exporter.write_json(state.store, out, language=language)
+    elif fmt is ExportFormat.graphml:
+        from veille.exports.graphml import write_graphml
+
+        counts = write_graphml(state.store, out, language=language)
+    elif fmt is ExportFormat.ftm:
+        from veille.exports.ftm import write_ftm
+
+        counts = write_ftm(state.store, out, language=language)
     elif fmt is ExportFormat.csv:
         counts = exporter.write_csv(state.store, out, language=language)
     elif language:

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from veille.claims.attribution import is_passive, mention_for, segments, subject_of, subtree_span
 from veille.config import Settings
 from veille.events.ontology import STATEMENT, Ontology, TriggerGroup, load_ontology
-from veille.model import Amount, Analysis, Claim, Event, fact_id
+from veille.model import Amount, Analysis, Claim, Event, entity_kind, fact_id
+from veille.names.knowledge import entity_id_for
+from veille.nlp.syntax import is_passive, mention_for, segments, subject_of, subtree_span
 
 EXTRACTOR = "events.extraction"
 CURRENCIES = {"USD", "EUR", "GBP", "RUB", "IRR", "CNY"}
@@ -256,10 +257,10 @@ def country_of(analysis: Analysis, entity_id: str | None) -> tuple[str | None, s
         return None, None
     place = analysis.places.get(entity_id)
     if place is not None:
-        return (f"country:{place.country}" if place.country else None), place.id
+        return (entity_id_for("country", place.country) if place.country else None), place.id
     entity = analysis.entities.get(entity_id)
     if entity is not None and entity.kind == "place":
-        return (f"country:{entity.country}" if entity.country else None), entity_id
+        return (entity_id_for("country", entity.country) if entity.country else None), entity_id
     return entity_id, None
 
 
@@ -272,7 +273,7 @@ def countries_mentioned(analysis: Analysis, start: int, end: int) -> list[tuple[
     return [
         (m.start, m.entity_id)
         for m in analysis.by_offset("mentions").starting_in(start, end)
-        if m.entity_id and m.entity_id.startswith("country:")
+        if m.entity_id and entity_kind(m.entity_id) == "country"
     ]
 
 

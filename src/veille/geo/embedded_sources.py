@@ -38,14 +38,9 @@ from veille.geo.gazetteer import (
     name_key,
     record_max_words,
 )
-from veille.geo.locale_names import (
-    CLDR,
-    cldr_country_names,
-    enabled_sources,
-    insert_locale_names,
-    sources_tag,
-)
+from veille.geo.locale_names import insert_locale_names
 from veille.model import Place
+from veille.names.locales import CLDR, cldr_country_names, enabled_sources, sources_tag
 
 # CLDR languages whose country names enter the gazetteer (news languages veille sees).
 CLDR_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "pl", "ru", "uk", "ar", "fa", "tr", "zh", "ja")

@@ -28,12 +28,12 @@ from veille.geo.spatial import (
     haversine_km,
 )
 from veille.geo.toponyms import COMPASS_WORDS, LEADS_TO_PLACE, is_area, is_strong, resolve_toponyms
-from veille.model import Analysis, Place, PlaceMention, RelativeLocation
+from veille.model import Analysis, Place, PlaceMention, RelativeLocation, entity_kind
 from veille.nlp.entities import NER as NER_EXTRACTOR
 from veille.nlp.lemmas import lemma_forms, lemma_match_ok
-from veille.nlp.metonymy import is_government_use
 from veille.nlp.models import normal_form
 from veille.nlp.slovnet_ner import NER_LABELS_KEY
+from veille.resolve.metonymy import is_government_use
 
 log = logging.getLogger(__name__)
 
@@ -330,9 +330,11 @@ class Geoparser:
         # Names matched through their lemmas look up the lemmas' text ("Москві" -> "Москва").
         names = {(c.start, c.end): c.name for c in candidates if c.name}
         countries = [
-            m.entity_id.split(":", 1)[1]
+            entity.country
             for m in analysis.mentions
-            if m.entity_id and m.entity_id.startswith("country:")
+            if entity_kind(m.entity_id) == "country"
+            and (entity := analysis.entities.get(m.entity_id or "")) is not None
+            and entity.country
         ]
         # A name NER took for a person whose lemma is a known place ("Києва") stays a place.
         relabelled = {(c.start, c.end) for c in candidates if c.source == "ner" and c.name is not None}
@@ -408,8 +410,7 @@ def _named_as_non_place(analysis: Analysis, span: Span, embedded: bool = False) 
     """
     return any(
         not (embedded and (m.start, m.end) != (span.start_char, span.end_char))
-        and m.entity_id is not None
-        and m.entity_id.split(":", 1)[0] in {"org", "person"}
+        and entity_kind(m.entity_id) in {"organisation", "person"}
         for m in analysis.by_offset("mentions").containing(span.start_char)
     )
 

@@ -136,11 +136,6 @@ def list_inputs(inputs: Iterable[str]) -> list[str]:
     return out
 
 
-def count_inputs(inputs: Iterable[str]) -> int:
-    """How many items ``read_sources`` will visit (a feed counts once, whatever its entries)."""
-    return len(list_inputs(inputs))
-
-
 def read_sources(
     inputs: Iterable[str], settings: Settings, *, allow_private: bool = False
 ) -> Iterator[IngestResult]:

@@ -1,1 +1,1 @@
-"""Language processing: spaCy pipelines (offline) and entity mentions."""
+"""Language processing: spaCy pipelines (offline), entity mentions and reading the dependency parse."""

@@ -8,16 +8,14 @@ model get the gazetteer alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import jellyfish
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from veille.config import Settings
-from veille.model import Analysis, Mention, fold_token
+from veille.model import Analysis, Mention, entity_kind, fold_token
+from veille.names.knowledge import CAPITAL, DEMONYM, KnowledgeBase, knowledge_base
 from veille.nlp.lemmas import lemma_forms, lemma_match_ok
-from veille.resolve.knowledge import CAPITAL, DEMONYM, KnowledgeBase, knowledge_base
 
 GAZETTEER = "entities.gazetteer"
 NER = "entities.ner"
@@ -62,7 +60,7 @@ class MentionExtractor:
         for alias, targets in self.kb.names.items():
             if alias.isupper() and len(alias) >= 4 and alias.isalpha() and alias.isascii():
                 for t in targets:
-                    if t.entity_id.startswith("org:"):
+                    if entity_kind(t.entity_id) == "organisation":
                         keys.setdefault(jellyfish.metaphone(alias), t.entity_id)
         return keys
 
@@ -212,8 +210,3 @@ def _trim(span: Span) -> Span | None:
 
 def create_mention_extractor(settings: Settings) -> MentionExtractor:
     return MentionExtractor(settings)
-
-
-def mentions_in(analysis: Analysis, start: int, end: int) -> Iterable[Mention]:
-    """Mentions overlapping a character range (for extractors that look for arguments)."""
-    return (m for m in analysis.mentions if m.start < end and start < m.end)

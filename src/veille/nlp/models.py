@@ -108,7 +108,3 @@ def pipeline_for(lang: str | None, models: dict[str, str]) -> Language:
     """The pipeline for a language code: its configured model, else a blank one."""
     code = (lang or MULTILINGUAL).lower()
     return _cached(code, models.get(code))
-
-
-def has_model(lang: str | None, models: dict[str, str]) -> bool:
-    return bool(lang) and (lang or "").lower() in models

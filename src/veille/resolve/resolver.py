@@ -15,9 +15,9 @@ from spacy.tokens import Doc
 
 from veille.config import Settings
 from veille.model import Analysis, Entity, EntityKind, Mention
-from veille.nlp.metonymy import is_government_use
+from veille.names.knowledge import CAPITAL, KnowledgeBase, entity_id_for, knowledge_base, slug
 from veille.nlp.models import normal_form
-from veille.resolve.knowledge import CAPITAL, KnowledgeBase, knowledge_base, slug
+from veille.resolve.metonymy import is_government_use
 
 GOVERNMENT = "government"
 
@@ -33,7 +33,6 @@ KIND_BY_LABEL: dict[str, EntityKind] = {
     "LOC": "place",
     "GPE": "place",
 }
-PREFIX_BY_KIND = {"person": "person", "organisation": "org", "place": "place"}
 
 
 def person_name(text: str) -> str:
@@ -89,7 +88,7 @@ class Resolver:
                 )
             return entity
         name = " ".join(normal.split())
-        return Entity(id=f"{PREFIX_BY_KIND[kind]}:{slug(name)}", name=name, kind=kind)
+        return Entity(id=entity_id_for(kind, slug(name)), name=name, kind=kind)
 
     def _capital(self, mention: Mention, doc: Doc) -> Entity:
         country_id = mention.entity_id or ""
@@ -99,7 +98,7 @@ class Resolver:
             return self.kb.entities[country_id]
         mention.role = None
         mention.label = "LOC"
-        place_id = self.kb.capitals.get(country_id.removeprefix("country:"))
+        place_id = self.kb.capitals.get(self.kb.entities[country_id].country or "")
         return self.kb.entities[place_id] if place_id else self.kb.entities[country_id]
 
     def _person(self, text: str, surnames: dict[str, str]) -> Entity:
@@ -111,7 +110,7 @@ class Resolver:
             full = name
             if len(parts) > 1:
                 surnames.setdefault(parts[-1], full)
-        return Entity(id=f"person:{slug(full)}", name=full, kind="person")
+        return Entity(id=entity_id_for("person", slug(full)), name=full, kind="person")
 
 
 def normal_name(mention: Mention, doc: Doc) -> str:

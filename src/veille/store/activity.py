@@ -373,6 +373,14 @@ class Activity:
         query = select(t.c[column], n).where(*self._where(t, window)).group_by(t.c[column])
         return {str(k): int(v) for k, v in self._rows(query.order_by(n.desc(), t.c[column]))}
 
+    def days_of(self, article_ids: list[str]) -> dict[str, int]:
+        """The day each of these articles counts for."""
+        d = article_days
+        return {
+            str(a): int(day)
+            for a, day in self._rows(select(d.c.article_id, d.c.day).where(d.c.article_id.in_(article_ids)))
+        }
+
     def story_heads(self, ids: list[str]) -> list[StoryHead]:
         st = schema.stories
         query = select(st.c.id, st.c.title, st.c.first_seen, st.c.last_seen, st.c.languages,

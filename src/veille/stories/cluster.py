@@ -161,9 +161,6 @@ class StoryIndex:
         self._maybe_regroup(story, scored, feats.article_id)
         return self.story_of(feats.article_id) or story.id
 
-    def live_stories(self) -> list[StoryState]:
-        return list(self.stories.values())
-
     # -- scoring ---------------------------------------------------------------------
 
     def idf(self, key: str) -> float:
@@ -593,16 +590,3 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     na = math.sqrt(sum(w * w for w in a.values()))
     nb = math.sqrt(sum(w * w for w in b.values()))
     return dot / (na * nb)
-
-
-def assign_story(index: StoryIndex, analysis: Analysis) -> str:
-    """Assign one analysed article to a story in ``index`` (idempotent); returns the story id."""
-    return index.add(analysis)
-
-
-def cluster_analyses(analyses: Iterable[Analysis], settings: ClusterSettings | None = None) -> StoryIndex:
-    """Stream analyses through a fresh index, in the given order."""
-    index = StoryIndex(settings=settings or ClusterSettings())
-    for analysis in analyses:
-        index.add(analysis)
-    return index

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from veille.model import Amount, Analysis, Claim, Event, outlet_of
+from veille.model import Amount, Analysis, Claim, Event, entity_kind, outlet_of
 from veille.stories.features import terms_of
 
 NUMBER_TOLERANCE = 0.25  # relative gap two exact figures may have and still agree
@@ -139,11 +139,12 @@ def _origin(analysis: Analysis, source: str | None, outlet: str) -> str:
 
 
 # Which source names an origin in reports: the most specific one ("White House" over "United States").
-_SPECIFICITY = ("org:", "person:", "country:")
+_SPECIFICITY = ("organisation", "person", "country")
 
 
 def _specificity(source_id: str) -> int:
-    return next((i for i, p in enumerate(_SPECIFICITY) if source_id.startswith(p)), len(_SPECIFICITY))
+    kind = entity_kind(source_id)
+    return _SPECIFICITY.index(kind) if kind in _SPECIFICITY else len(_SPECIFICITY)
 
 
 def _numbers(*amounts: Amount | None) -> list[tuple[str, float, float, bool]]:
@@ -277,8 +278,3 @@ def _fmt(x: list[Any]) -> str:
     if hi == math.inf:
         return f">={lo:g}"
     return f"{lo:g}" if lo == hi else f"{lo:g}-{hi:g}"
-
-
-def source_names(group: CorroborationGroup, names: Mapping[str, str]) -> list[str]:
-    """Independent sources with display names where known (entity id -> name)."""
-    return [names.get(o, o.removeprefix("outlet:")) for o in group.independent_sources]

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from veille.model import Analysis, normalise_text, outlet_of, parse_day
+from veille.model import Analysis, entity_kind, normalise_text, outlet_of, parse_day
 
 ENTITY, PLACE, AMOUNT, DATE, TERM = "e:", "p:", "a:", "d:", "t:"
 CROSSLINGUAL_CHANNELS = (ENTITY, PLACE, AMOUNT, DATE)
@@ -63,7 +63,7 @@ def prior_doc_rate(key: str) -> float:
         _, lang, word = key.split(":", 2)
     elif key.startswith(ENTITY + "~"):
         lang, word = "", key[3:]
-    elif key.startswith(ENTITY + "country:"):
+    elif is_country(key):
         return COUNTRY_DOC_RATE  # countries are named in a large share of all news
     else:
         return DEFAULT_DOC_RATE
@@ -77,13 +77,17 @@ def prior_doc_rate(key: str) -> float:
     return min(1.0, max(MIN_DOC_RATE, freq * WORDS_PER_DOCUMENT))
 
 
+def is_country(key: str) -> bool:
+    return key.startswith(ENTITY) and entity_kind(key[len(ENTITY) :]) == "country"
+
+
 def channel_of(key: str) -> str:
     return key[:2]
 
 
 def weight_of(key: str) -> float:
     """Channel weight of a feature; countries say where, not which event, so they weigh less."""
-    if key.startswith(ENTITY + "country:"):
+    if is_country(key):
         return COUNTRY_WEIGHT
     return CHANNEL_WEIGHTS[channel_of(key)]
 

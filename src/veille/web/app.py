@@ -28,6 +28,7 @@ from veille.config import Settings
 from veille.store.database import Store
 from veille.web import TEMPLATES_DIR
 from veille.web.access import configured_token, write_refusal
+from veille.web.api_docs import add_api_docs
 from veille.web.dates import date_label
 from veille.web.guard import GuardLimits, RequestGuard
 from veille.web.routes import ROUTERS
@@ -79,11 +80,12 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         title="veille",
         version=__version__,
         description="Sourced facts from the news. Every fact carries its article and character offsets.",
-        # FastAPI's /docs and /redoc pages load their scripts from a CDN: nothing is fetched
-        # from outside at run time, so only the OpenAPI document itself is served.
+        # FastAPI's /docs and /redoc pages load their scripts from a CDN: add_api_docs serves
+        # them from local assets instead.
         docs_url=None,
         redoc_url=None,
     )
+    add_api_docs(app)
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))  # autoescape is on for .html
     templates.env.filters["date_label"] = date_label
     web = WebState(

@@ -29,10 +29,12 @@ from veille.model import (
     outlet_of,
 )
 from veille.store import dashboard
+from veille.store import stories as saved
 from veille.store.dashboard import ArticleHead
 from veille.store.database import Store
 from veille.store.records import from_row
 from veille.store.stories import StoredStory
+from veille.stories.corroboration import CorroborationGroup
 from veille.stories.view import story_record
 
 MAX_ARTICLES_PER_STORY = 200  # a page stays usable; the JSON says how many were left out
@@ -500,12 +502,27 @@ def _place_name(places: dict[str, Place], place_id: str | None) -> str | None:
     return place.name if place else None
 
 
+_GROUPS = _Memo(256)
+
+
+def corroboration_groups(store: Store, story_id: str) -> list[CorroborationGroup]:
+    """A stored story's corroboration groups, computed once per version of the story."""
+    story = saved.story(store, story_id)
+    if story is None:
+        return []
+    return list(_GROUPS.get(store, _row_key(story), lambda: _groups(store, story.id)))
+
+
+def _groups(store: Store, story_id: str) -> list[CorroborationGroup]:
+    record = story_record(store, story_id)
+    return record.corroboration or [] if record else []
+
+
 def _corroborated(store: Store, story_id: str, names: dict[str, Entity]) -> list[Corroborated]:
     """Facts the stories stage found told by two or more independent sources."""
-    record = story_record(store, story_id) if story_id.startswith("story-") else None
-    if record is None or not record.corroboration:
+    groups = corroboration_groups(store, story_id) if story_id.startswith("story-") else []
+    if not groups:
         return []
-    groups = record.corroboration
     known = dict(names) | dashboard.entities_by_id(store, (s for g in groups for s in g.independent_sources))
     return [
         {

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from veille.web.routes import admin, articles, entities, facts, pages, search, stories, watch
+from veille.web.routes import admin, articles, entities, facts, overview, pages, search, stories, watch
 
 ROUTERS: tuple[APIRouter, ...] = (
     articles.router,
@@ -12,5 +12,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     search.router,
     admin.router,
     watch.router,
+    overview.router,
     pages.router,
 )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, Body, Response
+from fastapi import APIRouter, Body, Query, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from veille.export import iter_export_json
+from veille.exports.api import ExportFormat, export_pieces
 from veille.model import Article
 from veille.store import watch
 from veille.web.access import READ, WRITE
@@ -58,13 +58,19 @@ def api_stats(store: AppStore) -> Response:
 
 
 @router.get("/api/export", dependencies=READ, tags=["export"])
-def api_export(store: AppStore, lang: str | None = LANG) -> StreamingResponse:
-    """The whole database in veille's export format (the same as ``veille export --format json``).
+def api_export(
+    store: AppStore,
+    lang: str | None = LANG,
+    format: ExportFormat = Query(
+        ExportFormat.json, description="json, graphml (Gephi) or ftm (FollowTheMoney)"
+    ),
+) -> StreamingResponse:
+    """The whole database, as ``veille export --format json|graphml|ftm`` writes it.
 
-    Streamed as it is read: the server holds one batch of rows at a time, and the first
-    bytes leave at once whatever the size of the store.
+    JSON and FtM lines are streamed as they are read: the server holds one batch of rows at
+    a time. The GraphML graph is built in memory first.
     """
-    return StreamingResponse(iter_export_json(store, language=lang or None), media_type="application/json")
+    return StreamingResponse(export_pieces(store, format, lang or None), media_type=format.media_type)
 
 
 @router.post("/api/ingest", dependencies=WRITE, tags=["ingest"])

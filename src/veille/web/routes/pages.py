@@ -25,7 +25,7 @@ def render(web: Web, request: Request, name: str, context: Mapping[str, object],
     return web.templates.TemplateResponse(request, name, {**context, "json_url": twin})
 
 
-@router.get("/")
+@router.get("/stories")
 def index(
     web: Web,
     request: Request,

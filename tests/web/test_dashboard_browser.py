@@ -557,3 +557,31 @@ def test_entity_page_screenshot(browser: object, live_server: str, web_db: WebDB
     data = out.read_bytes()
     assert data.startswith(b"\x89PNG") and len(data) > 50_000  # a real rendering, not a blank page
     print(f"screenshot: {out}")
+
+
+def test_overview_entities_open_their_pages(
+    browser: object, live_server: str, hostile_server: tuple[str, str]
+) -> None:
+    """From the overview's top entities to an entity page with its claims; with markup as every
+    name (the hostile store), the page still shows it as text."""
+    with opened(browser, live_server) as page:
+        _open_overview(page, live_server + "/?window=all")
+        page.locator("#ov-country li.entity .entity-name", has_text="Iran").click()  # type: ignore[attr-defined]
+        page.wait_for_url(f"{live_server}/entities/country%3AIR")  # type: ignore[attr-defined]
+        assert page.locator("#claims-about li.claim", has_text="Iran shipped drone parts").count() == 1  # type: ignore[attr-defined]
+    server = hostile_server[0]
+    with opened(browser, server) as page:
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+        for name in (PAYLOADS[0], PAYLOADS[1]):
+            _open_overview(page, server + "/?window=all")
+            page.locator("li.entity .entity-name", has_text=name).click()  # type: ignore[attr-defined]
+            page.wait_for_selector("#entity-name")  # type: ignore[attr-defined]
+            assert page.locator("h1").inner_text() == name  # type: ignore[attr-defined]
+            claim = page.locator("#claims-about li.claim")  # type: ignore[attr-defined]
+            assert claim.inner_text().startswith(PAYLOADS[2])  # the claim's source, as text
+            assert {PAYLOADS[0], PAYLOADS[1]} <= set(claim.locator("a.entity").all_text_contents())
+            injected = "main img, main script:not([type='application/json']):not([src]), main svg svg, main foreignObject"
+            assert page.locator(injected).count() == 0  # type: ignore[attr-defined]
+            assert page.evaluate("window.__pwned === undefined")  # type: ignore[attr-defined]
+        assert dialogs == []

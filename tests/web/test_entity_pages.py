@@ -114,11 +114,14 @@ def test_lists_page_without_overlap(client: TestClient) -> None:
 
 
 def test_unknown_entities_and_roles(client: TestClient) -> None:
-    for url in ("/api/entities/country:XX", "/entities/country:XX", "/api/entities/country:XX/claims",
+    for url in ("/api/entities/country:XX", "/api/entities/country:XX/claims",
                 "/api/entities/country:XX/events?role=target"):  # fmt: skip
         answer = client.get(url)
         assert answer.status_code == 404, url
         assert "no entity country:XX" in answer.json()["detail"]
+    page = client.get("/entities/<b>country:XX</b>")
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "No entity &lt;b&gt;country:XX&lt;/b&gt;" in page.text and 'href="/entities"' in page.text
     assert client.get("/api/entities/country:RU/claims", params={"role": "of"}).status_code == 422
     assert client.get("/api/entities/country:RU/events", params={"role": "by"}).status_code == 422
 

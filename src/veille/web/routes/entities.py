@@ -99,6 +99,9 @@ def entity_html(
 ) -> HTMLResponse:
     """The entity's page; ``by``, ``about``, ``actor``, ``target``: where each of its lists starts."""
     view = entity_page(web.store, entity_id, {"by": by, "about": about, "actor": actor, "target": target})
-    if view is None:
-        raise _unknown(entity_id)
+    if view is None:  # a page for people: the JSON routes answer a JSON 404
+        missing = {"what": f"No entity {entity_id}", "hint": "The entities list names every stored entity."}
+        page = render(web, request, "missing.html", missing, "/api/entities")
+        page.status_code = 404
+        return page
     return render(web, request, "entity.html", {"view": view}, view["profile"]["links"]["self"])

@@ -14,12 +14,13 @@ from urllib.parse import quote
 
 from veille.model import Claim, Event
 from veille.store.database import Store
-from veille.store.profiles import Profile, entity_profile, events_of
+from veille.store.profiles import Profile, claims_of, entity_profile, events_of
 from veille.store.records import from_row
 from veille.web.story_view import ClaimView, EventView, fact_views
 
-ClaimRole = Literal["by", "about"]
-EventRole = Literal["actor", "target"]
+FactRole = Literal[
+    "by", "about", "actor", "target"
+]  # claims by/about the entity, events it is actor/target of
 PAGE_ITEMS = 20  # facts of each list on the page; the rest are paged through the JSON twins
 
 
@@ -42,23 +43,18 @@ def profile_record(profile: Profile) -> dict[str, Any]:
     return dataclasses.asdict(profile) | {"links": links}
 
 
-def claims_of(store: Store, entity_id: str, role: ClaimRole, limit: int, offset: int) -> list[dict[str, Any]]:
-    """Claims the entity made (``by``) or that are about it, each with its sentence and article."""
-    if role == "by":
-        rows = store.claims(source=entity_id, limit=limit, offset=offset)
-    else:
-        rows = store.claims(about=entity_id, limit=limit, offset=offset)
-    views = fact_views(store, claims=[from_row(Claim, row) for row in rows])
+def facts_of(store: Store, entity_id: str, role: FactRole, limit: int, offset: int) -> list[dict[str, Any]]:
+    """The claims the entity made ("by") or that are about it ("about"), or the events it is
+    "actor" or "target" of: each with its sentence and its article's title."""
+    if role == "actor" or role == "target":
+        events = [
+            from_row(Event, row) for row in events_of(store, entity_id, role, limit=limit, offset=offset)
+        ]
+        views = fact_views(store, events=events)
+        return _with_titles(views.events, views.titles)
+    claims = [from_row(Claim, row) for row in claims_of(store, entity_id, role, limit=limit, offset=offset)]
+    views = fact_views(store, claims=claims)
     return _with_titles(views.claims, views.titles)
-
-
-def events_with(
-    store: Store, entity_id: str, role: EventRole, limit: int, offset: int
-) -> list[dict[str, Any]]:
-    """Events with the entity as actor or target, each with its sentence and article."""
-    rows = events_of(store, entity_id, role, limit=limit, offset=offset)
-    views = fact_views(store, events=[from_row(Event, row) for row in rows])
-    return _with_titles(views.events, views.titles)
 
 
 def _with_titles(facts: Sequence[ClaimView | EventView], titles: dict[str, str]) -> list[dict[str, Any]]:
@@ -83,7 +79,7 @@ class FactList:
         return self.offset + PAGE_ITEMS if self.offset + PAGE_ITEMS < self.total else None
 
 
-ROLES = ("by", "about", "actor", "target")  # the page's lists, in its order; each its query parameter
+ROLES: tuple[FactRole, ...] = ("by", "about", "actor", "target")  # the page's lists; each its query parameter
 
 
 def entity_page(
@@ -95,20 +91,10 @@ def entity_page(
     if profile is None:
         return None
     at = {role: (offsets or {}).get(role, 0) for role in ROLES}
-    return {
-        "profile": profile_record(profile),
-        "by": FactList(claims_of(store, entity_id, "by", PAGE_ITEMS, at["by"]), at["by"], profile.claims_by),
-        "about": FactList(
-            claims_of(store, entity_id, "about", PAGE_ITEMS, at["about"]), at["about"], profile.claims_about
-        ),
-        "actor": FactList(
-            events_with(store, entity_id, "actor", PAGE_ITEMS, at["actor"]),
-            at["actor"],
-            profile.events_as_actor,
-        ),
-        "target": FactList(
-            events_with(store, entity_id, "target", PAGE_ITEMS, at["target"]),
-            at["target"],
-            profile.events_as_target,
-        ),
+    totals = dict(zip(ROLES, (profile.claims_by, profile.claims_about, profile.events_as_actor,
+                              profile.events_as_target), strict=True))  # fmt: skip
+    lists: dict[str, Any] = {
+        role: FactList(facts_of(store, entity_id, role, PAGE_ITEMS, at[role]), at[role], totals[role])
+        for role in ROLES
     }
+    return {"profile": profile_record(profile), **lists}

@@ -8,8 +8,6 @@ Ids hold a colon ("country:RU") and, from a hand-made knowledge base, may hold a
 
 from __future__ import annotations
 
-from typing import Literal
-
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
@@ -18,14 +16,13 @@ from veille.store import dashboard
 from veille.store.database import Store
 from veille.store.profiles import Profile, entity_profile
 from veille.web.access import READ
-from veille.web.entity_view import claims_of, entity_page, events_with, profile_record
+from veille.web.entity_view import FactRole, entity_page, facts_of, profile_record
 from veille.web.params import MAX_OFFSET, Page, as_json, paging
 from veille.web.routes.pages import render
 from veille.web.state import AppStore, Web
 
 router = APIRouter(tags=["entities"], dependencies=READ)
 LIST = paging(50, 500)
-FactRole = Literal["by", "about", "actor", "target"]
 ROLES: dict[str, tuple[FactRole, ...]] = {"claims": ("by", "about"), "events": ("actor", "target")}
 ROLES_HELP = (
     "claims: by (claims the entity made, the default) or about; events: actor (the default) or target"
@@ -59,11 +56,7 @@ def api_entity_facts(
         raise HTTPException(422, f"role of {facts} is one of {', '.join(ROLES[facts])}, not {role}")
     if not dashboard.entities_by_id(store, [entity_id]):
         raise _unknown(entity_id)
-    if role == "actor" or role == "target":
-        rows = events_with(store, entity_id, role, page.fetch, page.offset)
-    else:
-        rows = claims_of(store, entity_id, role, page.fetch, page.offset)
-    return as_json(page.answer(rows, role=role))
+    return as_json(page.answer(facts_of(store, entity_id, role, page.fetch, page.offset), role=role))
 
 
 @router.get("/api/entities/{entity_id:path}")

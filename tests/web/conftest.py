@@ -56,6 +56,17 @@ XSS_TEXT = (
     "landed in a wire story about Ukraine and Poland. The editors said the markup came from a broken feed."
 )
 
+# An entity whose id, name and aliases carry markup, quoted by a source that does too: its page
+# and every link to it must show them as text. The id holds "/" and "<": the path and its encoding
+# are under test as well.
+XSS_ENTITY_ID = "person:<script>window.__pwned=7</script>"
+XSS_ENTITY_NAME = '<img src=x onerror="window.__pwned=4">Mr Markup'
+XSS_ENTITY_ALIAS = "<script>window.__pwned=5</script>"
+XSS_CLAIM_TEXT = (
+    'Mr Markup told <b onmouseover="window.__pwned=6">reporters</b> that '
+    "<script>window.__pwned=8</script> the talks with Poland were over. Mr Markup later attacked Poland."
+)
+
 
 def _span(text: str, needle: str, after: int = 0) -> tuple[int, int]:
     start = text.index(needle, after)
@@ -114,6 +125,30 @@ def handmade_analysis() -> Analysis:
                     dates=[date], claims=[claim], events=[event], places=places, place_mentions=pms, routes=[route])  # fmt: skip
 
 
+def xss_entity_analysis() -> Analysis:
+    """An article whose entity, claim and event carry markup in every text field."""
+    text = XSS_CLAIM_TEXT
+    aid = article_id_for(text)
+    art = Article(id=aid, text=text, title="Markup <i>talks</i>", source='<svg onload="window.__pwned=9">',
+                  language="en", origin="test")  # fmt: skip
+    who = Entity(XSS_ENTITY_ID, XSS_ENTITY_NAME, "person", aliases=[XSS_ENTITY_ALIAS, "M. Markup"])
+    poland = Entity("country:PL", "Poland", "country", "PL")
+    mentions = [
+        Mention(aid, *_span(text, "Mr Markup"), "Mr Markup", "PERSON", 0, "test", XSS_ENTITY_ID),
+        Mention(aid, *_span(text, "Poland"), "Poland", "GPE", 0, "test", "country:PL"),
+        Mention(aid, *_span(text, "Mr Markup", 10), "Mr Markup", "PERSON", 1, "test", XSS_ENTITY_ID),
+    ]
+    c_start, c_end = _span(text, "<script>window.__pwned=8</script> the talks with Poland were over")
+    source = text[: text.index(" told")]
+    claim = Claim(fact_id(aid, "claim", c_start), aid, XSS_ENTITY_ID, source, '<b onmouseover="window.__pwned=6">told',
+                  text[c_start:c_end], c_start, c_end, 0, "statement", "test", ["country:PL"])  # fmt: skip
+    e_start, e_end = _span(text, "Mr Markup later attacked Poland")
+    event = Event(fact_id(aid, "event", e_start), aid, "attack", e_start, e_end, 1, "test",
+                  actor=XSS_ENTITY_ID, target="country:PL", object="<script>window.__pwned=10</script>")  # fmt: skip
+    return Analysis(article=art, sentences=_sentences(aid, text), mentions=mentions,
+                    entities={XSS_ENTITY_ID: who, "country:PL": poland}, claims=[claim], events=[event])  # fmt: skip
+
+
 XSS_SOURCE = '<img src=x onerror="window.__pwned=5"> Wire'
 XSS_ENTITY = "organisation:xss-img"
 
@@ -142,6 +177,11 @@ class WebDB:
     seed_ids: list[str]
     handmade_id: str
     xss_id: str
+    xss_entity_article: str  # the article of the entity with markup in its names (XSS_ENTITY_ID)
+
+    @property
+    def article_ids(self) -> list[str]:
+        return [*self.seed_ids, self.handmade_id, self.xss_id, self.xss_entity_article]
 
     def need_seeds(self) -> None:
         if not self.seed_ids:
@@ -164,10 +204,10 @@ def web_db(tmp_path_factory: pytest.TempPathFactory, settings: Settings, pipelin
         report = ingestor.ingest_items(read_sources([str(SEEDS / f) for f in SEED_FILES], settings))
         assert report.ingested == 2, report.to_dict()
         seed_ids = report.article_ids
-    handmade = handmade_analysis()
-    store.write([handmade])
+    handmade = [handmade_analysis(), xss_entity_analysis()]
+    store.write(handmade)
     for hook in ingestor.after_write:  # what Ingestor does after a write: e.g. track stories
-        hook([handmade])
+        hook(handmade)
     xss = hostile_analysis(pipeline)
     assert store.write([xss]) == 1
     for hook in ingestor.after_write:
@@ -175,7 +215,7 @@ def web_db(tmp_path_factory: pytest.TempPathFactory, settings: Settings, pipelin
     if ingestor.embedding is not None:
         ingestor.embedding.close()  # as ingest_items ends: deferred vectors, and their stories, are in
     store.close()
-    return WebDB(path, seed_ids, handmade.article.id, xss.article.id)
+    return WebDB(path, seed_ids, handmade[0].article.id, xss.article.id, handmade[1].article.id)
 
 
 def settings_for(settings: Settings, db: Path, **web: object) -> Settings:

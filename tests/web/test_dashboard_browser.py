@@ -14,7 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import WebDB, handmade_analysis, serving, settings_for
+from conftest import (
+    XSS_ENTITY_ALIAS,
+    XSS_ENTITY_ID,
+    XSS_ENTITY_NAME,
+    WebDB,
+    handmade_analysis,
+    serving,
+    settings_for,
+)
 from veille.config import Settings
 from veille.store.database import Store
 
@@ -467,4 +475,113 @@ def test_overview_screenshot(browser: object, live_server: str, tmp_path: Path) 
         page.screenshot(path=str(out))  # type: ignore[attr-defined]
     data = out.read_bytes()
     assert data.startswith(b"\x89PNG") and len(data) > 50_000
+
+
+# --- entity pages ---------------------------------------------------------------------------
+
+
+def test_clicking_an_entity_on_the_story_page_opens_its_page(
+    page: object, live_server: str, web_db: WebDB
+) -> None:
+    _open_story_with(page, live_server, web_db.handmade_id)
+    event = page.locator(f'li.event[data-article="{web_db.handmade_id}"]')  # type: ignore[attr-defined]
+    event.locator("a.entity", has_text="Iran").click()
+    page.wait_for_url(f"{live_server}/entities/country%3AIR")  # type: ignore[attr-defined]
+    assert page.locator("h1").inner_text() == "Iran"  # type: ignore[attr-defined]
+    about = page.locator("#claims-about li.claim", has_text="Iran shipped drone parts to Russia")  # type: ignore[attr-defined]
+    assert about.locator("blockquote.sentence").inner_text().startswith("Shipping logs seen by our reporters")
+    acted = page.locator("#events-actor li.event", has_text="supply")  # type: ignore[attr-defined]
+    acted.locator("a.entity", has_text="Russia").click()  # and on to the target's page
+    page.wait_for_url(f"{live_server}/entities/country%3ARU")  # type: ignore[attr-defined]
+    assert page.locator("#events-target li.event", has_text="drone parts").count() == 1  # type: ignore[attr-defined]
+    page.go_back()  # type: ignore[attr-defined]
+    page.go_back()  # type: ignore[attr-defined]  # the story again: its actor graph's names link too
+    page.wait_for_selector("#graph[data-layout=done]")  # type: ignore[attr-defined]
+    page.locator("#graph a.entity", has_text="Russia").click()  # type: ignore[attr-defined]
+    page.wait_for_url(f"{live_server}/entities/country%3ARU")  # type: ignore[attr-defined]
+
+
+def test_seed_story_links_to_kirby_and_his_claims(page: object, live_server: str, web_db: WebDB) -> None:
+    web_db.need_seeds()
+    _open_story_with(page, live_server, web_db.seed_ids[1])
+    assert page.locator("#graph a.entity").count() >= 2  # type: ignore[attr-defined]  # graph names link too
+    page.locator("#facts li.claim a.entity", has_text="John Kirby").first.click()  # type: ignore[attr-defined]
+    page.wait_for_url(f"{live_server}/entities/person%3Ajohn-kirby")  # type: ignore[attr-defined]
+    claims = page.locator("#claims-by li.claim")  # type: ignore[attr-defined]
+    assert claims.count() == 3
+    said = claims.filter(has_text="la Russie avait reçu des documents de l'Iran")
+    assert (
+        said.locator("blockquote.sentence").inner_text().startswith("John Kirby, porte-parole de la sécurité")
+    )
+    page.wait_for_selector("body[data-chart-ready]")  # type: ignore[attr-defined]
+    assert page.locator("#mentions rect.bar").count() >= 1  # type: ignore[attr-defined]
+    page.locator("#stories a").first.click()  # type: ignore[attr-defined]  # back to the story
+    assert page.locator(f"#a-{web_db.seed_ids[1]}").count() == 1  # type: ignore[attr-defined]
+
+
+def test_markup_in_entity_names_and_claims_stays_inert(page: object, live_server: str, web_db: WebDB) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+    page.goto(f"{live_server}/articles/{web_db.xss_entity_article}")  # type: ignore[attr-defined]
+    page.locator("#facts li.claim a.entity").first.click()  # type: ignore[attr-defined]  # the id is encoded
+    page.wait_for_selector("#entity-name")  # type: ignore[attr-defined]
+    assert page.locator("h1").inner_text() == XSS_ENTITY_NAME  # type: ignore[attr-defined]
+    assert XSS_ENTITY_ALIAS in page.locator("#aliases").inner_text()  # type: ignore[attr-defined]
+    assert XSS_ENTITY_ID in page.locator("main code").inner_text()  # type: ignore[attr-defined]
+    claim = page.locator("#claims-by li.claim").inner_text()  # type: ignore[attr-defined]
+    assert '<b onmouseover="window.__pwned=6">told' in claim and "<script>window.__pwned=8</script>" in claim
+    event = page.locator("#events-actor li.event")  # type: ignore[attr-defined]
+    assert "<script>window.__pwned=10</script>" in event.inner_text()
+    event.hover()
+    page.locator("#claims-by li.claim").hover()  # type: ignore[attr-defined]
+    page.wait_for_selector("body[data-chart-ready]")  # type: ignore[attr-defined]
+    assert page.evaluate("window.__pwned === undefined")  # type: ignore[attr-defined]
+    injected = "main script:not([type='application/json']):not([src]), main img, main b[onmouseover], main svg[onload]"
+    assert page.locator(injected).count() == 0  # type: ignore[attr-defined]
+    assert dialogs == []
+    page.locator("#claims-by li.claim a.entity").first.click()  # type: ignore[attr-defined]  # its own page again
+    page.wait_for_selector("#entity-name")  # type: ignore[attr-defined]
+    assert page.locator("h1").inner_text() == XSS_ENTITY_NAME  # type: ignore[attr-defined]
+
+
+def test_entity_page_screenshot(browser: object, live_server: str, web_db: WebDB, tmp_path: Path) -> None:
+    """The page of Russia on the seed store at 1400×1000 (docs/img/entity.png with VEILLE_SCREENSHOT_DIR=docs/img)."""
+    web_db.need_seeds()
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    shot = context.new_page()
+    shot.goto(f"{live_server}/entities/country%3ARU")
+    shot.wait_for_selector("body[data-chart-ready]")
+    out = Path(os.environ.get("VEILLE_SCREENSHOT_DIR", tmp_path)) / "entity.png"
+    shot.screenshot(path=str(out))
+    context.close()
+    data = out.read_bytes()
+    assert data.startswith(b"\x89PNG") and len(data) > 50_000  # a real rendering, not a blank page
     print(f"screenshot: {out}")
+
+
+def test_overview_entities_open_their_pages(
+    browser: object, live_server: str, hostile_server: tuple[str, str]
+) -> None:
+    """From the overview's top entities to an entity page with its claims; with markup as every
+    name (the hostile store), the page still shows it as text."""
+    with opened(browser, live_server) as page:
+        _open_overview(page, live_server + "/?window=all")
+        page.locator("#ov-country li.entity .entity-name", has_text="Iran").click()  # type: ignore[attr-defined]
+        page.wait_for_url(f"{live_server}/entities/country%3AIR")  # type: ignore[attr-defined]
+        assert page.locator("#claims-about li.claim", has_text="Iran shipped drone parts").count() == 1  # type: ignore[attr-defined]
+    server = hostile_server[0]
+    with opened(browser, server) as page:
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+        for name in (PAYLOADS[0], PAYLOADS[1]):
+            _open_overview(page, server + "/?window=all")
+            page.locator("li.entity .entity-name", has_text=name).click()  # type: ignore[attr-defined]
+            page.wait_for_selector("#entity-name")  # type: ignore[attr-defined]
+            assert page.locator("h1").inner_text() == name  # type: ignore[attr-defined]
+            claim = page.locator("#claims-about li.claim")  # type: ignore[attr-defined]
+            assert claim.inner_text().startswith(PAYLOADS[2])  # the claim's source, as text
+            assert {PAYLOADS[0], PAYLOADS[1]} <= set(claim.locator("a.entity").all_text_contents())
+            injected = "main img, main script:not([type='application/json']):not([src]), main svg svg, main foreignObject"
+            assert page.locator(injected).count() == 0  # type: ignore[attr-defined]
+            assert page.evaluate("window.__pwned === undefined")  # type: ignore[attr-defined]
+        assert dialogs == []

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, Connection, func, select
+from sqlalchemy import Column, ColumnElement, Connection, and_, func, select
 
-from veille.model import Entity, Event
+from veille.model import Claim, Entity, Event
 from veille.store import schema
 from veille.store.activity import Activity, Window, activity_entities, article_days
 from veille.store.records import from_row
@@ -135,14 +135,10 @@ def entity_profile(store: Store, entity_id: str) -> Profile | None:
             conn, schema.place_mentions.c.place_id, schema.place_mentions.c.article_id, recent
         )
         stories = _stories(conn, recent)
-        c, ev = schema.claims, schema.events
-        claims_by = conn.execute(select(func.count()).where(c.c.source_entity == entity_id)).scalar_one()
-        # Claims about it lie in the articles that name it: the JSON test runs on those only.
-        named_in = select(m.c.article_id).where(m.c.entity_id == entity_id)
+        ev = schema.events
+        claims_by = conn.execute(select(func.count()).where(_claims_in(store, entity_id, "by"))).scalar_one()
         claims_about = conn.execute(
-            select(func.count()).where(
-                c.c.article_id.in_(named_in), store._json_list_has(c.c.about, [entity_id])
-            )
+            select(func.count()).where(_claims_in(store, entity_id, "about"))
         ).scalar_one()
         as_actor = conn.execute(select(func.count()).where(ev.c.actor == entity_id)).scalar_one()
         as_target = conn.execute(select(func.count()).where(ev.c.target == entity_id)).scalar_one()
@@ -202,6 +198,30 @@ def _stories(conn: Connection, ids: list[str]) -> list[StoryRef]:
         .limit(MAX_STORIES)
     )
     return [StoryRef(str(i), str(t), ls, int(c)) for i, t, ls, c in conn.execute(query)]
+
+
+def _claims_in(store: Store, entity_id: str, role: str) -> ColumnElement[bool]:
+    """SQL: a claim the entity made ("by") or that is about it ("about")."""
+    c, m = schema.claims, schema.mentions
+    if role == "by":
+        return c.c.source_entity == entity_id
+    # Claims about it lie in the articles that name it: the JSON test runs on those only.
+    named_in = select(m.c.article_id).where(m.c.entity_id == entity_id)
+    return and_(c.c.article_id.in_(named_in), store._json_list_has(c.c.about, [entity_id]))
+
+
+def claims_of(store: Store, entity_id: str, role: str, limit: int = 50, offset: int = 0) -> list[Claim]:
+    """Claims the entity made (``role`` "by") or that are about it ("about"), in text order:
+    the rows the profile's ``claims_by`` / ``claims_about`` count."""
+    c = schema.claims
+    query = (
+        select(c)
+        .where(_claims_in(store, entity_id, role))
+        .order_by(c.c.article_id, c.c.start, c.c.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [from_row(Claim, r) for r in store._rows(query)]
 
 
 def events_of(store: Store, entity_id: str, role: str, limit: int = 50, offset: int = 0) -> list[Event]:

@@ -259,11 +259,13 @@ class ClaimView(Evidence):
     id: str
     kind: str
     source: str | None
+    source_id: str | None  # the entity, to link its page
     source_text: str
     cue: str
     content: str
     channel: str | None
     about: list[str | None]
+    about_ids: list[str]
     date: str | None
     carried: bool  # its source was named in an earlier sentence
 
@@ -272,7 +274,9 @@ class EventView(Evidence):
     id: str
     kind: str
     actor: str | None
+    actor_id: str | None
     target: str | None
+    target_id: str | None
     object: str | None
     place: str | None
     time: str | None
@@ -392,34 +396,15 @@ def _build_story(store: Store, row: StoredStory) -> StoryPage:
     routes = dashboard.facts_of(store, Route, "routes", ids)
     mentions = dashboard.facts_of(store, Mention, "mentions", ids)
     dates = dashboard.facts_of(store, DateRef, "dates", ids)
-    refs: set[str | None] = {m.entity_id for m in mentions}
-    for c in claims:
-        refs.update([c.source_entity, *(c.about or [])])
-    for e in events:
-        refs.update([e.actor, e.target])
-    names = dashboard.entities_by_id(store, (r for r in refs if r))
+    named = {m.entity_id for m in mentions if m.entity_id} | _named_by(claims, events)
+    names = dashboard.entities_by_id(store, named)
     place_ids = {p.place_id for p in pmentions} | {s for r in routes for s in r.stops or []}
     place_ids |= {e.place for e in events if e.place}
     places = dashboard.places_by_id(store, place_ids)
     titles = {a.id: a.title or a.id for a in arts}
 
-    out_claims: list[ClaimView] = [
-        {
-            "id": c.id, "kind": c.kind, "source": _name(names, c.source_entity) or c.source_text,
-            "source_text": c.source_text, "cue": c.cue, "content": c.content, "channel": c.channel,
-            "about": [_name(names, a) for a in c.about or []], "date": c.date,
-            "carried": sentences.carried(c), **_evidence(c, sentences),
-        }
-        for c in claims
-    ]  # fmt: skip
-    out_events: list[EventView] = [
-        {
-            "id": e.id, "kind": e.kind, "actor": _name(names, e.actor), "target": _name(names, e.target),
-            "object": e.object, "place": _place_name(places, e.place), "time": e.time, "claim_id": e.claim_id,
-            **_evidence(e, sentences),
-        }
-        for e in events
-    ]  # fmt: skip
+    out_claims = [_claim_view(c, names, sentences) for c in claims]
+    out_events = [_event_view(e, names, places, sentences) for e in events]
     return {
         "id": row.id,
         "title": row.title or (arts[0].title if arts else row.id),
@@ -445,6 +430,56 @@ def _build_story(store: Store, row: StoredStory) -> StoryPage:
         "timeline": _timeline(arts, dates, out_events, titles, sentences),
         "graph": _graph(claims, events, mentions, names, sentences),
     }
+
+
+def _named_by(claims: Sequence[Claim], events: Sequence[Event]) -> set[str]:
+    """The entities these facts name: claims' sources and subjects, events' actors and targets."""
+    refs = {r for c in claims for r in (c.source_entity, *(c.about or []))}
+    refs |= {r for e in events for r in (e.actor, e.target)}
+    return {r for r in refs if r}
+
+
+def _claim_view(c: Claim, names: dict[str, Entity], sentences: _Sentences) -> ClaimView:
+    """A claim as pages show it: names for its entities, and their ids to link their pages."""
+    return {
+        "id": c.id, "kind": c.kind, "source": _name(names, c.source_entity) or c.source_text,
+        "source_id": c.source_entity, "source_text": c.source_text, "cue": c.cue, "content": c.content,
+        "channel": c.channel, "about": [_name(names, a) for a in c.about or []], "about_ids": list(c.about or []),
+        "date": c.date, "carried": sentences.carried(c), **_evidence(c, sentences),
+    }  # fmt: skip
+
+
+def _event_view(
+    e: Event, names: dict[str, Entity], places: dict[str, Place], sentences: _Sentences
+) -> EventView:
+    """An event as pages show it: names for its actor, target and place, and the entities' ids."""
+    return {
+        "id": e.id, "kind": e.kind, "actor": _name(names, e.actor), "actor_id": e.actor,
+        "target": _name(names, e.target), "target_id": e.target, "object": e.object,
+        "place": _place_name(places, e.place), "time": e.time, "claim_id": e.claim_id, **_evidence(e, sentences),
+    }  # fmt: skip
+
+
+@dataclasses.dataclass
+class FactViews:
+    claims: list[ClaimView]
+    events: list[EventView]
+    titles: dict[str, str]  # article id -> title (the id when untitled)
+
+
+def fact_views(store: Store, claims: Sequence[Claim] = (), events: Sequence[Event] = ()) -> FactViews:
+    """Claims and events from anywhere in the store (an entity's) as the story page shows them,
+    each with its sentence: a fixed number of queries for the lot."""
+    ids = list(dict.fromkeys([*(c.article_id for c in claims), *(e.article_id for e in events)]))
+    arts = dashboard.articles_by_id(store, ids)
+    sentences = _Sentences(arts, dashboard.facts_of(store, Sentence, "sentences", ids))
+    names = dashboard.entities_by_id(store, _named_by(claims, events))
+    places = dashboard.places_by_id(store, {e.place for e in events if e.place})
+    return FactViews(
+        claims=[_claim_view(c, names, sentences) for c in claims],
+        events=[_event_view(e, names, places, sentences) for e in events],
+        titles={a.id: a.title or a.id for a in arts},
+    )
 
 
 def _place_name(places: dict[str, Place], place_id: str | None) -> str | None:

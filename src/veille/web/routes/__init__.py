@@ -2,11 +2,12 @@
 
 from fastapi import APIRouter
 
-from veille.web.routes import admin, articles, facts, overview, pages, search, stories, watch
+from veille.web.routes import admin, articles, entities, facts, overview, pages, search, stories, watch
 
 ROUTERS: tuple[APIRouter, ...] = (
     articles.router,
     facts.router,
+    entities.router,
     stories.router,
     search.router,
     admin.router,

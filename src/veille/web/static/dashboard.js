@@ -13,6 +13,20 @@ function svgEl(tag, attrs) {
   return el;
 }
 
+// An entity's page. Ids hold a colon ("country:RU") and come from articles: always encoded.
+function entityHref(id) {
+  return `/entities/${encodeURIComponent(id)}`;
+}
+
+/** `child` wrapped in a link to entity `id`'s page (an SVG link inside an <svg>). */
+function linkToEntity(id, child) {
+  const a = child instanceof SVGElement ? svgEl("a") : document.createElement("a");
+  a.setAttribute("href", entityHref(id));
+  a.setAttribute("class", "entity");
+  a.appendChild(child);
+  return a;
+}
+
 function storyData() {
   const node = document.getElementById("story-data");
   return node ? JSON.parse(node.textContent) : null;

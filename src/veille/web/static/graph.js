@@ -100,7 +100,7 @@ function drawGraph(data) {
     g.appendChild(svgEl("circle", { cx: 0, cy: 0, r: NODE_R }));
     const label = svgEl("text", { x: 0, y: LABEL_DY, "text-anchor": "middle" });
     label.textContent = n.name;
-    g.appendChild(label);
+    g.appendChild(linkToEntity(n.id, label));
     nodeLayer.appendChild(g);
     const b = label.getBBox();
     const half = Math.max(b.width / 2, NODE_R);

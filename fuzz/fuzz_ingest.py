@@ -22,10 +22,10 @@ with atheris.instrument_imports(include=["veille"]):
     from veille.errors import InputError
     from veille.ingest.feeds import parse_feed, parse_opml
     from veille.ingest.files import decode_bytes
-    from veille.ingest.sources import IngestFailure, IngestOptions, SourceReader
+    from veille.ingest.sources import IngestFailure, SourceReader
 
 SETTINGS = load_settings()
-READER = SourceReader(SETTINGS, IngestOptions.from_settings(SETTINGS), allow_private=False)
+READER = SourceReader(SETTINGS, allow_private=False)
 
 
 def _one_line(exc: InputError) -> None:

@@ -178,7 +178,7 @@ def test_cli_ingest_reports_each_bad_item_and_stores_every_good_one(
     assert "entities" in by_file["e_billion_laughs.xml"][0]
 
     stored = _assert_store_consistent(db)
-    expected = {a["id"] for a in reference.articles(limit=100)}
+    expected = {a.id for a in reference.articles(limit=100)}
     assert expected <= stored  # every good article, whatever the junk around it
     reference.close()
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Protocol, TextIO
 
 from veille.alerts.payload import AlertPayload
-from veille.config import Settings
+from veille.config import Settings, default_settings
 from veille.errors import FetchRefused, InputError
 from veille.ingest.fetch import post_json
 
@@ -73,6 +73,9 @@ class JsonlChannel:
             out.write(json.dumps(payload.to_json(), ensure_ascii=False) + "\n")
 
 
+_ALERTS = default_settings().alerts  # the [alerts] defaults, for a channel built without settings
+
+
 @dataclass
 class WebhookChannel:
     """POST the alert as JSON; retry with exponential backoff on network errors, 429 and 5xx.
@@ -82,12 +85,12 @@ class WebhookChannel:
     """
 
     url: str
-    retries: int = 3
-    timeout: float = 5.0
-    backoff: float = 0.5
+    retries: int = _ALERTS.webhook_retries
+    timeout: float = _ALERTS.webhook_timeout
+    backoff: float = _ALERTS.webhook_backoff
     name: str = "webhook"
     sleep: Callable[[float], None] = time.sleep
-    allow_private: bool = False
+    allow_private: bool = _ALERTS.webhook_allow_private
 
     def send(self, payload: AlertPayload) -> None:
         body = payload.to_json()

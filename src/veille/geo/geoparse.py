@@ -16,7 +16,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
-from veille.config import GeoSettings, Settings
+from veille.config import GeoSettings, Settings, default_settings
 from veille.contract import extractor_factory
 from veille.geo.embedded_sources import default_gazetteer_path, ensure_embedded_gazetteer
 from veille.geo.gazetteer import CAPITALS, Gazetteer, name_key
@@ -38,6 +38,7 @@ from veille.resolve.metonymy import is_government_use
 log = logging.getLogger(__name__)
 
 EXTRACTOR = "geo"
+_GEO = default_settings().geo  # the [geo] defaults, for a parser built without settings (tests, benches)
 PLACE_LABELS = {"LOC", "GPE", "FAC"}
 # Labels NER sometimes gives to places; kept only when the gazetteer knows the name well.
 OTHER_LABELS = {"ORG", "MISC", "NORP", "PERSON", "PER"}
@@ -120,9 +121,9 @@ class Geoparser:
     def __init__(
         self,
         gazetteer: Gazetteer,
-        min_population_no_ner: int = 15_000,
-        demonyms: bool = False,
-        embedded: bool = False,
+        min_population_no_ner: int = _GEO.min_population_no_ner,
+        demonyms: bool = _GEO.demonyms,
+        embedded: bool = _GEO.embedded,
     ) -> None:
         self.gazetteer = gazetteer
         self.min_population_no_ner = min_population_no_ner

@@ -140,6 +140,16 @@ def test_entity_page_shows_names_claims_events_and_links(client: TestClient, web
         assert 'href="/stories/story-' in kirby  # the story he is in
 
 
+def test_entity_page_places_open_the_overview_of_both(client: TestClient, web_db: WebDB) -> None:
+    web_db.need_seeds()
+    place = client.get("/api/entities/country:RU").json()["places"][0]
+    link = f"/?window=all&entity=country%3ARU&place={quote(place['id'], safe='')}"
+    assert f'href="{link.replace("&", "&amp;")}"' in client.get("/entities/country:RU").text
+    overview = client.get("/api/overview", params={"window": "all", "entity": "country:RU", "place": place["id"]})
+    assert overview.status_code == 200 and overview.json()["articles"] >= 1
+    assert client.get(link).status_code == 200
+
+
 def test_story_page_links_every_entity_name(client: TestClient, web_db: WebDB) -> None:
     story_id = next(
         s["id"] for s in client.get("/api/stories").json()["items"] if web_db.handmade_id in s["article_ids"]

@@ -145,7 +145,9 @@ def test_entity_page_places_open_the_overview_of_both(client: TestClient, web_db
     place = client.get("/api/entities/country:RU").json()["places"][0]
     link = f"/?window=all&entity=country%3ARU&place={quote(place['id'], safe='')}"
     assert f'href="{link.replace("&", "&amp;")}"' in client.get("/entities/country:RU").text
-    overview = client.get("/api/overview", params={"window": "all", "entity": "country:RU", "place": place["id"]})
+    overview = client.get(
+        "/api/overview", params={"window": "all", "entity": "country:RU", "place": place["id"]}
+    )
     assert overview.status_code == 200 and overview.json()["articles"] >= 1
     assert client.get(link).status_code == 200
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import spacy
 
 from veille.config import ClusterSettings, default_settings, load_settings, with_values
-from veille.contract import ExtractorFactory, extractor_factory
+from veille.contract import ExtractorFactory, doc_reads, extractor_factory
 from veille.errors import ConfigError
 from veille.ingest.hooks import after_write_hooks
+from veille.model import Article
+from veille.nlp.coverage import extractor_runs
 from veille.pipeline import checked_factories, load_factory
 from veille.store.database import Store
 
@@ -141,3 +144,23 @@ def test_a_field_no_extractor_assigns_is_not_required_to_run(tmp_path: Path) -> 
 def test_a_contract_naming_no_analysis_field_fails_when_declared() -> None:
     with pytest.raises(ValueError, match="not Analysis fields: quotes"):
         extractor_factory(requires=("quotes",))
+
+
+def test_a_contract_naming_no_doc_annotation_fails_when_declared() -> None:
+    with pytest.raises(ValueError, match="not Doc annotations: DEPS"):
+        extractor_factory(reads=("DEPS",))
+
+
+def test_the_doc_annotations_an_extractor_reads_decide_its_limited_runs() -> None:
+    settings = default_settings()
+    reads = {name: doc_reads(load_factory(settings.extractors[name])) for name in settings.pipeline.order}
+    assert reads["claims"] == reads["events"] == ("DEP",) and reads["amounts"] == ()
+    # A blank pipeline parses nothing: what reads the parse is limited, the rest ran.
+    doc = spacy.blank("xx")("Lamar Tehran na Moscow.")
+    article = Article(id="a", text=doc.text, language="ha")
+    runs = {r.name: r for r in extractor_runs(article, doc, [("tagged", ("POS", "DEP")), ("amounts", ())])}
+    assert runs["tagged"].status == "limited"
+    assert (
+        runs["tagged"].note == "needs part-of-speech tags and a dependency parse; no tagger or parser for ha"
+    )
+    assert (runs["amounts"].status, runs["amounts"].note) == ("ran", "")

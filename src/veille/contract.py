@@ -9,6 +9,10 @@ with ``Language.factory(requires=..., assigns=...)``::
 ``check_order`` then refuses, at start-up, an ``[pipeline] order`` that runs an extractor
 before every extractor that assigns what it requires. A field no configured extractor
 assigns is not an error: extractors cope with an empty list (no geoparser, no places).
+
+``reads`` names the spaCy annotations an extractor needs from the Doc (``Doc.has_annotation``
+names: ``"DEP"`` for the dependency parse). A language whose pipeline lacks one still runs
+the extractor, and the article records the run as limited (``veille.nlp.coverage``).
 """
 
 from __future__ import annotations
@@ -28,6 +32,12 @@ Extractor = Callable[[Analysis, "Doc"], None]
 E = TypeVar("E")
 # What an extractor may read or add: the fact lists of an Analysis (not the article itself).
 FACT_FIELDS = frozenset(f.name for f in fields(Analysis)) - {"article", "sentences", "extractor_runs"}
+# What an extractor may read from the Doc: what it is, and the pipeline component that makes it.
+DOC_ANNOTATIONS = {
+    "DEP": ("a dependency parse", "parser"),
+    "ENT_IOB": ("named-entity tags", "NER model"),
+    "POS": ("part-of-speech tags", "tagger"),
+}
 
 
 @dataclass(frozen=True)
@@ -37,23 +47,27 @@ class ExtractorFactory(Generic[E]):
     build: Callable[[Settings], E]
     requires: tuple[str, ...] = ()
     assigns: tuple[str, ...] = ()
+    reads: tuple[str, ...] = ()
 
     def __call__(self, settings: Settings) -> E:
         return self.build(settings)
 
 
 def extractor_factory(
-    *, requires: Sequence[str] = (), assigns: Sequence[str] = ()
+    *, requires: Sequence[str] = (), assigns: Sequence[str] = (), reads: Sequence[str] = ()
 ) -> Callable[[Callable[[Settings], E]], ExtractorFactory[E]]:
-    """Declare a factory's contract; an unknown field name fails at import, not at run time."""
+    """Declare a factory's contract; an unknown field or annotation fails at import, not at run time."""
     unknown = sorted((set(requires) | set(assigns)) - FACT_FIELDS)
     if unknown:
         raise ValueError(
             f"not Analysis fields: {', '.join(unknown)} (known: {', '.join(sorted(FACT_FIELDS))})"
         )
+    unknown = sorted(set(reads) - set(DOC_ANNOTATIONS))
+    if unknown:
+        raise ValueError(f"not Doc annotations: {', '.join(unknown)} (known: {', '.join(DOC_ANNOTATIONS)})")
 
     def declare(build: Callable[[Settings], E]) -> ExtractorFactory[E]:
-        return ExtractorFactory(build, tuple(requires), tuple(assigns))
+        return ExtractorFactory(build, tuple(requires), tuple(assigns), tuple(reads))
 
     return declare
 
@@ -75,3 +89,8 @@ def check_order(factories: Sequence[tuple[str, object]]) -> None:
                     f"extractor '{name}' requires '{field}', assigned by {by}, which runs after it: "
                     "reorder [pipeline] order"
                 )
+
+
+def doc_reads(factory: object) -> tuple[str, ...]:
+    """The Doc annotations a factory declares it reads (none for an undeclared plain function)."""
+    return factory.reads if isinstance(factory, ExtractorFactory) else ()

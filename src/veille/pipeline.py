@@ -25,7 +25,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from veille.config import Settings
-from veille.contract import Extractor, check_order
+from veille.contract import Extractor, check_order, doc_reads
 from veille.errors import ConfigError
 from veille.model import Analysis, Article, Sentence
 from veille.nlp.coverage import extractor_runs
@@ -68,9 +68,12 @@ class Pipeline:
     settings: Settings
 
     def __post_init__(self) -> None:
+        factories = checked_factories(self.settings)
         self.extractors: list[tuple[str, Extractor]] = [
-            (name, factory(self.settings)) for name, factory in checked_factories(self.settings)
+            (name, factory(self.settings)) for name, factory in factories
         ]
+        # What each extractor reads from the Doc, for the article's record of limited runs.
+        self.reads = [(name, doc_reads(factory)) for name, factory in factories]
 
     def analyse(self, articles: Iterable[Article]) -> Iterator[Analysis]:
         """Analyse articles in batches per language with ``nlp.pipe``; yields in input order, raises on failure."""
@@ -130,7 +133,7 @@ class Pipeline:
         analysis = Analysis(article=article, sentences=sentences_of(article.id, doc))
         for _name, extract in self.extractors:
             extract(analysis, doc)
-        analysis.extractor_runs = extractor_runs(article, doc, [name for name, _ in self.extractors])
+        analysis.extractor_runs = extractor_runs(article, doc, self.reads)
         return analysis
 
 

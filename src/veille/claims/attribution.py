@@ -941,7 +941,7 @@ def claim_date(analysis: Analysis, segment: Span, content: Span) -> str | None:
     return None
 
 
-@extractor_factory(requires=("mentions", "entities", "dates"), assigns=("claims", "entities"))
+@extractor_factory(requires=("mentions", "entities", "dates"), assigns=("claims", "entities"), reads=("DEP",))
 def create_claim_extractor(settings: Settings) -> Callable[[Analysis, Doc], None]:
     """Pipeline factory (``[extractors] claims``)."""
     return AttributionExtractor()

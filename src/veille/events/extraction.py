@@ -386,6 +386,7 @@ def statement_events(analysis: Analysis) -> list[Event]:
 @extractor_factory(
     requires=("mentions", "entities", "places", "place_mentions", "claims", "amounts", "dates"),
     assigns=("events",),
+    reads=("DEP",),
 )
 def create_event_extractor(settings: Settings) -> Callable[[Analysis, Doc], None]:
     """Pipeline factory (``[extractors] events``)."""

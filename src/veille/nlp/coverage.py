@@ -1,9 +1,10 @@
 """What each extractor could do on an article, given what its language's pipeline provides.
 
-The entity extractor needs NER for people and organisations; claims and events need a
-dependency parse. A language with neither still runs every extractor (gazetteer names,
-places, amounts and dates are language-independent), and the article records what was
-missing, which ``veille show`` and the API report.
+The entity extractor needs NER for people and organisations; claims and events declare
+that they read the dependency parse (``veille.contract``: ``reads=("DEP",)``). A language
+with neither still runs every extractor (gazetteer names, places, amounts and dates are
+language-independent), and the article records what was missing, which ``veille show``
+and the API report.
 """
 
 from __future__ import annotations
@@ -12,14 +13,13 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc
 
+from veille.contract import DOC_ANNOTATIONS
 from veille.model import Article, ExtractorRun, RunStatus
 from veille.nlp.lemmas import LEMMAS_FROM
 from veille.nlp.slovnet_ner import NER_LABELS_KEY
 
 RAN: RunStatus = "ran"
 LIMITED: RunStatus = "limited"
-# Extractors that read the dependency parse.
-NEEDS_PARSE = frozenset({"claims", "events"})
 
 
 def _entities(doc: Doc, lang: str) -> tuple[RunStatus, str]:
@@ -36,16 +36,20 @@ def _entities(doc: Doc, lang: str) -> tuple[RunStatus, str]:
     return RAN, "NER model and knowledge base"
 
 
-def extractor_runs(article: Article, doc: Doc, names: Iterable[str]) -> list[ExtractorRun]:
-    """One record per extractor name run on ``doc``."""
+def extractor_runs(
+    article: Article, doc: Doc, extractors: Iterable[tuple[str, tuple[str, ...]]]
+) -> list[ExtractorRun]:
+    """One record per extractor run on ``doc``, given as (name, the Doc annotations it reads)."""
     lang = article.language or "und"
-    parsed = doc.has_annotation("DEP")
     out = []
-    for name in names:
+    for name, reads in extractors:
         status, note = RAN, ""
+        missing = [DOC_ANNOTATIONS[a] for a in reads if not doc.has_annotation(a)]
         if name == "entities":
             status, note = _entities(doc, lang)
-        elif name in NEEDS_PARSE and not parsed:
-            status, note = LIMITED, f"needs a dependency parse; no parser for {lang}"
+        elif missing:
+            needs = " and ".join(what for what, _ in missing)
+            makers = " or ".join(maker for _, maker in missing)
+            status, note = LIMITED, f"needs {needs}; no {makers} for {lang}"
         out.append(ExtractorRun(article_id=article.id, name=name, status=status, note=note))
     return out

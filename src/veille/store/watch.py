@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Select, delete, exists, func, or_, select,
 from veille.errors import VeilleError
 from veille.model import Place, Sentence
 from veille.store import schema
+from veille.store.backends import now_iso as _now
 from veille.store.database import Store
 from veille.store.records import from_row
 from veille.store.results import FeedState
@@ -32,10 +33,6 @@ MAX_SPIKE_SECONDS = 3653 * 86400  # ten years: longer spans are a typo, and over
 
 JsonScalar = str | int | float | bool | None
 JsonObject = dict[str, object]
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 # -- records -----------------------------------------------------------------

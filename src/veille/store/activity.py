@@ -33,10 +33,9 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 from veille.model import Analysis, Article, outlet_of, parse_day
-from veille.store import schema
+from veille.store import backends, schema
 
 if TYPE_CHECKING:
     from veille.store.database import Store
@@ -178,8 +177,7 @@ def _add(conn: Connection, table: Table, rows: list[dict[str, object]]) -> None:
     """Add ``rows``' counts to the table's (rows in key order: concurrent writers take locks alike)."""
     if not rows:
         return
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(table)
+    stmt = backends.insert(conn.engine, table)
     keys = [c.name for c in table.primary_key.columns]
     if table is article_days:  # one row an article, written once
         conn.execute(stmt.on_conflict_do_nothing(index_elements=keys), rows)

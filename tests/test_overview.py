@@ -103,6 +103,38 @@ def test_filters_count_only_matching_articles(store):
     assert by_language.articles == 36 and [e.id for e in by_language.entities["country"]] == ["country:IR"]
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_filter_selects_the_latest_matching_articles_from_either_side(backend, request, tmp_path):
+    # Russia is named in 57 of the 93 articles: over all days the query starts from its
+    # articles; on the last day (9 articles) it walks that day's articles. Kazan is in all.
+    url = (
+        request.getfixturevalue("postgres_url")
+        if backend == "postgresql"
+        else f"sqlite:///{tmp_path / 'v.db'}"
+    )
+    store = Store(url)
+    request.addfinalizer(store.close)
+    steady_then_burst(store)
+    span = activity.Activity(store).span()
+    assert span is not None
+    last_day = activity.Window(span.last, span.last)
+    cases = [
+        (activity.ArticleFilter("country:RU", None, None, None), span, 57),
+        (activity.ArticleFilter("country:RU", None, None, None), last_day, 1),
+        (activity.ArticleFilter("person:john-kirby", KAZAN.id, None, None), span, 8),
+        (activity.ArticleFilter(None, KAZAN.id, None, None), last_day, 9),
+        (activity.ArticleFilter("country:IR", KAZAN.id, None, "fr"), last_day, 8),
+    ]
+    for where, window, expected in cases:
+        counted = activity.ArticleActivity(store, where, window, limit=100)
+        assert (len(counted.ids), counted.sampled) == (expected, False), where
+        assert sum(counted.articles_by("language", window).values()) == expected
+    latest = activity.ArticleActivity(
+        store, activity.ArticleFilter("country:RU", None, None, None), span, limit=3
+    )
+    assert latest.sampled and latest.ids == ["a00082", "a00083", "a00093"]  # the last two days'
+
+
 def test_a_store_made_before_the_activity_tables_is_counted_when_opened(store, tmp_path):
     steady_then_burst(store)
     before = build_overview(store, OverviewQuery(window="7d"))

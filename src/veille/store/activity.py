@@ -30,6 +30,7 @@ from sqlalchemy import (
     Text,
     and_,
     case,
+    exists,
     func,
     select,
 )
@@ -435,19 +436,34 @@ class ArticleActivity(Activity):
 
     def __init__(self, store: Store, where: ArticleFilter, window: Window, limit: int) -> None:
         super().__init__(store, where.language)
-        d, m, pm = article_days, schema.mentions, schema.place_mentions
+        d = article_days
         query = select(d.c.article_id).where(*self._where(d, window))
         if where.source is not None:
             query = query.where(d.c.source == where.source)
-        if where.entity:
-            query = query.where(
-                d.c.article_id.in_(select(m.c.article_id).where(m.c.entity_id == where.entity))
+        named = [
+            (schema.mentions, schema.mentions.c.entity_id, activity_entities, where.entity),
+            (schema.place_mentions, schema.place_mentions.c.place_id, activity_places, where.place),
+        ]
+        with store.engine.connect() as conn:
+            # The rarest named key first: when fewer articles name it than the window holds, start
+            # from them (one index range); else walk the window's articles from the latest, checking
+            # each names it, which stops at ``limit``. Either way one query, in SQL.
+            keys = sorted(
+                (
+                    (table, column, key, self._articles_naming(conn, rollup, key))
+                    for table, column, rollup, key in named
+                    if key
+                ),
+                key=lambda k: k[3],
             )
-        if where.place:
-            query = query.where(
-                d.c.article_id.in_(select(pm.c.article_id).where(pm.c.place_id == where.place))
-            )
-        ids = [str(r[0]) for r in self._rows(query.order_by(d.c.day.desc(), d.c.article_id).limit(limit + 1))]
+            in_window = self._articles_in(conn, window) if keys else 0
+            for i, (table, column, key, articles) in enumerate(keys):
+                if i == 0 and articles < in_window:
+                    query = query.where(d.c.article_id.in_(select(table.c.article_id).where(column == key)))
+                else:
+                    query = query.where(exists().where(table.c.article_id == d.c.article_id, column == key))
+            latest = query.order_by(d.c.day.desc(), d.c.article_id.desc()).limit(limit + 1)
+            ids = [str(r[0]) for r in conn.execute(latest)]
         self.sampled = len(ids) > limit
         self.ids = sorted(ids[:limit])
         self.counts = Counts.empty()
@@ -455,6 +471,17 @@ class ArticleActivity(Activity):
         with store.engine.connect() as conn:
             for start in range(0, len(self.ids), REBUILD_BATCH):
                 self._count(conn, self.ids[start : start + REBUILD_BATCH])
+
+    def _articles_naming(self, conn: Connection, rollup: Table, key: str) -> int:
+        """How many articles name this entity (or place), every day (a range of its rollup's key)."""
+        query = select(func.coalesce(func.sum(rollup.c.articles), 0)).where(_key(rollup) == key)
+        return int(conn.execute(query).scalar_one())
+
+    def _articles_in(self, conn: Connection, window: Window) -> int:
+        """How many articles the window holds (in the language, when one is chosen)."""
+        t = activity_articles
+        query = select(func.coalesce(func.sum(t.c.articles), 0)).where(*self._where(t, window))
+        return int(conn.execute(query).scalar_one())
 
     def _count(self, conn: Connection, ids: list[str]) -> None:
         """Add the counts of these articles, aggregated by the database."""

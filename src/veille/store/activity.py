@@ -428,6 +428,56 @@ class Activity:
         return {str(s): StoryTally(str(s), int(n), int(k)) for s, n, k in self._rows(query)}
 
 
+def latest_articles(conn: Connection, where: ArticleFilter, window: Window, limit: int) -> list[str]:
+    """The ids of the window's latest ``limit`` articles that ``where`` keeps, latest first.
+
+    One query, whichever side is cheaper to start from: when fewer articles name the filter's
+    rarest entity or place than the window holds, from the articles naming it (an index
+    range); else from the window's articles, latest first, checking that each names it, which
+    stops at ``limit``.
+    """
+    d = article_days
+    query = select(d.c.article_id).where(d.c.day >= window.first, d.c.day <= window.last)
+    if where.language:
+        query = query.where(d.c.language == where.language)
+    if where.source is not None:
+        query = query.where(d.c.source == where.source)
+    named = [
+        (schema.mentions.c.entity_id, activity_entities, where.entity),
+        (schema.place_mentions.c.place_id, activity_places, where.place),
+    ]
+    keys = sorted(
+        ((column, key, _articles_naming(conn, rollup, key)) for column, rollup, key in named if key),
+        key=lambda k: k[2],
+    )
+    in_window = _articles_in(conn, window, where.language) if keys else 0
+    for i, (column, key, articles) in enumerate(keys):
+        article = column.table.c.article_id
+        if i == 0 and articles < in_window:
+            query = query.where(d.c.article_id.in_(select(article).where(column == key)))
+        else:
+            query = query.where(exists().where(article == d.c.article_id, column == key))
+    latest = query.order_by(d.c.day.desc(), d.c.article_id.desc()).limit(limit)
+    return [str(r[0]) for r in conn.execute(latest)]
+
+
+def _articles_naming(conn: Connection, rollup: Table, key: str) -> int:
+    """How many articles name this entity (or place), every day (a range of its rollup's key)."""
+    query = select(func.coalesce(func.sum(rollup.c.articles), 0)).where(_key(rollup) == key)
+    return int(conn.execute(query).scalar_one())
+
+
+def _articles_in(conn: Connection, window: Window, language: str | None) -> int:
+    """How many articles the window holds (in the language, when one is given)."""
+    t = activity_articles
+    query = select(func.coalesce(func.sum(t.c.articles), 0)).where(
+        t.c.day >= window.first, t.c.day <= window.last
+    )
+    if language:
+        query = query.where(t.c.language == language)
+    return int(conn.execute(query).scalar_one())
+
+
 class ArticleActivity(Activity):
     """The same answers for the articles an ``ArticleFilter`` keeps, counted from their rows.
 
@@ -436,52 +486,14 @@ class ArticleActivity(Activity):
 
     def __init__(self, store: Store, where: ArticleFilter, window: Window, limit: int) -> None:
         super().__init__(store, where.language)
-        d = article_days
-        query = select(d.c.article_id).where(*self._where(d, window))
-        if where.source is not None:
-            query = query.where(d.c.source == where.source)
-        named = [
-            (schema.mentions, schema.mentions.c.entity_id, activity_entities, where.entity),
-            (schema.place_mentions, schema.place_mentions.c.place_id, activity_places, where.place),
-        ]
-        with store.engine.connect() as conn:
-            # The rarest named key first: when fewer articles name it than the window holds, start
-            # from them (one index range); else walk the window's articles from the latest, checking
-            # each names it, which stops at ``limit``. Either way one query, in SQL.
-            keys = sorted(
-                (
-                    (table, column, key, self._articles_naming(conn, rollup, key))
-                    for table, column, rollup, key in named
-                    if key
-                ),
-                key=lambda k: k[3],
-            )
-            in_window = self._articles_in(conn, window) if keys else 0
-            for i, (table, column, key, articles) in enumerate(keys):
-                if i == 0 and articles < in_window:
-                    query = query.where(d.c.article_id.in_(select(table.c.article_id).where(column == key)))
-                else:
-                    query = query.where(exists().where(table.c.article_id == d.c.article_id, column == key))
-            latest = query.order_by(d.c.day.desc(), d.c.article_id.desc()).limit(limit + 1)
-            ids = [str(r[0]) for r in conn.execute(latest)]
-        self.sampled = len(ids) > limit
-        self.ids = sorted(ids[:limit])
         self.counts = Counts.empty()
         self.kinds: dict[str, str] = {}
         with store.engine.connect() as conn:
+            ids = latest_articles(conn, where, window, limit + 1)
+            self.sampled = len(ids) > limit
+            self.ids = sorted(ids[:limit])
             for start in range(0, len(self.ids), REBUILD_BATCH):
                 self._count(conn, self.ids[start : start + REBUILD_BATCH])
-
-    def _articles_naming(self, conn: Connection, rollup: Table, key: str) -> int:
-        """How many articles name this entity (or place), every day (a range of its rollup's key)."""
-        query = select(func.coalesce(func.sum(rollup.c.articles), 0)).where(_key(rollup) == key)
-        return int(conn.execute(query).scalar_one())
-
-    def _articles_in(self, conn: Connection, window: Window) -> int:
-        """How many articles the window holds (in the language, when one is chosen)."""
-        t = activity_articles
-        query = select(func.coalesce(func.sum(t.c.articles), 0)).where(*self._where(t, window))
-        return int(conn.execute(query).scalar_one())
 
     def _count(self, conn: Connection, ids: list[str]) -> None:
         """Add the counts of these articles, aggregated by the database."""

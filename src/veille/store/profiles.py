@@ -15,7 +15,7 @@ from sqlalchemy import Column, ColumnElement, Connection, and_, func, select
 
 from veille.model import Claim, Entity, Event
 from veille.store import schema
-from veille.store.activity import Activity, Window, activity_entities, article_days
+from veille.store.activity import Activity, ArticleFilter, Window, activity_entities, latest_articles
 from veille.store.records import from_row
 
 if TYPE_CHECKING:
@@ -108,17 +108,13 @@ def entity_profile(store: Store, entity_id: str) -> Profile | None:
                 func.sum(ae.c.mentions), func.sum(ae.c.articles), func.min(ae.c.day), func.max(ae.c.day)
             ).where(ae.c.entity_id == entity_id)
         ).one()
-        recent = [
-            str(r[0])
-            for r in conn.execute(
-                select(article_days.c.article_id)
-                .where(
-                    article_days.c.article_id.in_(select(m.c.article_id).where(m.c.entity_id == entity_id))
-                )
-                .order_by(article_days.c.day.desc(), article_days.c.article_id)
-                .limit(RECENT_ARTICLES)
+        recent = (
+            []
+            if first is None
+            else latest_articles(
+                conn, ArticleFilter(entity=entity_id), Window(int(first), int(last)), RECENT_ARTICLES
             )
-        ]
+        )
         names = [
             Name(str(text), str(lang or "und"), int(n))
             for text, lang, n in conn.execute(

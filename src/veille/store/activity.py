@@ -431,10 +431,10 @@ class Activity:
 def latest_articles(conn: Connection, where: ArticleFilter, window: Window, limit: int) -> list[str]:
     """The ids of the window's latest ``limit`` articles that ``where`` keeps, latest first.
 
-    One query, whichever side is cheaper to start from: when fewer articles name the filter's
-    rarest entity or place than the window holds, from the articles naming it (an index
-    range); else from the window's articles, latest first, checking that each names it, which
-    stops at ``limit``.
+    One query, from whichever side reads fewer rows: the articles naming the filter's rarest
+    entity or place (an index range), or the window's articles, latest first, checking that
+    each names it until ``limit`` are found (the entity's and the window's article counts come
+    from the daily rollups).
     """
     d = article_days
     query = select(d.c.article_id).where(d.c.day >= window.first, d.c.day <= window.last)
@@ -453,7 +453,10 @@ def latest_articles(conn: Connection, where: ArticleFilter, window: Window, limi
     in_window = _articles_in(conn, window, where.language) if keys else 0
     for i, (column, key, articles) in enumerate(keys):
         article = column.table.c.article_id
-        if i == 0 and articles < in_window:
+        # Starting from the articles naming it reads all of them; walking the window reads about
+        # limit / (the share of the window's articles naming it) rows, at most the whole window.
+        walk = min(in_window, limit * in_window / max(articles, 1))
+        if i == 0 and articles < walk:
             query = query.where(d.c.article_id.in_(select(article).where(column == key)))
         else:
             query = query.where(exists().where(article == d.c.article_id, column == key))

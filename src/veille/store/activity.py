@@ -309,6 +309,14 @@ def _tables(kind: Kind) -> tuple[Table, Column[str]]:
     return table, _key(table)
 
 
+def _in_window(table: Table, window: Window, language: str | None) -> list[ColumnElement[bool]]:
+    """Conditions on an activity table's rows: the window's days, and the language when one is given."""
+    where = [table.c.day >= window.first, table.c.day <= window.last]
+    if language:
+        where.append(table.c.language == language)
+    return where
+
+
 class Activity:
     """What a store's activity tables say (of one language, when given)."""
 
@@ -324,10 +332,7 @@ class Activity:
         return None if last is None else Window(int(first), int(last))
 
     def _where(self, table: Table, window: Window) -> list[ColumnElement[bool]]:
-        where = [table.c.day >= window.first, table.c.day <= window.last]
-        if self.language:
-            where.append(table.c.language == self.language)
-        return where
+        return _in_window(table, window, self.language)
 
     def _rows(self, query: Any) -> list[Any]:
         with self.store.engine.connect() as conn:
@@ -437,9 +442,7 @@ def latest_articles(conn: Connection, where: ArticleFilter, window: Window, limi
     from the daily rollups).
     """
     d = article_days
-    query = select(d.c.article_id).where(d.c.day >= window.first, d.c.day <= window.last)
-    if where.language:
-        query = query.where(d.c.language == where.language)
+    query = select(d.c.article_id).where(*_in_window(d, window, where.language))
     if where.source is not None:
         query = query.where(d.c.source == where.source)
     named = [
@@ -450,12 +453,12 @@ def latest_articles(conn: Connection, where: ArticleFilter, window: Window, limi
         ((column, key, _articles_naming(conn, rollup, key)) for column, rollup, key in named if key),
         key=lambda k: k[2],
     )
-    in_window = _articles_in(conn, window, where.language) if keys else 0
+    window_articles = _articles_in(conn, window, where.language) if keys else 0
     for i, (column, key, articles) in enumerate(keys):
         article = column.table.c.article_id
         # Starting from the articles naming it reads all of them; walking the window reads about
         # limit / (the share of the window's articles naming it) rows, at most the whole window.
-        walk = min(in_window, limit * in_window / max(articles, 1))
+        walk = min(window_articles, limit * window_articles / max(articles, 1))
         if i == 0 and articles < walk:
             query = query.where(d.c.article_id.in_(select(article).where(column == key)))
         else:
@@ -473,11 +476,7 @@ def _articles_naming(conn: Connection, rollup: Table, key: str) -> int:
 def _articles_in(conn: Connection, window: Window, language: str | None) -> int:
     """How many articles the window holds (in the language, when one is given)."""
     t = activity_articles
-    query = select(func.coalesce(func.sum(t.c.articles), 0)).where(
-        t.c.day >= window.first, t.c.day <= window.last
-    )
-    if language:
-        query = query.where(t.c.language == language)
+    query = select(func.coalesce(func.sum(t.c.articles), 0)).where(*_in_window(t, window, language))
     return int(conn.execute(query).scalar_one())
 
 
